@@ -1,0 +1,19 @@
+using AuthPlatform.Domain.Users;
+
+namespace AuthPlatform.Application.Auth.Common;
+
+public sealed record UserResponse(Guid Id, string Email, string Name, string Role, DateTimeOffset CreatedAt)
+{
+    public static UserResponse From(User user) => new(user.Id, user.Email, user.Name, RoleName(user.Role), user.CreatedAt);
+
+    public static string RoleName(UserRole role) => role == UserRole.Admin ? "admin" : "user";
+}
+
+public sealed record SessionUser(Guid Id, string Email, string Name, string Role);
+
+/// <summary>A new access token and its refresh token.</summary>
+public sealed record TokenPair(string Token, string RefreshToken, string TokenType, int ExpiresIn, DateTimeOffset ExpiresAt);
+
+/// <summary>The answer to a completed login (SPEC section 2).</summary>
+public sealed record SessionResponse(
+    string Token, string RefreshToken, string TokenType, int ExpiresIn, DateTimeOffset ExpiresAt, SessionUser User);

@@ -1,0 +1,50 @@
+using AuthPlatform.Application.Common.Options;
+using AuthPlatform.Application.Common.Ports;
+using AuthPlatform.Domain.Authorization;
+using AuthPlatform.Domain.Sessions;
+using AuthPlatform.Domain.Users;
+using Microsoft.Extensions.Options;
+
+namespace AuthPlatform.Application.Auth.Common;
+
+/// <summary>Starts sessions (token families) and signs the access tokens that go with them.</summary>
+public sealed class SessionIssuer(
+    IRefreshTokenFamilyRepository families,
+    ISecretGenerator secrets,
+    IAccessTokenIssuer accessTokens,
+    IScopeCatalog scopeCatalog,
+    IClientContext client,
+    IOptions<JwtOptions> jwtOptions,
+    TimeProvider clock)
+{
+    public SessionLifetimes Lifetimes =>
+        new(jwtOptions.Value.RefreshTokenLifetime, jwtOptions.Value.SessionAbsoluteLifetime);
+
+    /// <summary>A new session for a user who just proved who they are with <paramref name="authenticationMethods"/>.</summary>
+    public async Task<SessionResponse> StartAsync(User user, IReadOnlyCollection<string> authenticationMethods, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var refreshToken = secrets.NewSecret();
+        var scopes = Scopes.ForRole(user.Role, scopeCatalog.OperatorScopes);
+        var family = RefreshTokenFamily.Start(
+            Guid.CreateVersion7(now), user.Id, secrets.Hash(refreshToken), scopes, authenticationMethods,
+            client.IpAddress, client.UserAgent, Lifetimes, now);
+        families.Add(family);
+
+        var access = await IssueAccessTokenAsync(user, family, cancellationToken);
+        return new SessionResponse(
+            access.Token, refreshToken, "Bearer", access.ExpiresIn, access.ExpiresAt,
+            new SessionUser(user.Id, user.Email, user.Name, UserResponse.RoleName(user.Role)));
+    }
+
+    public Task<IssuedAccessToken> IssueAccessTokenAsync(User user, RefreshTokenFamily family, CancellationToken cancellationToken) =>
+        accessTokens.IssueAsync(
+            new AccessTokenRequest(
+                user.Id,
+                family.Id,
+                family.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries),
+                family.AuthenticationMethods.Split(' ', StringSplitOptions.RemoveEmptyEntries),
+                family.AuthenticatedAt,
+                UserResponse.RoleName(user.Role)),
+            cancellationToken);
+}

@@ -1,0 +1,87 @@
+using AuthPlatform.Application.Auth.Common;
+using AuthPlatform.Application.Common.Options;
+using AuthPlatform.Application.Common.Ports;
+using AuthPlatform.Application.Common.Results;
+using AuthPlatform.Application.Common.Security;
+using AuthPlatform.Domain.Audit;
+using AuthPlatform.Domain.Users;
+using FluentValidation;
+using Mediator;
+using Microsoft.Extensions.Options;
+
+namespace AuthPlatform.Application.Auth.Login;
+
+/// <summary>Signs a user in with email and password and starts a session.</summary>
+public sealed record LoginCommand(string Email, string Password) : ICommand<Result<LoginResponse>>;
+
+/// <summary>
+/// A completed login carries a session. (With a second factor on, a later step answers a
+/// challenge instead; the shape leaves room for it.)
+/// </summary>
+public sealed record LoginResponse(SessionResponse Session);
+
+public sealed class LoginValidator : AbstractValidator<LoginCommand>
+{
+    public LoginValidator()
+    {
+        RuleFor(c => c.Email).NotEmpty().WithMessage("An email address is required.")
+            .MaximumLength(User.MaxEmailLength).WithMessage($"The email address must be at most {User.MaxEmailLength} characters long.");
+        RuleFor(c => c.Password).PresentedPassword();
+    }
+}
+
+public sealed class LoginHandler(
+    IUserRepository users,
+    IPasswordHasher hasher,
+    SessionIssuer sessions,
+    IAuditLog audit,
+    IOptions<LockoutOptions> lockout,
+    TimeProvider clock) : ICommandHandler<LoginCommand, Result<LoginResponse>>
+{
+    private static readonly Error InvalidCredentials = new(ErrorCodes.InvalidCredentials, "The email address or password is incorrect.");
+    private static readonly Error Locked = new(ErrorCodes.AccountLocked, "This account is locked after too many failed sign-ins. Try again later.");
+
+    public async ValueTask<Result<LoginResponse>> Handle(LoginCommand command, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var user = await users.FindByEmailAsync(command.Email, cancellationToken);
+        if (user is null)
+        {
+            // Same work, same answer as a wrong password: no enumeration by message or timing.
+            hasher.VerifyAgainstDummy(command.Password);
+            audit.Record(AuditEventTypes.LoginFailed, null, "reason=unknown_account");
+            return Result<LoginResponse>.Refused(InvalidCredentials);
+        }
+
+        if (user.IsLockedOut(now))
+        {
+            audit.Record(AuditEventTypes.LoginFailed, user.Id, "reason=locked");
+            return Result<LoginResponse>.Refused(Locked);
+        }
+
+        var check = hasher.Verify(user.PasswordHash, command.Password);
+        if (check == PasswordCheck.Failed || user.IsDisabled)
+        {
+            audit.Record(AuditEventTypes.LoginFailed, user.Id, user.IsDisabled ? "reason=disabled" : "reason=wrong_password");
+            if (check == PasswordCheck.Failed && user.RecordFailedLogin(now, Policy()))
+            {
+                audit.Record(AuditEventTypes.AccountLocked, user.Id, $"until={user.LockedUntil:O}");
+                return Result<LoginResponse>.Refused(Locked);
+            }
+
+            return Result<LoginResponse>.Refused(InvalidCredentials);
+        }
+
+        if (check == PasswordCheck.SuccessRehashNeeded)
+        {
+            user.UpgradePasswordHash(hasher.Hash(command.Password));
+        }
+
+        user.RecordSuccessfulLogin();
+        var session = await sessions.StartAsync(user, ["pwd"], cancellationToken);
+        audit.Record(AuditEventTypes.LoginSucceeded, user.Id, "amr=pwd");
+        return new LoginResponse(session);
+    }
+
+    private LockoutPolicy Policy() => new(lockout.Value.MaxFailedAttempts, lockout.Value.Window, lockout.Value.Duration);
+}

@@ -1,0 +1,42 @@
+using AuthPlatform.Application.Common.Ports;
+using AuthPlatform.Application.Common.Results;
+using AuthPlatform.Domain.Audit;
+using AuthPlatform.Domain.Sessions;
+using FluentValidation;
+using Mediator;
+
+namespace AuthPlatform.Application.Auth.Logout;
+
+/// <summary>
+/// Ends the session a refresh token belongs to (the whole family). Idempotent: an unknown or
+/// already revoked token answers the same, so the call is no oracle for tokens.
+/// </summary>
+public sealed record LogoutCommand(string RefreshToken) : ICommand<Result<Done>>;
+
+public sealed class LogoutValidator : AbstractValidator<LogoutCommand>
+{
+    public LogoutValidator()
+    {
+        RuleFor(c => c.RefreshToken).NotEmpty().WithMessage("A refresh token is required.")
+            .MaximumLength(512).WithMessage("This is not a refresh token.");
+    }
+}
+
+public sealed class LogoutHandler(
+    IRefreshTokenFamilyRepository families,
+    ISecretGenerator secrets,
+    IAuditLog audit,
+    TimeProvider clock) : ICommandHandler<LogoutCommand, Result<Done>>
+{
+    public async ValueTask<Result<Done>> Handle(LogoutCommand command, CancellationToken cancellationToken)
+    {
+        var family = await families.FindByTokenHashAsync(secrets.Hash(command.RefreshToken), cancellationToken);
+        if (family is { RevokedAt: null })
+        {
+            family.Revoke(RevocationReasons.Logout, clock.GetUtcNow());
+            audit.Record(AuditEventTypes.Logout, family.UserId, $"session={family.Id}");
+        }
+
+        return Done.Value;
+    }
+}

@@ -1,0 +1,39 @@
+using AuthPlatform.Application.Common.Ports;
+using AuthPlatform.Application.Common.Results;
+using Mediator;
+
+namespace AuthPlatform.Application.Common.Behaviours;
+
+/// <summary>
+/// Runs each command in one database transaction: committed when the command succeeds (or is
+/// refused with changes to keep, such as a failed-login counter), rolled back otherwise, so a
+/// failed command leaves the database exactly as it was. Queries pass straight through.
+/// </summary>
+public sealed class UnitOfWorkBehaviour<TMessage, TResponse>(IUnitOfWork unitOfWork)
+    : IPipelineBehavior<TMessage, TResponse>
+    where TMessage : notnull, IMessage
+    where TResponse : IResult<TResponse>
+{
+    public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    {
+        if (message is not IBaseCommand)
+        {
+            return await next(message, cancellationToken);
+        }
+
+        await using var transaction = await unitOfWork.BeginTransactionAsync(cancellationToken);
+        var response = await next(message, cancellationToken);
+        if (response.IsSuccess || response.KeepsChanges)
+        {
+            await unitOfWork.SaveChangesAsync(cancellationToken);
+            await unitOfWork.CommitAsync(cancellationToken);
+        }
+        else
+        {
+            unitOfWork.DiscardChanges();
+            await unitOfWork.RollbackAsync(cancellationToken);
+        }
+
+        return response;
+    }
+}

@@ -1,0 +1,59 @@
+namespace AuthPlatform.Application.Common.Options;
+
+/// <summary>Token lifetimes and issuer (configuration section <c>Jwt</c>).</summary>
+public sealed class JwtOptions
+{
+    public const string SectionName = "Jwt";
+
+    public string Issuer { get; set; } = "http://localhost:8080";
+
+    public string Audience { get; set; } = "authplatform";
+
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>A session ends this long after its login, however often it is refreshed (RT-05).</summary>
+    public TimeSpan SessionAbsoluteLifetime { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>Leeway on <c>exp</c> and <c>nbf</c> (JWT-03): small, instead of .NET's default 5 minutes.</summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A rotated-in key is published this long before it signs, so caches of the JWKS pick it up first.</summary>
+    public TimeSpan KeyActivationDelay { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>ES256 (default) or RS256.</summary>
+    public string SigningAlgorithm { get; set; } = "ES256";
+}
+
+/// <summary>Account lockout (configuration section <c>Lockout</c>).</summary>
+public sealed class LockoutOptions
+{
+    public const string SectionName = "Lockout";
+
+    public int MaxFailedAttempts { get; set; } = 10;
+
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(15);
+
+    public TimeSpan Duration { get; set; } = TimeSpan.FromMinutes(15);
+}
+
+/// <summary>The first administrator (configuration section <c>Bootstrap</c>).</summary>
+public sealed class BootstrapOptions
+{
+    public const string SectionName = "Bootstrap";
+
+    public string? AdminEmail { get; set; }
+
+    public string? AdminPassword { get; set; }
+
+    public string AdminName { get; set; } = "Administrator";
+}
+
+/// <summary>Operator-defined scopes (configuration section <c>Scopes</c>).</summary>
+public sealed class ScopeOptions
+{
+    public const string SectionName = "Scopes";
+
+    public List<string> Custom { get; set; } = [];
+}

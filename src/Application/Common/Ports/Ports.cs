@@ -1,0 +1,156 @@
+using AuthPlatform.Domain.Audit;
+using AuthPlatform.Domain.Sessions;
+using AuthPlatform.Domain.Users;
+using Security = AuthPlatform.Application.Common.Security;
+
+namespace AuthPlatform.Application.Common.Ports;
+
+public interface IUserRepository
+{
+    Task<User?> FindByIdAsync(Guid id, CancellationToken cancellationToken);
+
+    Task<User?> FindByEmailAsync(string email, CancellationToken cancellationToken);
+
+    Task<bool> EmailExistsAsync(string email, CancellationToken cancellationToken);
+
+    void Add(User user);
+}
+
+public interface IRefreshTokenFamilyRepository
+{
+    /// <summary>The family a token hash belongs to, loaded with that one token only.</summary>
+    Task<RefreshTokenFamily?> FindByTokenHashAsync(string tokenHash, CancellationToken cancellationToken);
+
+    Task<RefreshTokenFamily?> FindByIdAsync(Guid id, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<RefreshTokenFamily>> ListActiveForUserAsync(Guid userId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    void Add(RefreshTokenFamily family);
+}
+
+/// <summary>Thrown by <see cref="IUnitOfWork.SaveChangesAsync"/> when another writer changed the same aggregate first.</summary>
+public sealed class ConcurrencyConflictException(string message, Exception inner) : Exception(message, inner);
+
+public interface IUnitOfWork
+{
+    Task<IAsyncDisposable> BeginTransactionAsync(CancellationToken cancellationToken);
+
+    Task CommitAsync(CancellationToken cancellationToken);
+
+    Task RollbackAsync(CancellationToken cancellationToken);
+
+    /// <exception cref="ConcurrencyConflictException">another writer saved the same aggregate first.</exception>
+    Task SaveChangesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Forgets every tracked change (after a conflict, before reloading).</summary>
+    void DiscardChanges();
+}
+
+/// <summary>Writes audit events in the command's own transaction and to the log.</summary>
+public interface IAuditLog
+{
+    void Record(string type, Guid? userId, string? details = null, Guid? actorId = null, string? clientId = null);
+}
+
+/// <summary>Where the current request comes from.</summary>
+public interface IClientContext
+{
+    string? IpAddress { get; }
+
+    string? UserAgent { get; }
+}
+
+public enum PasswordCheck
+{
+    Failed,
+    Success,
+    /// <summary>Right password, but the hash is weaker than the current settings: store a new one.</summary>
+    SuccessRehashNeeded,
+}
+
+/// <summary>The slow hash for human-chosen secrets (passwords, recovery codes).</summary>
+public interface IPasswordHasher
+{
+    string Hash(string password);
+
+    PasswordCheck Verify(string hash, string password);
+
+    /// <summary>Spends the time of one verification on nothing, so an unknown email answers as slowly as a wrong password.</summary>
+    void VerifyAgainstDummy(string password);
+}
+
+/// <summary>A list of common and breached passwords shipped with the product (NIST SP 800-63B 3.1.1.2).</summary>
+public interface ICommonPasswordList
+{
+    bool Contains(string password);
+}
+
+/// <summary>Generates and hashes high-entropy secrets (refresh tokens): a fast SHA-256 suffices for them.</summary>
+public interface ISecretGenerator
+{
+    /// <summary>A URL-safe random secret of <paramref name="bytes"/> bytes from a CSPRNG.</summary>
+    string NewSecret(int bytes = 32);
+
+    string Hash(string secret);
+}
+
+public sealed record AccessTokenRequest(
+    Guid UserId,
+    Guid SessionId,
+    IReadOnlyCollection<string> Scopes,
+    IReadOnlyCollection<string> AuthenticationMethods,
+    DateTimeOffset AuthenticatedAt,
+    string Role,
+    string? ClientId = null);
+
+public sealed record IssuedAccessToken(string Token, DateTimeOffset ExpiresAt, int ExpiresIn);
+
+/// <summary>Signs JWT access tokens with the current signing key.</summary>
+public interface IAccessTokenIssuer
+{
+    Task<IssuedAccessToken> IssueAsync(AccessTokenRequest request, CancellationToken cancellationToken);
+}
+
+public interface ISigningKeyManager
+{
+    /// <summary>Creates a new signing key, published now and signing after the activation delay; the current key retires then.</summary>
+    Task<string> RotateAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>The scopes the operator has configured beside the built-in ones.</summary>
+public interface IScopeCatalog
+{
+    IReadOnlyList<string> OperatorScopes { get; }
+
+    bool IsKnown(string scope);
+}
+
+/// <summary>Thrown by <see cref="IUnitOfWork.SaveChangesAsync"/> when a unique index refuses a row (a race the handler's check lost).</summary>
+public sealed class DuplicateKeyException(string message, Exception inner) : Exception(message, inner);
+
+/// <summary>Runs work after the current transaction commits (cache invalidation, key-ring reloads).</summary>
+public interface IAfterCommit
+{
+    void Enqueue(Func<CancellationToken, Task> action);
+}
+
+public sealed record TokenValidation(CallerIdentityResult? Caller, string? ErrorCode, string? ErrorDescription)
+{
+    public bool IsValid => Caller is not null;
+}
+
+/// <summary>The verified content of an access token.</summary>
+public sealed record CallerIdentityResult(
+    Security.CallerIdentity Identity,
+    IReadOnlyList<string> AuthenticationMethods,
+    DateTimeOffset? AuthenticatedAt,
+    string? Role);
+
+/// <summary>Validates JWT access tokens against the published signing keys; no database read.</summary>
+public interface IAccessTokenValidator
+{
+    /// <summary>Cheap shape test: three base64url segments.</summary>
+    bool LooksLikeJwt(string token);
+
+    Task<TokenValidation> ValidateAsync(string token, CancellationToken cancellationToken);
+}

@@ -1,0 +1,20 @@
+namespace AuthPlatform.Application.Common.Security;
+
+/// <summary>How a caller authenticated (SPEC: <c>auth.method</c>).</summary>
+public static class AuthMethods
+{
+    public const string Jwt = "jwt";
+    public const string ApiKey = "api_key";
+    public const string OAuth = "oauth";
+}
+
+/// <summary>An authenticated caller, as the credential itself tells it: no database read.</summary>
+public sealed record CallerIdentity(
+    string Subject,
+    Guid? UserId,
+    string Method,
+    IReadOnlyList<string> Scopes,
+    string? ClientId = null,
+    Guid? ApiKeyId = null,
+    Guid? SessionId = null,
+    DateTimeOffset? ExpiresAt = null);

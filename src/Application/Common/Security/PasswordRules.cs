@@ -1,0 +1,27 @@
+using AuthPlatform.Application.Common.Ports;
+using FluentValidation;
+
+namespace AuthPlatform.Application.Common.Security;
+
+/// <summary>
+/// NIST SP 800-63B password rules: 12 to 128 characters (Unicode code points, never truncated),
+/// no composition rules, not on the common-password list.
+/// </summary>
+public static class PasswordRules
+{
+    public const int MinLength = 12;
+    public const int MaxLength = 128;
+
+    public static IRuleBuilderOptions<T, string> NewPassword<T>(this IRuleBuilder<T, string> rule, ICommonPasswordList commonPasswords) =>
+        rule.NotEmpty().WithMessage("A password is required.")
+            .Must(p => CodePoints(p) >= MinLength).WithMessage($"The password must be at least {MinLength} characters long.")
+            .Must(p => CodePoints(p) <= MaxLength).WithMessage($"The password must be at most {MaxLength} characters long.")
+            .Must(p => !commonPasswords.Contains(p)).WithMessage("This password is too common: it appears on a list of common or breached passwords. Choose another.");
+
+    /// <summary>A presented password: bounded so a megabyte-long one never reaches the hasher.</summary>
+    public static IRuleBuilderOptions<T, string> PresentedPassword<T>(this IRuleBuilder<T, string> rule) =>
+        rule.NotEmpty().WithMessage("A password is required.")
+            .MaximumLength(MaxLength * 2).WithMessage($"The password must be at most {MaxLength} characters long.");
+
+    private static int CodePoints(string? value) => value is null ? 0 : value.EnumerateRunes().Count();
+}

@@ -1,0 +1,77 @@
+using AuthPlatform.Domain.Common;
+
+namespace AuthPlatform.Domain.Audit;
+
+/// <summary>One entry of the audit trail (LOG-01): what happened, to whom, by whom, from where.</summary>
+public sealed class AuditEvent
+{
+    private AuditEvent()
+    {
+    }
+
+    public Guid Id { get; private set; }
+
+    public DateTimeOffset OccurredAt { get; private set; }
+
+    public string Type { get; private set; } = string.Empty;
+
+    /// <summary>The account the event concerns, when known.</summary>
+    public Guid? UserId { get; private set; }
+
+    /// <summary>Who acted (the same as <see cref="UserId"/> unless an administrator acted).</summary>
+    public Guid? ActorId { get; private set; }
+
+    public string? IpAddress { get; private set; }
+
+    public string? UserAgent { get; private set; }
+
+    public string? ClientId { get; private set; }
+
+    /// <summary>Non-secret details: ids, reasons. Never a credential.</summary>
+    public string? Details { get; private set; }
+
+    public static AuditEvent Record(
+        Guid id,
+        string type,
+        DateTimeOffset now,
+        Guid? userId,
+        Guid? actorId,
+        string? ipAddress,
+        string? userAgent,
+        string? clientId,
+        string? details)
+    {
+        Guard.Utc(now, nameof(now));
+        return new AuditEvent
+        {
+            Id = id,
+            Type = Guard.NotBlank(type, nameof(type), 64),
+            OccurredAt = now,
+            UserId = userId,
+            ActorId = actorId,
+            IpAddress = Clip(ipAddress, 64),
+            UserAgent = Clip(userAgent, 512),
+            ClientId = Clip(clientId, 128),
+            Details = Clip(details, 1024),
+        };
+    }
+
+    private static string? Clip(string? value, int max) =>
+        value is null ? null : value.Length <= max ? value : value[..max];
+}
+
+/// <summary>The audit event types; stable strings, filterable by type.</summary>
+public static class AuditEventTypes
+{
+    public const string UserRegistered = "user.registered";
+    public const string LoginSucceeded = "login.succeeded";
+    public const string LoginFailed = "login.failed";
+    public const string AccountLocked = "account.locked";
+    public const string TokenRefreshed = "token.refreshed";
+    public const string RefreshTokenReused = "refresh_token.reused";
+    public const string SessionRevoked = "session.revoked";
+    public const string Logout = "logout";
+    public const string PasswordChanged = "password.changed";
+    public const string SigningKeyRotated = "signing_key.rotated";
+    public const string AdministratorBootstrapped = "admin.bootstrapped";
+}

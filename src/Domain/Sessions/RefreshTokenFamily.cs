@@ -1,0 +1,180 @@
+using AuthPlatform.Domain.Common;
+
+namespace AuthPlatform.Domain.Sessions;
+
+/// <summary>What happened when a refresh token was presented.</summary>
+public enum RotationOutcome
+{
+    Rotated,
+    /// <summary>The token had already been redeemed: the whole family is now revoked.</summary>
+    ReuseDetected,
+    Expired,
+    Revoked,
+}
+
+/// <summary>Why a session ended.</summary>
+public static class RevocationReasons
+{
+    public const string Logout = "logout";
+    public const string Reuse = "refresh_token_reused";
+    public const string PasswordChanged = "password_changed";
+    public const string RevokedByUser = "revoked_by_user";
+}
+
+/// <summary>Lifetimes a family is issued with.</summary>
+public sealed record SessionLifetimes(TimeSpan RefreshTokenLifetime, TimeSpan AbsoluteLifetime);
+
+/// <summary>
+/// A session: the chain of refresh tokens that one login started. Exactly one token of the
+/// family is current; presenting any other (already redeemed) token is reuse and revokes the
+/// family. <see cref="Version"/> is a concurrency token: two rotations of one family can never
+/// both be saved, so a token never yields two usable successors.
+/// </summary>
+public sealed class RefreshTokenFamily
+{
+    private readonly List<RefreshToken> _tokens = [];
+
+    private RefreshTokenFamily()
+    {
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid UserId { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public DateTimeOffset LastUsedAt { get; private set; }
+
+    /// <summary>The family ends here whatever its tokens say (no endless sliding sessions).</summary>
+    public DateTimeOffset AbsoluteExpiresAt { get; private set; }
+
+    /// <summary>When the user proved who they are; refreshes keep it.</summary>
+    public DateTimeOffset AuthenticatedAt { get; private set; }
+
+    /// <summary>Authentication methods of the login (RFC 8176 values, space separated).</summary>
+    public string AuthenticationMethods { get; private set; } = string.Empty;
+
+    public string Scopes { get; private set; } = string.Empty;
+
+    public string? IpAddress { get; private set; }
+
+    public string? UserAgent { get; private set; }
+
+    public Guid CurrentTokenId { get; private set; }
+
+    public DateTimeOffset CurrentTokenExpiresAt { get; private set; }
+
+    public DateTimeOffset? RevokedAt { get; private set; }
+
+    public string? RevocationReason { get; private set; }
+
+    public int Version { get; private set; }
+
+    /// <summary>The tokens loaded with the family (a repository loads only the one presented).</summary>
+    public IReadOnlyCollection<RefreshToken> Tokens => _tokens;
+
+    public static RefreshTokenFamily Start(
+        Guid id,
+        Guid userId,
+        string tokenHash,
+        IReadOnlyCollection<string> scopes,
+        IReadOnlyCollection<string> authenticationMethods,
+        string? ipAddress,
+        string? userAgent,
+        SessionLifetimes lifetimes,
+        DateTimeOffset now)
+    {
+        if (id == Guid.Empty || userId == Guid.Empty)
+        {
+            throw new DomainException("A session needs an id and a user.");
+        }
+
+        Guard.Utc(now, nameof(now));
+        var family = new RefreshTokenFamily
+        {
+            Id = id,
+            UserId = userId,
+            CreatedAt = now,
+            LastUsedAt = now,
+            AuthenticatedAt = now,
+            AbsoluteExpiresAt = now + lifetimes.AbsoluteLifetime,
+            Scopes = string.Join(' ', scopes),
+            AuthenticationMethods = string.Join(' ', authenticationMethods),
+            IpAddress = Truncate(ipAddress, 64),
+            UserAgent = Truncate(userAgent, 512),
+        };
+        family.Issue(tokenHash, lifetimes, now);
+        return family;
+    }
+
+    public bool IsActive(DateTimeOffset now) =>
+        RevokedAt is null && AbsoluteExpiresAt > now && CurrentTokenExpiresAt > now;
+
+    /// <summary>
+    /// Redeems the presented token and issues its successor. A token that was already redeemed
+    /// is reuse: the family is revoked, its newest token with it.
+    /// </summary>
+    public RotationOutcome Rotate(string presentedTokenHash, string newTokenHash, SessionLifetimes lifetimes, DateTimeOffset now)
+    {
+        var presented = _tokens.SingleOrDefault(t => t.TokenHash == presentedTokenHash)
+            ?? throw new DomainException("The presented token does not belong to this family.");
+
+        if (RevokedAt is not null)
+        {
+            // Replaying a token of a family revoked for reuse is still reuse; any other revoked
+            // session is simply over.
+            return presented.RedeemedAt is not null || RevocationReason == RevocationReasons.Reuse
+                ? RotationOutcome.ReuseDetected
+                : RotationOutcome.Revoked;
+        }
+
+        if (presented.RedeemedAt is not null || presented.Id != CurrentTokenId)
+        {
+            Revoke(RevocationReasons.Reuse, now);
+            return RotationOutcome.ReuseDetected;
+        }
+
+        if (presented.ExpiresAt <= now || AbsoluteExpiresAt <= now)
+        {
+            return RotationOutcome.Expired;
+        }
+
+        presented.Redeem(now);
+        LastUsedAt = now;
+        Issue(newTokenHash, lifetimes, now);
+        return RotationOutcome.Rotated;
+    }
+
+    /// <summary>Ends the session. Idempotent: the first reason is kept.</summary>
+    public void Revoke(string reason, DateTimeOffset now)
+    {
+        if (RevokedAt is not null)
+        {
+            return;
+        }
+
+        RevokedAt = now;
+        RevocationReason = reason;
+        Version++;
+    }
+
+    private void Issue(string tokenHash, SessionLifetimes lifetimes, DateTimeOffset now)
+    {
+        Guard.NotBlank(tokenHash, nameof(tokenHash), 128);
+        var expiresAt = now + lifetimes.RefreshTokenLifetime;
+        if (expiresAt > AbsoluteExpiresAt)
+        {
+            expiresAt = AbsoluteExpiresAt;
+        }
+
+        var token = new RefreshToken(Guid.CreateVersion7(now), Id, tokenHash, now, expiresAt);
+        _tokens.Add(token);
+        CurrentTokenId = token.Id;
+        CurrentTokenExpiresAt = expiresAt;
+        Version++;
+    }
+
+    private static string? Truncate(string? value, int max) =>
+        value is null ? null : value.Length <= max ? value : value[..max];
+}

@@ -1,0 +1,7 @@
+namespace AuthPlatform.Domain.Users;
+
+public enum UserRole
+{
+    User,
+    Admin,
+}

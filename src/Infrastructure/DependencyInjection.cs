@@ -1,0 +1,86 @@
+using AuthPlatform.Application.Common.Options;
+using AuthPlatform.Application.Common.Ports;
+using AuthPlatform.Infrastructure.Auditing;
+using AuthPlatform.Infrastructure.Hashing;
+using AuthPlatform.Infrastructure.Persistence;
+using AuthPlatform.Infrastructure.Persistence.Repositories;
+using AuthPlatform.Infrastructure.Tokens;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AuthPlatform.Infrastructure;
+
+public static class DependencyInjection
+{
+    public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)
+    {
+        var database = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        services.Configure<DatabaseOptions>(configuration.GetSection(DatabaseOptions.SectionName));
+        services.Configure<JwtOptions>(configuration.GetSection(JwtOptions.SectionName));
+        services.Configure<LockoutOptions>(configuration.GetSection(LockoutOptions.SectionName));
+        services.Configure<BootstrapOptions>(configuration.GetSection(BootstrapOptions.SectionName));
+        services.Configure<ScopeOptions>(configuration.GetSection(ScopeOptions.SectionName));
+        services.Configure<PasswordHashingOptions>(configuration.GetSection(PasswordHashingOptions.SectionName));
+
+        AddDatabase(services, database.Provider, configuration.GetConnectionString("Default"));
+
+        services.AddDataProtection()
+            .SetApplicationName("AuthPlatform")
+            .PersistKeysToDbContext<AuthDbContext>();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddScoped<UnitOfWork>();
+        services.AddScoped<IUnitOfWork>(sp => sp.GetRequiredService<UnitOfWork>());
+        services.AddScoped<IAfterCommit>(sp => sp.GetRequiredService<UnitOfWork>());
+        services.AddScoped<IUserRepository, UserRepository>();
+        services.AddScoped<IRefreshTokenFamilyRepository, RefreshTokenFamilyRepository>();
+        services.AddScoped<IAuditLog, AuditLog>();
+
+        services.AddSingleton<Application.Common.Ports.IPasswordHasher, IdentityPasswordHasher>();
+        services.AddSingleton<ICommonPasswordList, CommonPasswordList>();
+        services.AddSingleton<ISecretGenerator, SecretGenerator>();
+        services.AddSingleton<IScopeCatalog, ScopeCatalog>();
+
+        services.AddSingleton<SigningKeyFactory>();
+        services.AddSingleton<SigningKeyRing>();
+        services.AddScoped<SigningKeyManager>();
+        services.AddScoped<ISigningKeyManager>(sp => sp.GetRequiredService<SigningKeyManager>());
+        services.AddSingleton<IAccessTokenIssuer, JwtAccessTokenIssuer>();
+        services.AddSingleton<IAccessTokenValidator, JwtAccessTokenValidator>();
+        services.AddScoped<DatabaseInitializer>();
+        return services;
+    }
+
+    private static void AddDatabase(IServiceCollection services, DatabaseProvider provider, string? connectionString)
+    {
+        switch (provider)
+        {
+            case DatabaseProvider.Sqlite:
+                var sqlite = new SqliteConnectionStringBuilder(connectionString ?? DatabaseOptions.DefaultSqliteConnectionString);
+                var directory = Path.GetDirectoryName(Path.GetFullPath(sqlite.DataSource));
+                if (!string.IsNullOrEmpty(directory) && sqlite.DataSource != ":memory:")
+                {
+                    Directory.CreateDirectory(directory);
+                }
+
+                services.AddDbContext<AuthDbContext, SqliteAuthDbContext>(o => o.UseSqlite(sqlite.ToString()));
+                break;
+            case DatabaseProvider.Postgres:
+                services.AddDbContext<AuthDbContext, PostgresAuthDbContext>(o => o.UseNpgsql(Require(connectionString, provider)));
+                break;
+            case DatabaseProvider.SqlServer:
+                services.AddDbContext<AuthDbContext, SqlServerAuthDbContext>(o => o.UseSqlServer(Require(connectionString, provider)));
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown Database:Provider '{provider}'. Use Sqlite, Postgres or SqlServer.");
+        }
+    }
+
+    private static string Require(string? connectionString, DatabaseProvider provider) =>
+        string.IsNullOrWhiteSpace(connectionString)
+            ? throw new InvalidOperationException($"Database:Provider is {provider}: set ConnectionStrings:Default (ConnectionStrings__Default).")
+            : connectionString;
+}

@@ -1,0 +1,196 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace AuthPlatform.Infrastructure.Persistence.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class Initial : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "audit_events",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    occurred_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    type = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    user_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    actor_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    ip_address = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    user_agent = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true),
+                    client_id = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    details = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_audit_events", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "data_protection_keys",
+                columns: table => new
+                {
+                    id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    friendly_name = table.Column<string>(type: "TEXT", nullable: true),
+                    xml = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_data_protection_keys", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "signing_keys",
+                columns: table => new
+                {
+                    key_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    algorithm = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    public_jwk = table.Column<string>(type: "TEXT", maxLength: 4096, nullable: false),
+                    protected_private_key = table.Column<string>(type: "TEXT", maxLength: 16384, nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    activates_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    retired_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    published_until = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_signing_keys", x => x.key_id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "users",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    normalized_email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    role = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    password_hash = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: false),
+                    security_stamp = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    failed_login_count = table.Column<int>(type: "INTEGER", nullable: false),
+                    failed_login_window_started_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    locked_until = table.Column<long>(type: "INTEGER", nullable: true),
+                    is_disabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    two_factor_enabled = table.Column<bool>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_users", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "refresh_token_families",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    user_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    last_used_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    absolute_expires_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    authenticated_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    authentication_methods = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    scopes = table.Column<string>(type: "TEXT", maxLength: 4096, nullable: false),
+                    ip_address = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    user_agent = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true),
+                    current_token_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    current_token_expires_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    revoked_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    revocation_reason = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_refresh_token_families", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_refresh_token_families_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "refresh_tokens",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    family_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    token_hash = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    issued_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    expires_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    redeemed_at = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_refresh_tokens", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_refresh_tokens_refresh_token_families_family_id",
+                        column: x => x.family_id,
+                        principalTable: "refresh_token_families",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_events_type_occurred_at",
+                table: "audit_events",
+                columns: new[] { "type", "occurred_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_events_user_id_occurred_at",
+                table: "audit_events",
+                columns: new[] { "user_id", "occurred_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_refresh_token_families_user_id",
+                table: "refresh_token_families",
+                column: "user_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_refresh_tokens_family_id",
+                table: "refresh_tokens",
+                column: "family_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_refresh_tokens_token_hash",
+                table: "refresh_tokens",
+                column: "token_hash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_users_normalized_email",
+                table: "users",
+                column: "normalized_email",
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "audit_events");
+
+            migrationBuilder.DropTable(
+                name: "data_protection_keys");
+
+            migrationBuilder.DropTable(
+                name: "refresh_tokens");
+
+            migrationBuilder.DropTable(
+                name: "signing_keys");
+
+            migrationBuilder.DropTable(
+                name: "refresh_token_families");
+
+            migrationBuilder.DropTable(
+                name: "users");
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using AuthPlatform.Application.Common.Ports;
+using AuthPlatform.Domain.Sessions;
+using AuthPlatform.Domain.Users;
+using Microsoft.EntityFrameworkCore;
+
+namespace AuthPlatform.Infrastructure.Persistence.Repositories;
+
+public sealed class UserRepository(AuthDbContext db) : IUserRepository
+{
+    public Task<User?> FindByIdAsync(Guid id, CancellationToken cancellationToken) =>
+        db.Users.FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
+
+    public Task<User?> FindByEmailAsync(string email, CancellationToken cancellationToken)
+    {
+        var normalized = User.NormalizeEmail(email);
+        return db.Users.FirstOrDefaultAsync(u => u.NormalizedEmail == normalized, cancellationToken);
+    }
+
+    public Task<bool> EmailExistsAsync(string email, CancellationToken cancellationToken)
+    {
+        var normalized = User.NormalizeEmail(email);
+        return db.Users.AnyAsync(u => u.NormalizedEmail == normalized, cancellationToken);
+    }
+
+    public void Add(User user) => db.Users.Add(user);
+}
+
+public sealed class RefreshTokenFamilyRepository(AuthDbContext db) : IRefreshTokenFamilyRepository
+{
+    public async Task<RefreshTokenFamily?> FindByTokenHashAsync(string tokenHash, CancellationToken cancellationToken)
+    {
+        var familyId = await db.RefreshTokens
+            .Where(t => t.TokenHash == tokenHash)
+            .Select(t => (Guid?)t.FamilyId)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (familyId is null)
+        {
+            return null;
+        }
+
+        return await db.RefreshTokenFamilies
+            .Include(f => f.Tokens.Where(t => t.TokenHash == tokenHash))
+            .FirstOrDefaultAsync(f => f.Id == familyId, cancellationToken);
+    }
+
+    public Task<RefreshTokenFamily?> FindByIdAsync(Guid id, CancellationToken cancellationToken) =>
+        db.RefreshTokenFamilies.FirstOrDefaultAsync(f => f.Id == id, cancellationToken);
+
+    public async Task<IReadOnlyList<RefreshTokenFamily>> ListActiveForUserAsync(Guid userId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await db.RefreshTokenFamilies
+            .Where(f => f.UserId == userId && f.RevokedAt == null && f.AbsoluteExpiresAt > now && f.CurrentTokenExpiresAt > now)
+            .ToListAsync(cancellationToken);
+
+    public void Add(RefreshTokenFamily family) => db.RefreshTokenFamilies.Add(family);
+}

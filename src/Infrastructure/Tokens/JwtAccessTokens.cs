@@ -1,0 +1,166 @@
+using System.Security.Claims;
+using AuthPlatform.Application.Common.Options;
+using AuthPlatform.Application.Common.Ports;
+using AuthPlatform.Application.Common.Results;
+using AuthPlatform.Application.Common.Security;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace AuthPlatform.Infrastructure.Tokens;
+
+/// <summary>The claim names of our access tokens (RFC 9068, RFC 8176, RFC 8693).</summary>
+public static class AccessTokenClaims
+{
+    public const string TokenType = "at+jwt";
+    public const string Scope = "scope";
+    public const string ClientId = "client_id";
+    public const string AuthenticationMethods = "amr";
+    public const string AuthTime = "auth_time";
+    public const string SessionId = "sid";
+    public const string Role = "role";
+}
+
+/// <summary>Signs access tokens: <c>typ: at+jwt</c>, ES256 (or RS256), with the current key of the ring.</summary>
+public sealed class JwtAccessTokenIssuer(SigningKeyRing ring, IOptions<JwtOptions> options, TimeProvider clock) : IAccessTokenIssuer
+{
+    private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
+
+    public async Task<IssuedAccessToken> IssueAsync(AccessTokenRequest request, CancellationToken cancellationToken)
+    {
+        var jwt = options.Value;
+        var now = clock.GetUtcNow();
+        var expires = now + jwt.AccessTokenLifetime;
+        var claims = new Dictionary<string, object>
+        {
+            [JwtRegisteredClaimNames.Sub] = request.UserId.ToString(),
+            [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N"),
+            [AccessTokenClaims.Scope] = string.Join(' ', request.Scopes),
+            [AccessTokenClaims.AuthenticationMethods] = request.AuthenticationMethods.ToArray(),
+            [AccessTokenClaims.AuthTime] = request.AuthenticatedAt.ToUnixTimeSeconds(),
+            [AccessTokenClaims.SessionId] = request.SessionId.ToString(),
+            [AccessTokenClaims.Role] = request.Role,
+        };
+        if (request.ClientId is not null)
+        {
+            claims[AccessTokenClaims.ClientId] = request.ClientId;
+        }
+
+        var descriptor = new SecurityTokenDescriptor
+        {
+            Issuer = jwt.Issuer,
+            Audience = jwt.Audience,
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = expires.UtcDateTime,
+            TokenType = AccessTokenClaims.TokenType,
+            Claims = claims,
+            SigningCredentials = await ring.GetSigningCredentialsAsync(cancellationToken),
+        };
+        var token = _handler.CreateToken(descriptor);
+        return new IssuedAccessToken(token, DateTimeOffset.FromUnixTimeSeconds(expires.ToUnixTimeSeconds()), (int)jwt.AccessTokenLifetime.TotalSeconds);
+    }
+}
+
+/// <summary>
+/// Validates access tokens against the published keys only: the key is chosen by <c>kid</c>
+/// among our own, never from <c>jku</c>, <c>x5u</c> or <c>jwk</c> headers (JWT-02); only
+/// asymmetric algorithms are accepted, so <c>alg: none</c> and HS256 fail (JWT-01).
+/// </summary>
+public sealed class JwtAccessTokenValidator : IAccessTokenValidator
+{
+    private static readonly string[] Algorithms = [SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.RsaSha256];
+    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
+    private readonly TokenValidationParameters _parameters;
+
+    public JwtAccessTokenValidator(SigningKeyRing ring, IOptions<JwtOptions> options, TimeProvider clock)
+    {
+        var jwt = options.Value;
+        _parameters = new TokenValidationParameters
+        {
+            ValidIssuer = jwt.Issuer,
+            ValidAudience = jwt.Audience,
+            ValidateIssuer = true,
+            ValidateAudience = true,
+            ValidateLifetime = true,
+            RequireExpirationTime = true,
+            RequireSignedTokens = true,
+            ValidateIssuerSigningKey = true,
+            ClockSkew = jwt.ClockSkew,
+            ValidAlgorithms = Algorithms,
+            ValidTypes = [AccessTokenClaims.TokenType],
+            TryAllIssuerSigningKeys = false,
+            IssuerSigningKeyResolver = (_, _, kid, _) => ring.FindValidationKeys(kid),
+            LifetimeValidator = (notBefore, expires, _, p) =>
+            {
+                var now = clock.GetUtcNow().UtcDateTime;
+                if (expires is null || expires.Value + p.ClockSkew < now)
+                {
+                    throw new SecurityTokenExpiredException("The token has expired.") { Expires = expires ?? DateTime.MinValue };
+                }
+
+                if (notBefore is { } nbf && nbf - p.ClockSkew > now)
+                {
+                    throw new SecurityTokenNotYetValidException("The token is not valid yet.") { NotBefore = nbf };
+                }
+
+                return true;
+            },
+            NameClaimType = JwtRegisteredClaimNames.Sub,
+            RoleClaimType = AccessTokenClaims.Role,
+        };
+    }
+
+    public bool LooksLikeJwt(string token)
+    {
+        var dots = 0;
+        foreach (var c in token)
+        {
+            if (c == '.')
+            {
+                dots++;
+            }
+            else if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '='))
+            {
+                return false;
+            }
+        }
+
+        return dots == 2;
+    }
+
+    public async Task<TokenValidation> ValidateAsync(string token, CancellationToken cancellationToken)
+    {
+        if (token.Length > 8192)
+        {
+            return new TokenValidation(null, ErrorCodes.InvalidToken, "The access token is malformed.");
+        }
+
+        var result = await _handler.ValidateTokenAsync(token, _parameters);
+        if (!result.IsValid)
+        {
+            return result.Exception is SecurityTokenExpiredException
+                ? new TokenValidation(null, ErrorCodes.TokenExpired, "The access token has expired.")
+                : new TokenValidation(null, ErrorCodes.InvalidToken, "The access token is invalid.");
+        }
+
+        var jwt = (JsonWebToken)result.SecurityToken;
+        if (!Guid.TryParse(jwt.Subject, out var userId))
+        {
+            return new TokenValidation(null, ErrorCodes.InvalidToken, "The access token is invalid.");
+        }
+
+        var scopes = jwt.TryGetPayloadValue<string>(AccessTokenClaims.Scope, out var scope)
+            ? scope.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            : [];
+        jwt.TryGetPayloadValue<string>(AccessTokenClaims.ClientId, out var clientId);
+        Guid? sessionId = jwt.TryGetPayloadValue<string>(AccessTokenClaims.SessionId, out var sid) && Guid.TryParse(sid, out var s) ? s : null;
+        var amr = jwt.Claims.Where(c => c.Type == AccessTokenClaims.AuthenticationMethods).Select(c => c.Value).ToArray();
+        DateTimeOffset? authTime = jwt.TryGetPayloadValue<long>(AccessTokenClaims.AuthTime, out var at) ? DateTimeOffset.FromUnixTimeSeconds(at) : null;
+        jwt.TryGetPayloadValue<string>(AccessTokenClaims.Role, out var role);
+
+        var identity = new CallerIdentity(
+            jwt.Subject, userId, AuthMethods.Jwt, scopes, clientId, null, sessionId, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero));
+        return new TokenValidation(new CallerIdentityResult(identity, amr, authTime, role), null, null);
+    }
+}

@@ -1,0 +1,102 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AuthPlatform.Domain.Signing;
+using AuthPlatform.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.Tokens;
+
+namespace AuthPlatform.Infrastructure.Tokens;
+
+/// <summary>
+/// The signing keys held in memory, so that signing and validating a token never reads the
+/// database. Reloaded after a rotation commits, and every minute so that other instances'
+/// rotations are seen too.
+/// </summary>
+public sealed class SigningKeyRing(IServiceScopeFactory scopes, SigningKeyFactory factory, TimeProvider clock)
+{
+    private static readonly TimeSpan RefreshInterval = TimeSpan.FromMinutes(1);
+    private readonly SemaphoreSlim _reloadLock = new(1, 1);
+    private volatile Snapshot _snapshot = Snapshot.Empty;
+
+    /// <summary>The JWKS document (RFC 7517) of every published key.</summary>
+    public string JwksJson => Current().Jwks;
+
+    public IReadOnlyList<SecurityKey> FindValidationKeys(string? kid)
+    {
+        if (kid is not null && Current().Published.TryGetValue(kid, out var key))
+        {
+            return [key];
+        }
+
+        return [];
+    }
+
+    public async Task<SigningCredentials> GetSigningCredentialsAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var snapshot = Current();
+        var signer = snapshot.Signers.Where(s => s.Key.CanSign(now)).MaxBy(s => s.Key.ActivatesAt);
+        if (signer is null)
+        {
+            await ReloadAsync(cancellationToken);
+            signer = _snapshot.Signers.Where(s => s.Key.CanSign(now)).MaxBy(s => s.Key.ActivatesAt)
+                ?? throw new InvalidOperationException("No signing key can sign now.");
+        }
+
+        return signer.Credentials;
+    }
+
+    public async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        await _reloadLock.WaitAsync(cancellationToken);
+        try
+        {
+            using var scope = scopes.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
+            var keys = await db.SigningKeys.AsNoTracking().ToListAsync(cancellationToken);
+            var now = clock.GetUtcNow();
+            var published = keys.Where(k => k.IsPublished(now)).ToList();
+            var signers = keys
+                .Where(k => k.RetiredAt is null || k.RetiredAt > now)
+                .Select(k => new Signer(k, new SigningCredentials(factory.PrivateKey(k), k.Algorithm)))
+                .ToList();
+            var jwks = new JsonObject
+            {
+                ["keys"] = new JsonArray(published.Select(k => (JsonNode)JsonNode.Parse(k.PublicJwk)!).ToArray()),
+            };
+            _snapshot = new Snapshot(
+                published.ToDictionary(k => k.KeyId, SigningKeyFactory.PublicKey, StringComparer.Ordinal),
+                signers,
+                jwks.ToJsonString(new JsonSerializerOptions { WriteIndented = false }),
+                now);
+        }
+        finally
+        {
+            _reloadLock.Release();
+        }
+    }
+
+    private Snapshot Current()
+    {
+        var snapshot = _snapshot;
+        if (clock.GetUtcNow() - snapshot.LoadedAt > RefreshInterval)
+        {
+            // Refresh in the background; this request goes on with what it has.
+            _ = Task.Run(() => ReloadAsync(CancellationToken.None));
+        }
+
+        return snapshot;
+    }
+
+    private sealed record Signer(SigningKey Key, SigningCredentials Credentials);
+
+    private sealed record Snapshot(
+        IReadOnlyDictionary<string, SecurityKey> Published,
+        IReadOnlyList<Signer> Signers,
+        string Jwks,
+        DateTimeOffset LoadedAt)
+    {
+        public static readonly Snapshot Empty = new(new Dictionary<string, SecurityKey>(), [], """{"keys":[]}""", DateTimeOffset.MinValue);
+    }
+}

@@ -1,0 +1,67 @@
+using AuthPlatform.Application.Common.Results;
+using AuthPlatform.WebApi.Http;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.Extensions.Options;
+
+namespace AuthPlatform.WebApi.Authentication;
+
+/// <summary>Declares the scope an endpoint needs (RS-02): <c>[RequireScope("profile")]</c>.</summary>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method, AllowMultiple = false)]
+public sealed class RequireScopeAttribute(string scope) : AuthorizeAttribute(ScopePolicy.Prefix + scope)
+{
+    public string Scope { get; } = scope;
+}
+
+public sealed record ScopeRequirement(string Scope) : IAuthorizationRequirement;
+
+public sealed class ScopeRequirementHandler : AuthorizationHandler<ScopeRequirement>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, ScopeRequirement requirement)
+    {
+        if (context.User.HasClaim("scope", requirement.Scope))
+        {
+            context.Succeed(requirement);
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Builds a policy per scope on demand: <c>scope:NAME</c>.</summary>
+public sealed class ScopePolicy(IOptions<AuthorizationOptions> options) : DefaultAuthorizationPolicyProvider(options)
+{
+    public const string Prefix = "scope:";
+
+    public override async Task<AuthorizationPolicy?> GetPolicyAsync(string policyName)
+    {
+        if (policyName.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return new AuthorizationPolicyBuilder(BearerAuthenticationHandler.SchemeName)
+                .RequireAuthenticatedUser()
+                .AddRequirements(new ScopeRequirement(policyName[Prefix.Length..]))
+                .Build();
+        }
+
+        return await base.GetPolicyAsync(policyName);
+    }
+}
+
+/// <summary>A missing scope answers 403 <c>insufficient_scope</c> with the RFC 6750 header naming the scope.</summary>
+public sealed class ScopeForbiddenResultHandler : IAuthorizationMiddlewareResultHandler
+{
+    private readonly AuthorizationMiddlewareResultHandler _default = new();
+
+    public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    {
+        if (authorizeResult.Forbidden && authorizeResult.AuthorizationFailure?.FailedRequirements.OfType<ScopeRequirement>().FirstOrDefault() is { } missing)
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            context.Response.Headers.WWWAuthenticate =
+                $"Bearer realm=\"authplatform\", error=\"insufficient_scope\", scope=\"{missing.Scope}\"";
+            return Problems.WriteAsync(context, new Error(ErrorCodes.InsufficientScope, $"This call needs the '{missing.Scope}' scope."));
+        }
+
+        return _default.HandleAsync(next, context, policy, authorizeResult);
+    }
+}

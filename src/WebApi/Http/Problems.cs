@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using AuthPlatform.Application.Common.Results;
+using Microsoft.AspNetCore.Mvc;
+
+namespace AuthPlatform.WebApi.Http;
+
+/// <summary>
+/// RFC 9457 problems with a stable <c>code</c>, field <c>errors</c> and <c>trace_id</c>
+/// (SPEC section 1). The one place that turns error codes into HTTP.
+/// </summary>
+public static class Problems
+{
+    public static int StatusOf(string code) => code switch
+    {
+        ErrorCodes.ValidationFailed => StatusCodes.Status400BadRequest,
+        ErrorCodes.InvalidCredentials or ErrorCodes.Unauthenticated or ErrorCodes.InvalidToken or ErrorCodes.TokenExpired
+            or ErrorCodes.InvalidApiKey or ErrorCodes.RefreshTokenReused or ErrorCodes.InvalidMfaCode => StatusCodes.Status401Unauthorized,
+        ErrorCodes.InsufficientScope or ErrorCodes.Forbidden or ErrorCodes.MfaRequired => StatusCodes.Status403Forbidden,
+        ErrorCodes.NotFound => StatusCodes.Status404NotFound,
+        ErrorCodes.Conflict => StatusCodes.Status409Conflict,
+        ErrorCodes.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
+        ErrorCodes.AccountLocked => StatusCodes.Status423Locked,
+        ErrorCodes.RateLimited => StatusCodes.Status429TooManyRequests,
+        ErrorCodes.ServiceUnavailable => StatusCodes.Status503ServiceUnavailable,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+
+    public static ProblemDetails Create(HttpContext http, Error error)
+    {
+        var status = StatusOf(error.Code);
+        var problem = new ProblemDetails
+        {
+            Type = $"https://authplatform.dev/problems/{error.Code.Replace('_', '-')}",
+            Title = TitleOf(status),
+            Status = status,
+            Detail = error.Message,
+            Instance = http.Request.Path,
+        };
+        problem.Extensions["code"] = error.Code;
+        if (error.Fields is { Count: > 0 })
+        {
+            problem.Extensions["errors"] = error.Fields;
+        }
+
+        problem.Extensions["trace_id"] = Activity.Current?.Id ?? http.TraceIdentifier;
+        return problem;
+    }
+
+    /// <summary>Writes the problem, with <c>WWW-Authenticate</c> on a 401 (RFC 6750 section 3).</summary>
+    public static Task WriteAsync(HttpContext http, Error error)
+    {
+        var problem = Create(http, error);
+        http.Response.StatusCode = problem.Status!.Value;
+        AddAuthenticateHeader(http, error);
+        http.Response.Headers.CacheControl = "no-store";
+        return http.Response.WriteAsJsonAsync(problem, JsonDefaults.Options, "application/problem+json");
+    }
+
+    public static void AddAuthenticateHeader(HttpContext http, Error error)
+    {
+        if (StatusOf(error.Code) != StatusCodes.Status401Unauthorized)
+        {
+            return;
+        }
+
+        http.Response.Headers.WWWAuthenticate = error.Code switch
+        {
+            ErrorCodes.InvalidToken or ErrorCodes.TokenExpired or ErrorCodes.RefreshTokenReused or ErrorCodes.InvalidApiKey =>
+                $"Bearer realm=\"authplatform\", error=\"invalid_token\", error_description=\"{Quote(error.Message)}\"",
+            _ => "Bearer realm=\"authplatform\"",
+        };
+    }
+
+    private static string Quote(string value) => value.Replace("\\", "\\\\").Replace("\"", "'");
+
+    private static string TitleOf(int status) => status switch
+    {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        409 => "Conflict",
+        413 => "Payload Too Large",
+        415 => "Unsupported Media Type",
+        423 => "Locked",
+        429 => "Too Many Requests",
+        503 => "Service Unavailable",
+        _ => "Internal Server Error",
+    };
+}

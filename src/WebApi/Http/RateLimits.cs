@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using AuthPlatform.Application.Common.Results;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace AuthPlatform.WebApi.Http;
+
+/// <summary>Configuration section <c>RateLimiting</c>.</summary>
+public sealed class RateLimitingOptions
+{
+    public const string SectionName = "RateLimiting";
+
+    public int PermitLimit { get; set; } = 100;
+
+    public int WindowSeconds { get; set; } = 60;
+}
+
+/// <summary>
+/// Throttling per client address on the endpoints where a secret can be guessed. It runs
+/// before the endpoint, so a throttled request never costs a password hash.
+/// </summary>
+public static class RateLimits
+{
+    public const string Credentials = "credentials";
+
+    public static IServiceCollection AddAuthPlatformRateLimiting(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(RateLimitingOptions.SectionName).Get<RateLimitingOptions>() ?? new RateLimitingOptions();
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(Credentials, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = Math.Max(1, options.PermitLimit),
+                    Window = TimeSpan.FromSeconds(Math.Max(1, options.WindowSeconds)),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                }));
+            limiter.OnRejected = (context, _) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait)
+                    ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))
+                    : Math.Max(1, options.WindowSeconds);
+                context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+                return new ValueTask(Problems.WriteAsync(
+                    context.HttpContext,
+                    new Error(ErrorCodes.RateLimited, $"Too many requests from this address. Retry after {retryAfter} seconds.")));
+            };
+        });
+        return services;
+    }
+}

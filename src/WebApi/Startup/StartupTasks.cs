@@ -1,0 +1,49 @@
+using AuthPlatform.Application.Admin.Bootstrap;
+using AuthPlatform.Application.Common.Options;
+using AuthPlatform.Infrastructure.Persistence;
+using Mediator;
+using Microsoft.Extensions.Options;
+
+namespace AuthPlatform.WebApi.Startup;
+
+/// <summary>Before the server listens: migrate, make sure a signing key exists, create the first administrator.</summary>
+public static partial class StartupTasks
+{
+    public static async Task InitializeAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        await services.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
+        await EnsureBootstrapAdministratorAsync(services);
+    }
+
+    public static async Task EnsureBootstrapAdministratorAsync(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<BootstrapOptions>>().Value;
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StartupTasks));
+        if (string.IsNullOrWhiteSpace(options.AdminEmail) || string.IsNullOrEmpty(options.AdminPassword))
+        {
+            LogNoBootstrap(logger);
+            return;
+        }
+
+        var result = await services.GetRequiredService<ISender>().Send(
+            new EnsureBootstrapAdministratorCommand(options.AdminEmail, options.AdminPassword, options.AdminName));
+        if (!result.IsSuccess)
+        {
+            var reasons = string.Join("; ", result.Error!.Fields?.SelectMany(f => f.Value.Select(m => $"{f.Key}: {m}")) ?? [result.Error.Message]);
+            throw new InvalidOperationException($"The bootstrap administrator (Bootstrap:AdminEmail, Bootstrap:AdminPassword) is invalid: {reasons}");
+        }
+
+        if (result.Value == BootstrapOutcome.Created)
+        {
+            LogCreated(logger);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "No bootstrap administrator configured (Bootstrap__AdminEmail, Bootstrap__AdminPassword).")]
+    private static partial void LogNoBootstrap(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bootstrap administrator created.")]
+    private static partial void LogCreated(ILogger logger);
+}

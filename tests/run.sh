@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# The project's single test command:  bash tests/run.sh [extra dotnet test args]
+#
+# - Ensures a local PostgreSQL (127.0.0.1:5432, postgres/postgres, database
+#   authplatform_test) unless AUTHPLATFORM_TEST_POSTGRES is already set.
+# - Runs `dotnet test` over the solution, writing .trx files to TestResults/.
+# - Prints "Tests: N passed, N failed, N skipped" summed over all .trx files.
+#
+# Environment:
+#   AUTHPLATFORM_TEST_POSTGRES   caller-provided connection string; skips all PG setup
+#   AUTHPLATFORM_PG_SETUP_ONLY=1 only do the PostgreSQL setup, then exit 0
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
+cd "$REPO_ROOT"
+
+PG_HOST=127.0.0.1
+PG_PORT=5432
+PG_DB=authplatform_test
+PG_USER=postgres
+PG_PASSWORD=postgres
+PG_WAIT_SECONDS=30
+
+log() { echo "[tests/run.sh] $*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+is_root() { [ "$(id -u)" -eq 0 ]; }
+
+pg_ready() { pg_isready -q -h "$PG_HOST" -p "$PG_PORT" >/dev/null 2>&1; }
+
+# Highest installed server version (e.g. "15"), or empty.
+pg_server_version() {
+  local bin
+  bin="$(ls -d /usr/lib/postgresql/*/bin/postgres 2>/dev/null | sort -V | tail -n 1 || true)"
+  [ -n "$bin" ] || return 0
+  basename "$(dirname "$(dirname "$bin")")"
+}
+
+install_pg_server() {
+  if ! is_root; then
+    log "PostgreSQL server binaries not found (/usr/lib/postgresql/*/bin/postgres)."
+    log "Install them, e.g.:  sudo apt-get install -y postgresql"
+    log "or point the tests at an existing server:"
+    log "  export AUTHPLATFORM_TEST_POSTGRES='Host=...;Port=5432;Username=...;Password=...;Database=authplatform_test'"
+    exit 1
+  fi
+  command -v apt-get >/dev/null 2>&1 || die "PostgreSQL server not installed and apt-get is unavailable."
+  log "Installing PostgreSQL via apt-get ..."
+  # Without an init system, invoke-rc.d would try (and fail) to start the
+  # service during install. A policy-rc.d returning 101 tells it not to.
+  local policy=/usr/sbin/policy-rc.d created_policy=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy"
+    chmod +x "$policy"
+    created_policy=1
+  fi
+  local rc=0
+  apt-get update || rc=$?
+  if [ "$rc" -eq 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql || rc=$?
+  fi
+  if [ "$created_policy" -eq 1 ]; then rm -f "$policy"; fi
+  # A failing service start in postinst is tolerated; what matters is the binaries.
+  [ -n "$(pg_server_version)" ] || die "apt-get install postgresql failed (exit $rc); no server binaries."
+  [ "$rc" -eq 0 ] || log "WARNING: apt-get exited $rc, but server binaries are present; continuing."
+}
+
+# Print "<version> <cluster>" of the cluster to use; create one if needed.
+pick_or_create_cluster() {
+  local ver="$1" line v c p
+  # Prefer an existing cluster already configured for our port.
+  while read -r v c p _; do
+    if [ "$p" = "$PG_PORT" ] && [ -x "/usr/lib/postgresql/$v/bin/postgres" ]; then
+      echo "$v $c"; return 0
+    fi
+  done < <(pg_lsclusters -h 2>/dev/null || true)
+  if [ -d "/etc/postgresql/$ver/main" ]; then
+    log "Setting port=$PG_PORT on cluster $ver/main"
+    pg_conftool "$ver" main set port "$PG_PORT" >&2
+    echo "$ver main"; return 0
+  fi
+  log "Creating cluster $ver/main on port $PG_PORT"
+  pg_createcluster --port "$PG_PORT" --locale C.UTF-8 --encoding UTF8 "$ver" main >&2 \
+    || pg_createcluster --port "$PG_PORT" "$ver" main >&2 \
+    || die "pg_createcluster $ver main failed"
+  echo "$ver main"
+}
+
+start_pg_server() {
+  is_root || die "PostgreSQL is not running on $PG_HOST:$PG_PORT and starting it needs root.
+  Start it yourself (e.g. 'sudo pg_ctlcluster <ver> main start') or set AUTHPLATFORM_TEST_POSTGRES."
+  command -v pg_ctlcluster >/dev/null 2>&1 || die "pg_ctlcluster not found (package postgresql-common)."
+
+  local ver cluster listen
+  ver="$(pg_server_version)"
+  read -r ver cluster < <(pick_or_create_cluster "$ver")
+
+  # Loopback only.
+  listen="$(pg_conftool -s "$ver" "$cluster" show listen_addresses 2>/dev/null || true)"
+  listen="${listen//\'/}"
+  case "$listen" in
+    ""|localhost|127.0.0.1) ;;
+    *) log "listen_addresses was '$listen'; restricting to 127.0.0.1"
+       pg_conftool "$ver" "$cluster" set listen_addresses 127.0.0.1 >&2 ;;
+  esac
+
+  log "Starting PostgreSQL cluster $ver/$cluster ..."
+  # Exit code 2 from pg_ctlcluster means "already running".
+  local rc=0
+  pg_ctlcluster "$ver" "$cluster" start || rc=$?
+  if [ "$rc" -ne 0 ] && [ "$rc" -ne 2 ]; then
+    tail -n 20 "/var/log/postgresql/postgresql-$ver-$cluster.log" >&2 2>/dev/null || true
+    die "pg_ctlcluster $ver $cluster start failed (exit $rc)"
+  fi
+
+  local i
+  for ((i = 0; i < PG_WAIT_SECONDS; i++)); do
+    pg_ready && return 0
+    sleep 1
+  done
+  tail -n 20 "/var/log/postgresql/postgresql-$ver-$cluster.log" >&2 2>/dev/null || true
+  die "PostgreSQL did not become ready on $PG_HOST:$PG_PORT within ${PG_WAIT_SECONDS}s"
+}
+
+# Run SQL (stdin) as superuser: peer auth as the postgres OS user when root,
+# else (or if that fails) password auth over TCP.
+psql_admin() {
+  local sql
+  sql="$(cat)"
+  if is_root && id postgres >/dev/null 2>&1; then
+    if (cd / && printf '%s\n' "$sql" | su postgres -s /bin/sh -c \
+          "psql -X -q -v ON_ERROR_STOP=1 -p $PG_PORT -d postgres" >/dev/null); then
+      return 0
+    fi
+    log "psql as OS user postgres failed; trying password auth over TCP"
+  fi
+  printf '%s\n' "$sql" | PGPASSWORD="$PG_PASSWORD" psql -X -q -v ON_ERROR_STOP=1 \
+    -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres >/dev/null
+}
+
+ensure_pg_role_and_db() {
+  command -v psql >/dev/null 2>&1 || die "psql not found (package postgresql-client)."
+  psql_admin <<SQL || die "could not set the '$PG_USER' password / create database '$PG_DB'"
+ALTER ROLE $PG_USER WITH LOGIN PASSWORD '$PG_PASSWORD';
+SELECT 'CREATE DATABASE $PG_DB' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$PG_DB')\gexec
+SQL
+  PGPASSWORD="$PG_PASSWORD" psql -X -q -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$PG_DB" \
+    -c 'select 1' >/dev/null || die "cannot connect to $PG_DB on $PG_HOST:$PG_PORT as $PG_USER"
+}
+
+setup_postgres() {
+  if [ -n "${AUTHPLATFORM_TEST_POSTGRES:-}" ]; then
+    log "AUTHPLATFORM_TEST_POSTGRES is set by caller; skipping PostgreSQL setup."
+  else
+    if ! pg_ready; then
+      [ -n "$(pg_server_version)" ] || install_pg_server
+      start_pg_server
+    fi
+    ensure_pg_role_and_db
+    export AUTHPLATFORM_TEST_POSTGRES="Host=$PG_HOST;Port=$PG_PORT;Username=$PG_USER;Password=$PG_PASSWORD;Database=$PG_DB"
+    log "PostgreSQL ready: $PG_HOST:$PG_PORT database $PG_DB"
+  fi
+  export AUTHPLATFORM_REQUIRE_POSTGRES="${AUTHPLATFORM_REQUIRE_POSTGRES:-1}"
+}
+
+# Sum <Counters .../> over the given .trx files; prints "total executed passed failed notExecuted".
+sum_trx_counters() {
+  local f
+  for f in "$@"; do
+    # Join lines so an element split across lines still matches.
+    tr '\n\r' '  ' <"$f" | grep -o '<Counters[^>]*>' || true
+  done | awk '
+    function attr(s, name,   m) {
+      if (match(s, "[ \t]" name "=\"[0-9]+\"")) {
+        m = substr(s, RSTART, RLENGTH); sub(/^[^"]*"/, "", m); sub(/"$/, "", m); return m + 0
+      }
+      return 0
+    }
+    { t += attr($0, "total"); e += attr($0, "executed"); p += attr($0, "passed");
+      f += attr($0, "failed"); n += attr($0, "notExecuted") }
+    END { printf "%d %d %d %d %d\n", t, e, p, f, n }'
+}
+
+run_tests() {
+  local results_dir="$REPO_ROOT/TestResults"
+  mkdir -p "$results_dir"
+  find "$results_dir" -type f -name '*.trx' -delete
+
+  local rc=0
+  dotnet test AuthPlatform.sln -c Release \
+    --logger "trx;LogFilePrefix=results" \
+    --results-directory "$results_dir" "$@" || rc=$?
+
+  local trx_files=()
+  while IFS= read -r -d '' f; do trx_files+=("$f"); done \
+    < <(find "$results_dir" -type f -name '*.trx' -print0)
+
+  local total=0 executed=0 passed=0 failed=0 skipped=0
+  if [ "${#trx_files[@]}" -gt 0 ]; then
+    read -r total executed passed failed skipped < <(sum_trx_counters "${trx_files[@]}")
+  fi
+
+  echo "Tests: $passed passed, $failed failed, $skipped skipped"
+  if [ "$executed" -eq 0 ]; then
+    echo "No tests were executed (found ${#trx_files[@]} .trx file(s); dotnet test exit code $rc)." >&2
+    exit 1
+  fi
+  exit "$rc"
+}
+
+setup_postgres
+if [ "${AUTHPLATFORM_PG_SETUP_ONLY:-}" = "1" ]; then
+  log "AUTHPLATFORM_PG_SETUP_ONLY=1: setup done, not running tests."
+  exit 0
+fi
+run_tests "$@"
