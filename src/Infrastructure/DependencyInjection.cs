@@ -46,6 +46,7 @@ public static class DependencyInjection
 
         services.AddSingleton<SigningKeyFactory>();
         services.AddSingleton<SigningKeyRing>();
+        services.AddSingleton<IPublishedKeys>(sp => sp.GetRequiredService<SigningKeyRing>());
         services.AddScoped<SigningKeyManager>();
         services.AddScoped<ISigningKeyManager>(sp => sp.GetRequiredService<SigningKeyManager>());
         services.AddSingleton<IAccessTokenIssuer, JwtAccessTokenIssuer>();

@@ -122,11 +122,9 @@ public sealed class RefreshTokenFamily
 
         if (RevokedAt is not null)
         {
-            // Replaying a token of a family revoked for reuse is still reuse; any other revoked
-            // session is simply over.
-            return presented.RedeemedAt is not null || RevocationReason == RevocationReasons.Reuse
-                ? RotationOutcome.ReuseDetected
-                : RotationOutcome.Revoked;
+            // Replaying a redeemed token is still reuse; any other token of a revoked session is
+            // simply over.
+            return presented.RedeemedAt is not null ? RotationOutcome.ReuseDetected : RotationOutcome.Revoked;
         }
 
         if (presented.RedeemedAt is not null || presented.Id != CurrentTokenId)

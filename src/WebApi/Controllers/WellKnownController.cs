@@ -1,4 +1,5 @@
-using AuthPlatform.Infrastructure.Tokens;
+using AuthPlatform.Application.Auth.Jwks;
+using Mediator;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
@@ -7,14 +8,15 @@ namespace AuthPlatform.WebApi.Controllers;
 /// <summary>Published metadata: the JSON Web Key Set of the token-signing keys.</summary>
 [ApiController]
 [AllowAnonymous]
-public sealed class WellKnownController(SigningKeyRing keys) : ControllerBase
+public sealed class WellKnownController(ISender sender) : ControllerBase
 {
     [HttpGet("/.well-known/jwks.json", Name = "GetJwks")]
     [ProducesResponseType(StatusCodes.Status200OK, Type = typeof(JwksDocument))]
-    public ContentResult Jwks()
+    public async Task<ContentResult> Jwks(CancellationToken ct)
     {
+        var jwks = await sender.Send(new GetJwksQuery(), ct);
         Response.Headers.CacheControl = "public, max-age=300";
-        return Content(keys.JwksJson, "application/json");
+        return Content(jwks.Value, "application/json");
     }
 }
 

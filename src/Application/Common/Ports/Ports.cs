@@ -154,3 +154,9 @@ public interface IAccessTokenValidator
 
     Task<TokenValidation> ValidateAsync(string token, CancellationToken cancellationToken);
 }
+
+/// <summary>The public half of the signing keys, as a JWKS document.</summary>
+public interface IPublishedKeys
+{
+    string JwksJson { get; }
+}

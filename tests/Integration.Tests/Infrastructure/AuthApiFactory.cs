@@ -1,0 +1,52 @@
+using AuthPlatform.WebApi.Startup;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace AuthPlatform.Integration.Tests.Infrastructure;
+
+/// <summary>The real application over a real database, with a clock the tests can move.</summary>
+public sealed class AuthApiFactory(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null)
+    : WebApplicationFactory<Program>
+{
+    public const string AdminEmail = "admin@authplatform.test";
+    public const string AdminPassword = "bootstrap-admin-passphrase";
+
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    public TestDatabase Database => database;
+
+    public LogSink Logs { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Database:Provider", database.Provider);
+        builder.UseSetting("ConnectionStrings:Default", database.ConnectionString);
+        builder.UseSetting("Passwords:Iterations", "10000");
+        builder.UseSetting("RateLimiting:PermitLimit", "100000");
+        builder.UseSetting("Bootstrap:AdminEmail", AdminEmail);
+        builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
+        builder.UseSetting("Jwt:KeyActivationDelay", "00:00:00");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs);
+        });
+    }
+
+    /// <summary>Empties the database and recreates the bootstrap administrator.</summary>
+    public async Task ResetAsync()
+    {
+        await database.ResetAsync();
+        await using var scope = Services.CreateAsyncScope();
+        await StartupTasks.EnsureBootstrapAdministratorAsync(scope.ServiceProvider);
+    }
+}
