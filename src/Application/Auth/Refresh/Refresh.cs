@@ -48,7 +48,7 @@ public sealed class RefreshHandler(
         switch (outcome)
         {
             case RotationOutcome.ReuseDetected:
-                return ReuseDetected(family);
+                return await SaveRevocationAsync(family, presentedHash, now, cancellationToken);
             case RotationOutcome.Expired or RotationOutcome.Revoked:
                 return Invalid;
         }
@@ -67,21 +67,48 @@ public sealed class RefreshHandler(
         catch (ConcurrencyConflictException)
         {
             // Another request redeemed this very token first: that makes this one a replay.
-            unitOfWork.DiscardChanges();
-            var current = await families.FindByTokenHashAsync(presentedHash, cancellationToken);
-            if (current is null)
-            {
-                return Invalid;
-            }
-
-            current.Revoke(RevocationReasons.Reuse, now);
-            return ReuseDetected(current);
+            return await SaveRevocationAsync(null, presentedHash, now, cancellationToken);
         }
 
         var access = await sessions.IssueAccessTokenAsync(user, family, cancellationToken);
         audit.Record(AuditEventTypes.TokenRefreshed, family.UserId, $"session={family.Id}");
         return new TokenPair(access.Token, newToken, "Bearer", access.ExpiresIn, access.ExpiresAt);
     }
+
+    /// <summary>
+    /// Saves the revocation of a family whose token was replayed. Other replays may be revoking
+    /// it at the same moment; revocation is idempotent, so on a conflict reload and retry.
+    /// </summary>
+    private async Task<Result<TokenPair>> SaveRevocationAsync(
+        RefreshTokenFamily? family, string presentedHash, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            if (family is null)
+            {
+                unitOfWork.DiscardChanges();
+                family = await families.FindByTokenHashAsync(presentedHash, cancellationToken);
+                if (family is null)
+                {
+                    return Invalid;
+                }
+
+                family.Revoke(RevocationReasons.Reuse, now);
+            }
+
+            try
+            {
+                await unitOfWork.SaveChangesAsync(cancellationToken);
+                return ReuseDetected(family);
+            }
+            catch (ConcurrencyConflictException) when (attempt < MaxRevokeAttempts)
+            {
+                family = null; // someone else changed the family in between: look again
+            }
+        }
+    }
+
+    private const int MaxRevokeAttempts = 5;
 
     private Result<TokenPair> ReuseDetected(RefreshTokenFamily family)
     {
