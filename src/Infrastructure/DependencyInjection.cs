@@ -38,6 +38,7 @@ public static class DependencyInjection
         services.AddScoped<IUserRepository, UserRepository>();
         services.AddScoped<IRefreshTokenFamilyRepository, RefreshTokenFamilyRepository>();
         services.AddScoped<IAuditLog, AuditLog>();
+        services.AddScoped<Application.Audit.ListAuditEvents.IAuditEventReader, Persistence.Readers.AuditEventReader>();
 
         services.AddSingleton<Application.Common.Ports.IPasswordHasher, IdentityPasswordHasher>();
         services.AddSingleton<ICommonPasswordList, CommonPasswordList>();

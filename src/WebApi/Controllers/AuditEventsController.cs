@@ -1,0 +1,26 @@
+using AuthPlatform.Application.Audit.ListAuditEvents;
+using AuthPlatform.Domain.Authorization;
+using AuthPlatform.WebApi.Authentication;
+using AuthPlatform.WebApi.Http;
+using Mediator;
+using Microsoft.AspNetCore.Mvc;
+
+namespace AuthPlatform.WebApi.Controllers;
+
+/// <summary>The audit trail (SPEC section 8).</summary>
+[ApiController]
+[Route("api/v1/audit-events")]
+[Produces("application/json")]
+[RequireScope(Scopes.AuditRead)]
+[ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status400BadRequest, "application/problem+json")]
+[ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+[ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status403Forbidden, "application/problem+json")]
+public sealed class AuditEventsController(ISender sender) : ControllerBase
+{
+    /// <summary>Newest first: the caller's own events, everyone's for an administrator.</summary>
+    [HttpGet(Name = "ListAuditEvents")]
+    [ProducesResponseType<IReadOnlyList<AuditEventResponse>>(StatusCodes.Status200OK)]
+    public async Task<IActionResult> List(
+        [FromQuery] string? type, [FromQuery] DateTimeOffset? from, [FromQuery] DateTimeOffset? to, [FromQuery] int? limit, CancellationToken ct) =>
+        this.ToActionResult(await sender.Send(new ListAuditEventsQuery(HttpContext.Caller(), type, from?.ToUniversalTime(), to?.ToUniversalTime(), limit), ct));
+}

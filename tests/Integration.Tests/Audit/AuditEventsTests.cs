@@ -1,0 +1,84 @@
+using System.Net;
+using AuthPlatform.Integration.Tests.Infrastructure;
+
+namespace AuthPlatform.Integration.Tests.Audit;
+
+/// <summary>SPEC section 8's audit trail and LOG-01: who, what, when (UTC), from where.</summary>
+public abstract class AuditEventsTests<TFixture>(TFixture fixture) : ApiTestBase<TFixture>(fixture)
+    where TFixture : ApiFixture
+{
+    [Fact]
+    public async Task List_ForUser_ShowsOwnEventsOnlyWithAddressAndUtcTime()
+    {
+        var (email, mine) = await NewSessionAsync();
+        await PostJsonAsync("/api/v1/auth/login", new { email, password = "a wrong password here" });
+        var (_, theirs) = await NewSessionAsync();
+
+        var response = await GetAsync("/api/v1/audit-events", Str(mine, "token"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var events = await ReadArrayAsync(response);
+        var types = events.Select(e => Str(e, "type")).ToList();
+        Assert.Contains("user.registered", types);
+        Assert.Contains("login.succeeded", types);
+        Assert.Contains("login.failed", types);
+        var myId = Str(mine["user"], "id");
+        Assert.All(events, e => Assert.Equal(myId, Str(e, "user_id")));
+        Assert.DoesNotContain(events, e => Str(e, "user_id") == Str(theirs["user"], "id"));
+        Assert.All(events, e => Assert.EndsWith("Z", Str(e, "occurred_at")));
+    }
+
+    [Fact]
+    public async Task List_ForAdmin_ShowsEveryonesEventsAndFiltersByType()
+    {
+        var (_, user) = await NewSessionAsync();
+        var admin = await LoginAsync(AuthApiFactory.AdminEmail, AuthApiFactory.AdminPassword);
+
+        var all = await ReadArrayAsync(await GetAsync("/api/v1/audit-events", Str(admin, "token")));
+        var logins = await ReadArrayAsync(await GetAsync("/api/v1/audit-events?type=login.succeeded", Str(admin, "token")));
+
+        Assert.Contains(all, e => (string?)e!["user_id"] == Str(user["user"], "id"));
+        Assert.Equal(2, logins.Count); // the user's and the admin's
+        Assert.All(logins, e => Assert.Equal("login.succeeded", Str(e, "type")));
+    }
+
+    [Fact]
+    public async Task List_FilteredByTime_ReturnsOnlyThatWindow()
+    {
+        var (email, _) = await NewSessionAsync();
+        Factory.Clock.Advance(TimeSpan.FromHours(2));
+        var cut = Factory.Clock.GetUtcNow().AddMinutes(-1);
+        var session = await LoginAsync(email);
+
+        var since = await ReadArrayAsync(await GetAsync($"/api/v1/audit-events?from={Uri.EscapeDataString(cut.ToString("O"))}", Str(session, "token")));
+        var until = await ReadArrayAsync(await GetAsync($"/api/v1/audit-events?to={Uri.EscapeDataString(cut.ToString("O"))}", Str(session, "token")));
+
+        Assert.Single(since);
+        Assert.Equal("login.succeeded", Str(since[0], "type"));
+        Assert.Equal(2, until.Count); // registered, first login
+    }
+
+    [Theory]
+    [InlineData("?limit=0")]
+    [InlineData("?limit=100000")]
+    [InlineData("?from=yesterday")]
+    [InlineData("?from=2026-10-14T15:00:00Z&to=2026-10-13T15:00:00Z")]
+    public async Task List_WithBadFilter_Returns400(string query)
+    {
+        var (_, session) = await NewSessionAsync();
+
+        var response = await GetAsync($"/api/v1/audit-events{query}", Str(session, "token"));
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "validation_failed");
+    }
+
+    [Fact]
+    public async Task List_WithoutToken_Returns401()
+    {
+        await AssertProblemAsync(await GetAsync("/api/v1/audit-events"), HttpStatusCode.Unauthorized, "unauthenticated");
+    }
+}
+
+public sealed class AuditEventsTestsOnSqlite(SqliteApiFixture fixture) : AuditEventsTests<SqliteApiFixture>(fixture);
+
+public sealed class AuditEventsTestsOnPostgres(PostgresApiFixture fixture) : AuditEventsTests<PostgresApiFixture>(fixture);
