@@ -1,4 +1,6 @@
+using AuthPlatform.Application.ApiKeys;
 using AuthPlatform.Application.Common.Options;
+using AuthPlatform.Infrastructure.ApiKeys;
 using AuthPlatform.Application.Common.Ports;
 using AuthPlatform.Infrastructure.Auditing;
 using AuthPlatform.Infrastructure.Hashing;
@@ -24,6 +26,7 @@ public static class DependencyInjection
         services.Configure<BootstrapOptions>(configuration.GetSection(BootstrapOptions.SectionName));
         services.Configure<ScopeOptions>(configuration.GetSection(ScopeOptions.SectionName));
         services.Configure<PasswordHashingOptions>(configuration.GetSection(PasswordHashingOptions.SectionName));
+        services.Configure<ApiKeyOptions>(configuration.GetSection(ApiKeyOptions.SectionName));
 
         AddDatabase(services, database.Provider, configuration.GetConnectionString("Default"));
 
@@ -53,6 +56,17 @@ public static class DependencyInjection
         services.AddSingleton<IAccessTokenIssuer, JwtAccessTokenIssuer>();
         services.AddSingleton<IAccessTokenValidator, JwtAccessTokenValidator>();
         services.AddScoped<DatabaseInitializer>();
+
+        services.AddMemoryCache(cache => cache.SizeLimit = 100_000);
+        services.AddSingleton<ApiKeyFormat>();
+        services.AddSingleton<IApiKeyGenerator>(sp => sp.GetRequiredService<ApiKeyFormat>());
+        services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddSingleton<IApiKeyAuthenticator>(sp => sp.GetRequiredService<ApiKeyAuthenticator>());
+        services.AddSingleton<IApiKeyCache>(sp => sp.GetRequiredService<ApiKeyAuthenticator>());
+        services.AddSingleton<ApiKeyUsageTracker>();
+        services.AddHostedService(sp => sp.GetRequiredService<ApiKeyUsageTracker>());
+        services.AddScoped<IApiKeyRepository, ApiKeyRepository>();
+        services.AddScoped<IApiKeyReader, ApiKeyReader>();
         return services;
     }
 

@@ -74,4 +74,8 @@ public static class AuditEventTypes
     public const string PasswordChanged = "password.changed";
     public const string SigningKeyRotated = "signing_key.rotated";
     public const string AdministratorBootstrapped = "admin.bootstrapped";
+    public const string ApiKeyCreated = "api_key.created";
+    public const string ApiKeyRotated = "api_key.rotated";
+    public const string ApiKeyRevoked = "api_key.revoked";
+    public const string ApiKeyDeleted = "api_key.deleted";
 }

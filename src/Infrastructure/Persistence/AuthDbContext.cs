@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AuthPlatform.Domain.ApiKeys;
 using AuthPlatform.Domain.Audit;
 using AuthPlatform.Domain.Sessions;
 using AuthPlatform.Domain.Signing;
@@ -21,6 +22,8 @@ public abstract class AuthDbContext(DbContextOptions options) : DbContext(option
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
 
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 

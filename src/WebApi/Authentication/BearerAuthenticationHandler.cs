@@ -10,15 +10,17 @@ using Microsoft.Extensions.Options;
 namespace AuthPlatform.WebApi.Authentication;
 
 /// <summary>
-/// The one authentication scheme of the API. It reads <c>Authorization: Bearer</c>, picks the
-/// validator by the credential's shape (a JWT access token now; API keys join later) and
-/// answers challenges as RFC 6750 problems. Nothing here reads the database for a JWT.
+/// The one authentication scheme of the API. It reads the credential, picks the validator by
+/// its shape (a JWT access token, or an API key: prefix, length, checksum) and answers
+/// challenges as RFC 6750 problems. Nothing here reads the database for a JWT, nor for a key
+/// verified in the last minute.
 /// </summary>
 public sealed class BearerAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IAccessTokenValidator accessTokens) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    IAccessTokenValidator accessTokens,
+    IApiKeyAuthenticator apiKeys) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
     private const string FailureKey = "AuthPlatform.AuthFailure";
@@ -26,24 +28,32 @@ public sealed class BearerAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var header = Request.Headers.Authorization.ToString();
-        if (string.IsNullOrEmpty(header))
+        if (Request.Query.ContainsKey("api_key") || Request.Query.ContainsKey("access_token"))
+        {
+            // Credentials in URLs end up in logs and browser history (KEY-02, CL-04).
+            return Fail(ErrorCodes.InvalidApiKey, "Credentials are not accepted in the URL: send them in a header.");
+        }
+
+        var credential = ReadCredential(out var fromApiKeyHeader);
+        if (credential is null)
         {
             return AuthenticateResult.NoResult();
         }
 
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        TokenValidation validation;
+        if (!fromApiKeyHeader && accessTokens.LooksLikeJwt(credential))
         {
-            return Fail(ErrorCodes.InvalidToken, "Use the Bearer authorization scheme.");
+            validation = await accessTokens.ValidateAsync(credential, Context.RequestAborted);
+        }
+        else if (fromApiKeyHeader || apiKeys.LooksLikeApiKey(credential))
+        {
+            validation = await apiKeys.AuthenticateAsync(credential, Context.RequestAborted);
+        }
+        else
+        {
+            return Fail(ErrorCodes.InvalidToken, "The credential is neither an access token nor an API key.");
         }
 
-        var token = header["Bearer ".Length..].Trim();
-        if (!accessTokens.LooksLikeJwt(token))
-        {
-            return Fail(ErrorCodes.InvalidToken, "The access token is malformed.");
-        }
-
-        var validation = await accessTokens.ValidateAsync(token, Context.RequestAborted);
         if (!validation.IsValid)
         {
             return Fail(validation.ErrorCode!, validation.ErrorDescription!);
@@ -52,6 +62,35 @@ public sealed class BearerAuthenticationHandler(
         var caller = validation.Caller!;
         Context.Items[CallerKey] = caller;
         return AuthenticateResult.Success(new AuthenticationTicket(ToPrincipal(caller), SchemeName));
+    }
+
+    /// <summary>
+    /// One scheme, three ways in: <c>Authorization: Bearer &lt;token or key&gt;</c>,
+    /// <c>Authorization: &lt;key&gt;</c> and <c>X-API-Key: &lt;key&gt;</c>.
+    /// </summary>
+    private string? ReadCredential(out bool fromApiKeyHeader)
+    {
+        fromApiKeyHeader = false;
+        var header = Request.Headers.Authorization.ToString();
+        if (!string.IsNullOrEmpty(header))
+        {
+            if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            {
+                return header["Bearer ".Length..].Trim();
+            }
+
+            // A bare key, or an unsupported scheme (refused as an invalid credential).
+            return header.Trim();
+        }
+
+        var apiKey = Request.Headers["X-API-Key"].ToString();
+        if (!string.IsNullOrEmpty(apiKey))
+        {
+            fromApiKeyHeader = true;
+            return apiKey.Trim();
+        }
+
+        return null;
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -77,6 +116,11 @@ public sealed class BearerAuthenticationHandler(
     {
         var identity = caller.Identity;
         var claims = new List<Claim> { new("sub", identity.Subject), new("auth_method", identity.Method) };
+        if (identity.ApiKeyId is { } keyId)
+        {
+            claims.Add(new Claim("api_key_id", keyId.ToString()));
+        }
+
         claims.AddRange(identity.Scopes.Select(s => new Claim("scope", s)));
         if (caller.Role is not null)
         {

@@ -1,4 +1,5 @@
 using AuthPlatform.Application.Admin.RotateSigningKey;
+using AuthPlatform.Application.ApiKeys;
 using AuthPlatform.Domain.Authorization;
 using AuthPlatform.WebApi.Authentication;
 using AuthPlatform.WebApi.Http;
@@ -23,4 +24,16 @@ public sealed class AdminController(ISender sender) : ControllerBase
         this.ToActionResult(
             await sender.Send(new RotateSigningKeyCommand(HttpContext.CallerUserId()), ct),
             key => StatusCode(StatusCodes.Status201Created, key));
+
+    /// <summary>Every user's API keys, or one user's with <c>user_id</c>.</summary>
+    [HttpGet("api-keys", Name = "AdminListApiKeys")]
+    [ProducesResponseType<IReadOnlyList<ApiKeyResponse>>(StatusCodes.Status200OK)]
+    public async Task<IActionResult> ListApiKeys([FromQuery(Name = "user_id")] Guid? userId, CancellationToken ct) =>
+        this.ToActionResult(await sender.Send(new ListApiKeysQuery(userId), ct));
+
+    [HttpPost("api-keys/{id:guid}/revoke", Name = "AdminRevokeApiKey")]
+    [ProducesResponseType<ApiKeyResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> RevokeApiKey(Guid id, CancellationToken ct) =>
+        this.ToActionResult(await sender.Send(new RevokeApiKeyCommand(KeyScope.Administrator(HttpContext.CallerUserId()), id), ct));
 }

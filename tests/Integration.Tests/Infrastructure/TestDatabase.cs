@@ -108,7 +108,7 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>Every text value in every table, for "the secret never appears in the database" checks.</summary>
     public async Task<string> DumpAllTextAsync()
     {
-        var tables = new[] { "users", "refresh_token_families", "refresh_tokens", "audit_events", "signing_keys" };
+        var tables = new[] { "users", "refresh_token_families", "refresh_tokens", "audit_events", "signing_keys", "api_keys" };
         var text = new System.Text.StringBuilder();
         await using var connection = Open();
         await connection.OpenAsync();

@@ -160,3 +160,12 @@ public interface IPublishedKeys
 {
     string JwksJson { get; }
 }
+
+/// <summary>Verifies API keys (shape, checksum, then memory or the database).</summary>
+public interface IApiKeyAuthenticator
+{
+    /// <summary>Cheap shape test: our prefix, length and alphabet.</summary>
+    bool LooksLikeApiKey(string credential);
+
+    Task<TokenValidation> AuthenticateAsync(string key, CancellationToken cancellationToken);
+}

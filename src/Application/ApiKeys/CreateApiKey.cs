@@ -1,0 +1,60 @@
+using AuthPlatform.Application.Common.Ports;
+using AuthPlatform.Application.Common.Results;
+using AuthPlatform.Application.Common.Security;
+using AuthPlatform.Domain.ApiKeys;
+using AuthPlatform.Domain.Audit;
+using FluentValidation;
+using Mediator;
+
+namespace AuthPlatform.Application.ApiKeys;
+
+/// <summary>Issues a key to the calling user with a subset of the caller's own scopes.</summary>
+public sealed record CreateApiKeyCommand(CallerIdentity Caller, string Name, IReadOnlyList<string> Permissions, DateTimeOffset? ExpiresAt)
+    : ICommand<Result<ApiKeyCreatedResponse>>;
+
+public sealed class CreateApiKeyValidator : AbstractValidator<CreateApiKeyCommand>
+{
+    public CreateApiKeyValidator(IScopeCatalog scopes, TimeProvider clock)
+    {
+        RuleFor(c => c.Name).DisplayText(ApiKey.MaxNameLength);
+        RuleFor(c => c.Permissions).NotEmpty().WithMessage("Name at least one permission (scope).")
+            .Must(p => p is null || p.Count <= ApiKey.MaxPermissions).WithMessage($"A key holds at most {ApiKey.MaxPermissions} permissions.");
+        RuleForEach(c => c.Permissions)
+            .Must(p => p is not null && scopes.IsKnown(p)).WithMessage((_, p) => $"'{Shorten(p)}' is not a known scope.");
+        RuleFor(c => c.ExpiresAt)
+            .Must(e => e is null || e > clock.GetUtcNow()).WithMessage("expires_at must be in the future.");
+    }
+
+    private static string Shorten(string? value) => value is null ? "null" : value.Length <= 64 ? value : value[..64] + "…";
+}
+
+public sealed class CreateApiKeyHandler(
+    IApiKeyRepository keys,
+    IApiKeyGenerator generator,
+    IAuditLog audit,
+    TimeProvider clock) : ICommandHandler<CreateApiKeyCommand, Result<ApiKeyCreatedResponse>>
+{
+    public ValueTask<Result<ApiKeyCreatedResponse>> Handle(CreateApiKeyCommand command, CancellationToken cancellationToken)
+    {
+        var caller = command.Caller;
+        if (caller.UserId is not { } ownerId)
+        {
+            return ValueTask.FromResult<Result<ApiKeyCreatedResponse>>(new Error(ErrorCodes.Forbidden, "Only users own API keys."));
+        }
+
+        // Least privilege: never more than the caller holds right now.
+        var missing = command.Permissions.FirstOrDefault(p => !caller.Scopes.Contains(p));
+        if (missing is not null)
+        {
+            return ValueTask.FromResult<Result<ApiKeyCreatedResponse>>(
+                new Error(ErrorCodes.InsufficientScope, $"You do not hold the '{missing}' scope, so a key of yours cannot either."));
+        }
+
+        var now = clock.GetUtcNow();
+        var secret = generator.Generate();
+        var key = ApiKey.Issue(Guid.CreateVersion7(now), ownerId, command.Name, secret.Prefix, secret.Hash, command.Permissions, command.ExpiresAt, now);
+        keys.Add(key);
+        audit.Record(AuditEventTypes.ApiKeyCreated, ownerId, $"api_key={key.Id} prefix={key.KeyPrefix}");
+        return ValueTask.FromResult<Result<ApiKeyCreatedResponse>>(ApiKeyCreatedResponse.From(key, secret.Key));
+    }
+}

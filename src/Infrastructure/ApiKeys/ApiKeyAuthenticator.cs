@@ -1,0 +1,87 @@
+using System.Security.Cryptography;
+using System.Text;
+using AuthPlatform.Application.ApiKeys;
+using AuthPlatform.Application.Common.Ports;
+using AuthPlatform.Application.Common.Results;
+using AuthPlatform.Application.Common.Security;
+using AuthPlatform.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace AuthPlatform.Infrastructure.ApiKeys;
+
+/// <summary>
+/// Verifies API keys on the hot path: shape and checksum first (no I/O), then this instance's
+/// memory, then the database. A verified key is trusted from memory for
+/// <see cref="ApiKeyOptions.CacheDuration"/>; revoking, rotating or deleting it evicts it at once.
+/// </summary>
+public sealed class ApiKeyAuthenticator(
+    ApiKeyFormat format,
+    ISecretGenerator hasher,
+    IMemoryCache cache,
+    IServiceScopeFactory scopes,
+    ApiKeyUsageTracker usage,
+    IOptions<ApiKeyOptions> options,
+    TimeProvider clock) : IApiKeyAuthenticator, IApiKeyCache
+{
+    private static readonly TokenValidation Invalid = new(null, ErrorCodes.InvalidApiKey, "The API key is invalid, expired or revoked.");
+    private static readonly TokenValidation Malformed = new(null, ErrorCodes.InvalidApiKey, "The API key is malformed.");
+
+    public bool LooksLikeApiKey(string credential) => format.LooksLikeKey(credential);
+
+    public async Task<TokenValidation> AuthenticateAsync(string key, CancellationToken cancellationToken)
+    {
+        if (!format.IsWellFormed(key))
+        {
+            return Malformed;
+        }
+
+        var hash = hasher.Hash(key);
+        var entry = await FindAsync(hash, cancellationToken);
+        var now = clock.GetUtcNow();
+        if (entry is null
+            || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(entry.Hash), Encoding.ASCII.GetBytes(hash))
+            || entry.RevokedAt is not null
+            || entry.ExpiresAt is { } expiry && expiry <= now)
+        {
+            return Invalid;
+        }
+
+        usage.Touch(entry.Id, now);
+        var identity = new CallerIdentity(entry.OwnerId.ToString(), entry.OwnerId, AuthMethods.ApiKey, entry.Permissions, null, entry.Id, null, entry.ExpiresAt);
+        return new TokenValidation(new CallerIdentityResult(identity, [], null, null), null, null);
+    }
+
+    public void Evict(string keyHash) => cache.Remove(CacheKey(keyHash));
+
+    private async Task<CachedKey?> FindAsync(string hash, CancellationToken cancellationToken)
+    {
+        var cacheKey = CacheKey(hash);
+        if (cache.TryGetValue(cacheKey, out CachedKey? cached))
+        {
+            return cached is { Id: var id } && id != Guid.Empty ? cached : null;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
+        var found = await db.ApiKeys.AsNoTracking()
+            .Where(k => k.KeyHash == hash)
+            .Select(k => new { k.Id, k.OwnerId, k.KeyHash, k.Permissions, k.ExpiresAt, k.RevokedAt })
+            .FirstOrDefaultAsync(cancellationToken);
+        var entry = found is null
+            ? CachedKey.Unknown
+            : new CachedKey(found.Id, found.OwnerId, found.KeyHash, found.Permissions.Split(' ', StringSplitOptions.RemoveEmptyEntries), found.ExpiresAt, found.RevokedAt);
+        var lifetime = found is null ? options.Value.NegativeCacheDuration : options.Value.CacheDuration;
+        cache.Set(cacheKey, entry, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = lifetime, Size = 1 });
+        return found is null ? null : entry;
+    }
+
+    private static string CacheKey(string hash) => "apikey:" + hash;
+
+    private sealed record CachedKey(Guid Id, Guid OwnerId, string Hash, string[] Permissions, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt)
+    {
+        public static readonly CachedKey Unknown = new(Guid.Empty, Guid.Empty, string.Empty, [], null, null);
+    }
+}

@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using AuthPlatform.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AuthPlatform.Infrastructure.ApiKeys;
+
+/// <summary>
+/// Keeps <c>last_used_at</c> without a write per request: uses are noted in memory, at most one
+/// per key per <see cref="ApiKeyOptions.LastUsedWriteInterval"/>, and written in the background
+/// (and once more at shutdown).
+/// </summary>
+public sealed partial class ApiKeyUsageTracker(
+    IServiceScopeFactory scopes,
+    IOptions<ApiKeyOptions> options,
+    TimeProvider clock,
+    ILogger<ApiKeyUsageTracker> logger) : BackgroundService
+{
+    private readonly ConcurrentDictionary<Guid, DateTimeOffset> _lastNoted = new();
+    private readonly ConcurrentDictionary<Guid, DateTimeOffset> _pending = new();
+
+    public void Touch(Guid keyId, DateTimeOffset now)
+    {
+        if (_lastNoted.TryGetValue(keyId, out var noted) && now - noted < options.Value.LastUsedWriteInterval)
+        {
+            return;
+        }
+
+        _lastNoted[keyId] = now;
+        _pending[keyId] = now;
+    }
+
+    /// <summary>Writes what is pending; returns how many keys were written.</summary>
+    public async Task<int> FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_pending.IsEmpty)
+        {
+            return 0;
+        }
+
+        var batch = new List<(Guid Id, DateTimeOffset At)>();
+        foreach (var id in _pending.Keys)
+        {
+            if (_pending.TryRemove(id, out var at))
+            {
+                batch.Add((id, at));
+            }
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
+        foreach (var (id, at) in batch)
+        {
+            await db.ApiKeys
+                .Where(k => k.Id == id && (k.LastUsedAt == null || k.LastUsedAt < at))
+                .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, at), cancellationToken);
+        }
+
+        return batch.Count;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = TimeSpan.FromSeconds(Math.Clamp(options.Value.LastUsedWriteInterval.TotalSeconds / 2, 1, 30));
+        using var timer = new PeriodicTimer(interval, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await FlushSafelyAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // shutting down
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await FlushSafelyAsync(cancellationToken);
+    }
+
+    private async Task FlushSafelyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await FlushAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogFlushFailed(logger, e);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing API keys' last_used_at failed; it will be retried with the next use")]
+    private static partial void LogFlushFailed(ILogger logger, Exception exception);
+}
