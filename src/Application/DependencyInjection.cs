@@ -13,6 +13,8 @@ public static class DependencyInjection
     public static IServiceCollection AddApplication(this IServiceCollection services)
     {
         services.AddScoped<Auth.Common.SessionIssuer>();
+        services.AddScoped<TwoFactor.SecondFactorVerifier>();
+        services.AddScoped<TwoFactor.StepUp>();
         services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
         return services;
     }

@@ -7,6 +7,8 @@ using AuthPlatform.Infrastructure.Hashing;
 using AuthPlatform.Infrastructure.Persistence;
 using AuthPlatform.Infrastructure.Persistence.Repositories;
 using AuthPlatform.Infrastructure.Tokens;
+using AuthPlatform.Infrastructure.TwoFactor;
+using AuthPlatform.Application.TwoFactor;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -21,12 +23,23 @@ public static class DependencyInjection
     {
         var database = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
         services.Configure<DatabaseOptions>(configuration.GetSection(DatabaseOptions.SectionName));
-        services.Configure<JwtOptions>(configuration.GetSection(JwtOptions.SectionName));
         services.Configure<LockoutOptions>(configuration.GetSection(LockoutOptions.SectionName));
         services.Configure<BootstrapOptions>(configuration.GetSection(BootstrapOptions.SectionName));
-        services.Configure<ScopeOptions>(configuration.GetSection(ScopeOptions.SectionName));
+        services.AddOptions<ScopeOptions>().Bind(configuration.GetSection(ScopeOptions.SectionName))
+            .Validate(o => o.Custom.All(Domain.Authorization.Scopes.IsValidName), "Scopes:Custom holds an invalid scope name: a scope matches [a-z0-9_.:-]{1,64}.")
+            .ValidateOnStart();
+        services.AddOptions<JwtOptions>().Bind(configuration.GetSection(JwtOptions.SectionName))
+            .Validate(o => o.SigningAlgorithm is "ES256" or "RS256", "Jwt:SigningAlgorithm must be ES256 or RS256.")
+            .Validate(o => o.AccessTokenLifetime > TimeSpan.Zero && o.RefreshTokenLifetime > TimeSpan.Zero && o.SessionAbsoluteLifetime >= o.RefreshTokenLifetime,
+                "Jwt lifetimes must be positive and Jwt:SessionAbsoluteLifetime at least Jwt:RefreshTokenLifetime.")
+            .Validate(o => o.ClockSkew >= TimeSpan.Zero && o.ClockSkew <= TimeSpan.FromMinutes(2), "Jwt:ClockSkew must be between 0 and 2 minutes.")
+            .ValidateOnStart();
         services.Configure<PasswordHashingOptions>(configuration.GetSection(PasswordHashingOptions.SectionName));
-        services.Configure<ApiKeyOptions>(configuration.GetSection(ApiKeyOptions.SectionName));
+        services.AddOptions<ApiKeyOptions>().Bind(configuration.GetSection(ApiKeyOptions.SectionName))
+            .Validate(o => o.Prefix.Length is >= 2 and <= 16 && o.Prefix.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c)),
+                "ApiKeys:Prefix must be 2 to 16 lowercase letters or digits.")
+            .ValidateOnStart();
+        services.Configure<TwoFactorOptions>(configuration.GetSection(TwoFactorOptions.SectionName));
 
         AddDatabase(services, database.Provider, configuration.GetConnectionString("Default"));
 
@@ -67,6 +80,12 @@ public static class DependencyInjection
         services.AddHostedService(sp => sp.GetRequiredService<ApiKeyUsageTracker>());
         services.AddScoped<IApiKeyRepository, ApiKeyRepository>();
         services.AddScoped<IApiKeyReader, ApiKeyReader>();
+
+        services.AddSingleton<ITotp, OtpNetTotp>();
+        services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
+        services.AddSingleton<IQrCodeRenderer, QrCoderRenderer>();
+        services.AddSingleton<IMfaTokens, JwtMfaTokens>();
+        services.AddScoped<ISecondFactorStore, SecondFactorStore>();
         return services;
     }
 

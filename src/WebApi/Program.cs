@@ -2,6 +2,7 @@ using System.Net;
 using AuthPlatform.Application;
 using AuthPlatform.Application.Common.Behaviours;
 using AuthPlatform.Application.Common.Ports;
+using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Infrastructure;
 using AuthPlatform.Infrastructure.Persistence;
 using AuthPlatform.WebApi.Authentication;
@@ -32,7 +33,11 @@ services.AddProblemDetails();
 
 services.AddControllers(mvc => mvc.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true)
     .AddJsonOptions(json => JsonDefaults.Apply(json.JsonSerializerOptions))
-    .ConfigureApiBehaviorOptions(api => api.InvalidModelStateResponseFactory = InvalidModelState.Respond);
+    .ConfigureApiBehaviorOptions(api =>
+    {
+        api.InvalidModelStateResponseFactory = InvalidModelState.Respond;
+        api.SuppressMapClientErrors = true; // 404/405/415 get our problem body from the status-code pages
+    });
 
 services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
     .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);
@@ -63,25 +68,17 @@ services.AddOpenApi(openApi => openApi.AddDocumentTransformer<OpenApiDocumentSet
 var app = builder.Build();
 
 app.UseExceptionHandler();
-app.UseStatusCodePages(async context =>
+app.UseStatusCodePages(context =>
 {
     var http = context.HttpContext;
-    if (!http.Response.HasStarted && http.Response.ContentLength is null)
+    var error = http.Response.StatusCode switch
     {
-        var code = http.Response.StatusCode switch
-        {
-            404 => AuthPlatform.Application.Common.Results.ErrorCodes.NotFound,
-            405 => "method_not_allowed",
-            415 => "unsupported_media_type",
-            _ => null,
-        };
-        if (code is not null)
-        {
-            var status = http.Response.StatusCode;
-            await Problems.WriteAsync(http, new AuthPlatform.Application.Common.Results.Error(code, $"No resource answers {http.Request.Method} {http.Request.Path} this way."));
-            http.Response.StatusCode = status;
-        }
-    }
+        404 => new Error(ErrorCodes.NotFound, $"No resource answers {http.Request.Method} {http.Request.Path}."),
+        405 => new Error(ErrorCodes.MethodNotAllowed, $"{http.Request.Path} does not answer {http.Request.Method}."),
+        415 => new Error(ErrorCodes.UnsupportedMediaType, "Send the body as application/json."),
+        _ => null,
+    };
+    return error is null || http.Response.HasStarted ? Task.CompletedTask : Problems.WriteAsync(http, error);
 });
 if (knownProxies.Length > 0)
 {

@@ -1,6 +1,7 @@
 using AuthPlatform.Application.Common.Ports;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.Common.Security;
+using AuthPlatform.Application.TwoFactor;
 using AuthPlatform.Domain.ApiKeys;
 using AuthPlatform.Domain.Audit;
 using FluentValidation;
@@ -30,31 +31,40 @@ public sealed class CreateApiKeyValidator : AbstractValidator<CreateApiKeyComman
 
 public sealed class CreateApiKeyHandler(
     IApiKeyRepository keys,
+    IUserRepository users,
+    StepUp stepUp,
     IApiKeyGenerator generator,
     IAuditLog audit,
     TimeProvider clock) : ICommandHandler<CreateApiKeyCommand, Result<ApiKeyCreatedResponse>>
 {
-    public ValueTask<Result<ApiKeyCreatedResponse>> Handle(CreateApiKeyCommand command, CancellationToken cancellationToken)
+    public async ValueTask<Result<ApiKeyCreatedResponse>> Handle(CreateApiKeyCommand command, CancellationToken cancellationToken)
     {
         var caller = command.Caller;
-        if (caller.UserId is not { } ownerId)
+        var owner = caller.UserId is { } userId ? await users.FindByIdAsync(userId, cancellationToken) : null;
+        if (owner is null)
         {
-            return ValueTask.FromResult<Result<ApiKeyCreatedResponse>>(new Error(ErrorCodes.Forbidden, "Only users own API keys."));
+            return new Error(ErrorCodes.Forbidden, "Only users own API keys.");
         }
 
         // Least privilege: never more than the caller holds right now.
         var missing = command.Permissions.FirstOrDefault(p => !caller.Scopes.Contains(p));
         if (missing is not null)
         {
-            return ValueTask.FromResult<Result<ApiKeyCreatedResponse>>(
-                new Error(ErrorCodes.InsufficientScope, $"You do not hold the '{missing}' scope, so a key of yours cannot either."));
+            return new Error(ErrorCodes.InsufficientScope, $"You do not hold the '{missing}' scope, so a key of yours cannot either.");
         }
+
+        if (await stepUp.RequireAsync(caller, owner, cancellationToken) is { } refusal)
+        {
+            return refusal.KeepChanges ? Result<ApiKeyCreatedResponse>.Refused(refusal.Error) : refusal.Error;
+        }
+
+        var ownerId = owner.Id;
 
         var now = clock.GetUtcNow();
         var secret = generator.Generate();
         var key = ApiKey.Issue(Guid.CreateVersion7(now), ownerId, command.Name, secret.Prefix, secret.Hash, command.Permissions, command.ExpiresAt, now);
         keys.Add(key);
         audit.Record(AuditEventTypes.ApiKeyCreated, ownerId, $"api_key={key.Id} prefix={key.KeyPrefix}");
-        return ValueTask.FromResult<Result<ApiKeyCreatedResponse>>(ApiKeyCreatedResponse.From(key, secret.Key));
+        return ApiKeyCreatedResponse.From(key, secret.Key);
     }
 }

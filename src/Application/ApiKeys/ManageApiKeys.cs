@@ -1,5 +1,7 @@
 using AuthPlatform.Application.Common.Ports;
 using AuthPlatform.Application.Common.Results;
+using AuthPlatform.Application.Common.Security;
+using AuthPlatform.Application.TwoFactor;
 using AuthPlatform.Domain.ApiKeys;
 using AuthPlatform.Domain.Audit;
 using Mediator;
@@ -62,19 +64,32 @@ public sealed class RevokeApiKeyHandler(IApiKeyRepository keys, IApiKeyCache cac
 }
 
 /// <summary>Replaces a key with a new secret, same name and permissions; the old one stops at once.</summary>
-public sealed record RotateApiKeyCommand(KeyScope Scope, Guid Id) : ICommand<Result<ApiKeyCreatedResponse>>;
+public sealed record RotateApiKeyCommand(CallerIdentity Caller, Guid Id) : ICommand<Result<ApiKeyCreatedResponse>>;
 
 public sealed class RotateApiKeyHandler(
-    IApiKeyRepository keys, IApiKeyGenerator generator, IApiKeyCache cache, IAfterCommit afterCommit, IAuditLog audit, TimeProvider clock)
+    IApiKeyRepository keys,
+    IUserRepository users,
+    StepUp stepUp,
+    IApiKeyGenerator generator,
+    IApiKeyCache cache,
+    IAfterCommit afterCommit,
+    IAuditLog audit,
+    TimeProvider clock)
     : ICommandHandler<RotateApiKeyCommand, Result<ApiKeyCreatedResponse>>
 {
     public async ValueTask<Result<ApiKeyCreatedResponse>> Handle(RotateApiKeyCommand command, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
+        var owner = command.Caller.UserId is { } userId ? await users.FindByIdAsync(userId, cancellationToken) : null;
         var key = await keys.FindByIdAsync(command.Id, cancellationToken);
-        if (key is null || !command.Scope.Covers(key))
+        if (owner is null || key is null || key.OwnerId != owner.Id)
         {
             return ApiKeyErrors.NotFound;
+        }
+
+        if (await stepUp.RequireAsync(command.Caller, owner, cancellationToken) is { } refusal)
+        {
+            return refusal.KeepChanges ? Result<ApiKeyCreatedResponse>.Refused(refusal.Error) : refusal.Error;
         }
 
         if (!key.IsActive(now))
@@ -86,7 +101,7 @@ public sealed class RotateApiKeyHandler(
         var successor = key.Rotate(Guid.CreateVersion7(now), secret.Prefix, secret.Hash, now);
         keys.Add(successor);
         afterCommit.Enqueue(_ => { cache.Evict(key.KeyHash); return Task.CompletedTask; });
-        audit.Record(AuditEventTypes.ApiKeyRotated, key.OwnerId, $"api_key={key.Id} successor={successor.Id} prefix={successor.KeyPrefix}", command.Scope.ActorId);
+        audit.Record(AuditEventTypes.ApiKeyRotated, key.OwnerId, $"api_key={key.Id} successor={successor.Id} prefix={successor.KeyPrefix}");
         return ApiKeyCreatedResponse.From(successor, secret.Key);
     }
 }

@@ -66,6 +66,7 @@ public static class AuditEventTypes
     public const string UserRegistered = "user.registered";
     public const string LoginSucceeded = "login.succeeded";
     public const string LoginFailed = "login.failed";
+    public const string LoginPasswordVerified = "login.password_verified";
     public const string AccountLocked = "account.locked";
     public const string TokenRefreshed = "token.refreshed";
     public const string RefreshTokenReused = "refresh_token.reused";
@@ -78,4 +79,9 @@ public static class AuditEventTypes
     public const string ApiKeyRotated = "api_key.rotated";
     public const string ApiKeyRevoked = "api_key.revoked";
     public const string ApiKeyDeleted = "api_key.deleted";
+    public const string MfaEnabled = "mfa.enabled";
+    public const string MfaDisabled = "mfa.disabled";
+    public const string MfaFailed = "mfa.failed";
+    public const string RecoveryCodeUsed = "mfa.recovery_code_used";
+    public const string RecoveryCodesRegenerated = "mfa.recovery_codes_regenerated";
 }

@@ -9,6 +9,9 @@ namespace AuthPlatform.Domain.Users;
 public sealed class User
 {
     public const int MaxEmailLength = 254;
+    public const int RecoveryCodeCount = 10;
+
+    private readonly List<RecoveryCode> _recoveryCodes = [];
     public const int MaxNameLength = 100;
 
     private User()
@@ -42,6 +45,21 @@ public sealed class User
     public bool IsDisabled { get; private set; }
 
     public bool TwoFactorEnabled { get; private set; }
+
+    public DateTimeOffset? TwoFactorEnabledAt { get; private set; }
+
+    /// <summary>The TOTP secret in use, encrypted by the caller's protector; never shown again after enrolment.</summary>
+    public string? TotpSecret { get; private set; }
+
+    /// <summary>A secret being enrolled: it becomes <see cref="TotpSecret"/> once a code proves the app has it.</summary>
+    public string? PendingTotpSecret { get; private set; }
+
+    /// <summary>The last TOTP time step accepted: that step and earlier ones are refused (replay).</summary>
+    public long? LastTotpStep { get; private set; }
+
+    public IReadOnlyCollection<RecoveryCode> RecoveryCodes => _recoveryCodes;
+
+    public int RecoveryCodesLeft => _recoveryCodes.Count(c => c.UsedAt is null);
 
     public static User Register(Guid id, string email, string name, string passwordHash, DateTimeOffset now) =>
         Create(id, email, name, passwordHash, UserRole.User, now);
@@ -119,4 +137,85 @@ public sealed class User
     }
 
     public void Disable() => IsDisabled = true;
+
+    /// <summary>Starts (or restarts) enrolment with a new protected secret. 2FA is not on yet.</summary>
+    public void BeginTwoFactorSetup(string protectedSecret)
+    {
+        if (TwoFactorEnabled)
+        {
+            throw new DomainException("Two-factor authentication is already on: disable it first.");
+        }
+
+        PendingTotpSecret = Guard.NotBlank(protectedSecret, nameof(protectedSecret), 1024);
+    }
+
+    /// <summary>Turns 2FA on with the pending secret, after a code of <paramref name="verifiedStep"/> proved it.</summary>
+    public void EnableTwoFactor(long verifiedStep, IReadOnlyCollection<RecoveryCode> recoveryCodes, DateTimeOffset now)
+    {
+        if (TwoFactorEnabled || PendingTotpSecret is null)
+        {
+            throw new DomainException("There is no two-factor enrolment to complete.");
+        }
+
+        TotpSecret = PendingTotpSecret;
+        PendingTotpSecret = null;
+        TwoFactorEnabled = true;
+        TwoFactorEnabledAt = now;
+        LastTotpStep = verifiedStep;
+        ReplaceRecoveryCodes(recoveryCodes);
+    }
+
+    public void DisableTwoFactor()
+    {
+        TwoFactorEnabled = false;
+        TwoFactorEnabledAt = null;
+        TotpSecret = null;
+        PendingTotpSecret = null;
+        LastTotpStep = null;
+        _recoveryCodes.Clear();
+    }
+
+    /// <summary>New recovery codes; the old ones stop working.</summary>
+    public void ReplaceRecoveryCodes(IReadOnlyCollection<RecoveryCode> recoveryCodes)
+    {
+        if (recoveryCodes.Count != RecoveryCodeCount || recoveryCodes.Any(c => c.UserId != Id))
+        {
+            throw new DomainException($"A user has exactly {RecoveryCodeCount} recovery codes of their own.");
+        }
+
+        _recoveryCodes.Clear();
+        _recoveryCodes.AddRange(recoveryCodes);
+    }
+}
+
+/// <summary>
+/// A single-use recovery code. Its <see cref="Locator"/> (the first group, not secret) picks the
+/// row; only a slow hash of the secret part is stored.
+/// </summary>
+public sealed class RecoveryCode
+{
+    private RecoveryCode()
+    {
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid UserId { get; private set; }
+
+    public string Locator { get; private set; } = string.Empty;
+
+    public string CodeHash { get; private set; } = string.Empty;
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public DateTimeOffset? UsedAt { get; private set; }
+
+    public static RecoveryCode Create(Guid id, Guid userId, string locator, string codeHash, DateTimeOffset now) => new()
+    {
+        Id = id,
+        UserId = userId,
+        Locator = Guard.NotBlank(locator, nameof(locator), 16),
+        CodeHash = Guard.NotBlank(codeHash, nameof(codeHash), 1024),
+        CreatedAt = now,
+    };
 }

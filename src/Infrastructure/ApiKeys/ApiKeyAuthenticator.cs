@@ -51,7 +51,7 @@ public sealed class ApiKeyAuthenticator(
 
         usage.Touch(entry.Id, now);
         var identity = new CallerIdentity(entry.OwnerId.ToString(), entry.OwnerId, AuthMethods.ApiKey, entry.Permissions, null, entry.Id, null, entry.ExpiresAt);
-        return new TokenValidation(new CallerIdentityResult(identity, [], null, null), null, null);
+        return new TokenValidation(new CallerIdentityResult(identity, null), null, null);
     }
 
     public void Evict(string keyHash) => cache.Remove(CacheKey(keyHash));

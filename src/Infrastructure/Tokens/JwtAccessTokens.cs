@@ -160,7 +160,7 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator
         jwt.TryGetPayloadValue<string>(AccessTokenClaims.Role, out var role);
 
         var identity = new CallerIdentity(
-            jwt.Subject, userId, AuthMethods.Jwt, scopes, clientId, null, sessionId, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero));
-        return new TokenValidation(new CallerIdentityResult(identity, amr, authTime, role), null, null);
+            jwt.Subject, userId, AuthMethods.Jwt, scopes, clientId, null, sessionId, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), amr, authTime);
+        return new TokenValidation(new CallerIdentityResult(identity, role), null, null);
     }
 }

@@ -56,7 +56,7 @@ public sealed class ApiKeysController(ISender sender) : ControllerBase
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status409Conflict, "application/problem+json")]
     public async Task<IActionResult> Rotate(Guid id, CancellationToken ct) =>
         this.ToActionResult(
-            await sender.Send(new RotateApiKeyCommand(KeyScope.Own(HttpContext.CallerUserId()), id), ct),
+            await sender.Send(new RotateApiKeyCommand(HttpContext.Caller(), id), ct),
             key => StatusCode(StatusCodes.Status201Created, key));
 
     [HttpDelete("{id:guid}", Name = "DeleteApiKey")]

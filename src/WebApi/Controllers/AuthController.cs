@@ -20,6 +20,8 @@ public sealed record RegisterRequest(string? Email, string? Password, string? Na
 
 public sealed record LoginRequest(string? Email, string? Password);
 
+public sealed record LoginSecondFactorRequest(string? MfaToken, string? Code, string? RecoveryCode);
+
 public sealed record RefreshRequest(string? RefreshToken);
 
 public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
@@ -31,6 +33,14 @@ public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewP
 [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status400BadRequest, "application/problem+json")]
 public sealed class AuthController(ISender sender) : ControllerBase
 {
+    /// <summary>Answers that carry tokens are never cached (RFC 6749 section 5.1).</summary>
+    private IActionResult Tokens(object body)
+    {
+        Response.Headers.CacheControl = "no-store";
+        Response.Headers.Pragma = "no-cache";
+        return Ok(body);
+    }
+
     [HttpPost("register", Name = "Register")]
     [AllowAnonymous]
     [EnableRateLimiting(RateLimits.Credentials)]
@@ -46,20 +56,32 @@ public sealed class AuthController(ISender sender) : ControllerBase
     [AllowAnonymous]
     [EnableRateLimiting(RateLimits.Credentials)]
     [ProducesResponseType<SessionResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<MfaChallenge>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status401Unauthorized, "application/problem+json")]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status423Locked, "application/problem+json")]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
     public async Task<IActionResult> Login(LoginRequest request, CancellationToken ct) =>
         this.ToActionResult(
             await sender.Send(new LoginCommand(request.Email ?? "", request.Password ?? ""), ct),
-            login => Ok(login.Session));
+            login => login.Session is not null ? Tokens(login.Session) : Tokens(login.Challenge!));
+
+    /// <summary>The second step of a login with 2FA on: the <c>mfa_token</c> and a TOTP code or a recovery code.</summary>
+    [HttpPost("login/2fa", Name = "LoginSecondFactor")]
+    [AllowAnonymous]
+    [EnableRateLimiting(RateLimits.Credentials)]
+    [ProducesResponseType<SessionResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+    [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status423Locked, "application/problem+json")]
+    [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
+    public async Task<IActionResult> LoginSecondFactor(LoginSecondFactorRequest request, CancellationToken ct) =>
+        this.ToActionResult(await sender.Send(new LoginWithSecondFactorCommand(request.MfaToken ?? "", request.Code, request.RecoveryCode), ct), Tokens);
 
     [HttpPost("refresh", Name = "Refresh")]
     [AllowAnonymous]
     [ProducesResponseType<TokenPair>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status401Unauthorized, "application/problem+json")]
     public async Task<IActionResult> Refresh(RefreshRequest request, CancellationToken ct) =>
-        this.ToActionResult(await sender.Send(new RefreshCommand(request.RefreshToken ?? ""), ct));
+        this.ToActionResult(await sender.Send(new RefreshCommand(request.RefreshToken ?? ""), ct), Tokens);
 
     [HttpPost("logout", Name = "Logout")]
     [AllowAnonymous]
@@ -88,10 +110,6 @@ public sealed class AuthController(ISender sender) : ControllerBase
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status401Unauthorized, "application/problem+json")]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status403Forbidden, "application/problem+json")]
-    public async Task<IActionResult> ChangePassword(ChangePasswordRequest request, CancellationToken ct)
-    {
-        var caller = HttpContext.Caller();
-        return this.ToNoContent(await sender.Send(
-            new ChangePasswordCommand(HttpContext.CallerUserId(), caller.SessionId, request.CurrentPassword ?? "", request.NewPassword ?? ""), ct));
-    }
+    public async Task<IActionResult> ChangePassword(ChangePasswordRequest request, CancellationToken ct) =>
+        this.ToNoContent(await sender.Send(new ChangePasswordCommand(HttpContext.Caller(), request.CurrentPassword ?? "", request.NewPassword ?? ""), ct));
 }

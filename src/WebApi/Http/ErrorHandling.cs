@@ -78,7 +78,7 @@ public static class InvalidModelState
             .Where(e => e.Value is { Errors.Count: > 0 })
             .ToDictionary(
                 e => FieldName(e.Key),
-                e => e.Value!.Errors.Select(x => Message(x)).Distinct().ToArray(),
+                e => new[] { GenericMessage },
                 StringComparer.Ordinal);
         return new ProblemResult(Error.Validation(fields));
     }
@@ -89,9 +89,7 @@ public static class InvalidModelState
         return string.IsNullOrEmpty(name) || name.Equals("request", StringComparison.OrdinalIgnoreCase) ? "body" : name;
     }
 
-    // The JSON reader's own messages can echo the input; say what is wrong in our words.
-    private static string Message(Microsoft.AspNetCore.Mvc.ModelBinding.ModelError error) =>
-        error.Exception is not null || error.ErrorMessage.Contains("JSON", StringComparison.OrdinalIgnoreCase) || error.ErrorMessage.Contains("could not be converted", StringComparison.Ordinal)
-            ? "The value is missing, of the wrong type, not allowed here, or the JSON is malformed."
-            : error.ErrorMessage;
+    // The JSON reader's and model binder's own messages echo the input: say what is wrong in our words.
+    private const string GenericMessage = "The value is missing, of the wrong type, not allowed here, or the JSON is malformed.";
 }
+

@@ -15,4 +15,13 @@ public sealed class HttpClientContext(IHttpContextAccessor accessor) : IClientCo
             return string.IsNullOrEmpty(agent) ? null : agent;
         }
     }
+
+    public string? SecondFactorCode
+    {
+        get
+        {
+            var code = accessor.HttpContext?.Request.Headers["X-2FA-Code"].ToString();
+            return string.IsNullOrWhiteSpace(code) ? null : code.Trim();
+        }
+    }
 }

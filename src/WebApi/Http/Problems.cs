@@ -17,6 +17,8 @@ public static class Problems
             or ErrorCodes.InvalidApiKey or ErrorCodes.RefreshTokenReused or ErrorCodes.InvalidMfaCode => StatusCodes.Status401Unauthorized,
         ErrorCodes.InsufficientScope or ErrorCodes.Forbidden or ErrorCodes.MfaRequired => StatusCodes.Status403Forbidden,
         ErrorCodes.NotFound => StatusCodes.Status404NotFound,
+        ErrorCodes.MethodNotAllowed => StatusCodes.Status405MethodNotAllowed,
+        ErrorCodes.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
         ErrorCodes.Conflict => StatusCodes.Status409Conflict,
         ErrorCodes.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
         ErrorCodes.AccountLocked => StatusCodes.Status423Locked,

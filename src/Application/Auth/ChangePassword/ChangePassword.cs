@@ -2,6 +2,7 @@ using AuthPlatform.Application.Common.Options;
 using AuthPlatform.Application.Common.Ports;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.Common.Security;
+using AuthPlatform.Application.TwoFactor;
 using AuthPlatform.Domain.Audit;
 using AuthPlatform.Domain.Sessions;
 using AuthPlatform.Domain.Users;
@@ -12,7 +13,7 @@ using Microsoft.Extensions.Options;
 namespace AuthPlatform.Application.Auth.ChangePassword;
 
 /// <summary>Changes the caller's password; every session but the current one is revoked (PWD-04).</summary>
-public sealed record ChangePasswordCommand(Guid UserId, Guid? CurrentSessionId, string CurrentPassword, string NewPassword)
+public sealed record ChangePasswordCommand(CallerIdentity Caller, string CurrentPassword, string NewPassword)
     : ICommand<Result<Done>>;
 
 public sealed class ChangePasswordValidator : AbstractValidator<ChangePasswordCommand>
@@ -29,13 +30,14 @@ public sealed class ChangePasswordHandler(
     IRefreshTokenFamilyRepository families,
     IPasswordHasher hasher,
     IAuditLog audit,
+    StepUp stepUp,
     IOptions<LockoutOptions> lockout,
     TimeProvider clock) : ICommandHandler<ChangePasswordCommand, Result<Done>>
 {
     public async ValueTask<Result<Done>> Handle(ChangePasswordCommand command, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var user = await users.FindByIdAsync(command.UserId, cancellationToken);
+        var user = command.Caller.UserId is { } userId ? await users.FindByIdAsync(userId, cancellationToken) : null;
         if (user is null)
         {
             return Error.NotFound("The account");
@@ -55,10 +57,15 @@ public sealed class ChangePasswordHandler(
             return Result<Done>.Refused(new Error(ErrorCodes.InvalidCredentials, "The current password is incorrect."));
         }
 
+        if (await stepUp.RequireAsync(command.Caller, user, cancellationToken) is { } refusal)
+        {
+            return refusal.KeepChanges ? Result<Done>.Refused(refusal.Error) : refusal.Error;
+        }
+
         user.ChangePassword(hasher.Hash(command.NewPassword));
         foreach (var family in await families.ListActiveForUserAsync(user.Id, now, cancellationToken))
         {
-            if (family.Id != command.CurrentSessionId)
+            if (family.Id != command.Caller.SessionId)
             {
                 family.Revoke(RevocationReasons.PasswordChanged, now);
             }

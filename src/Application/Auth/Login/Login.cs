@@ -3,6 +3,7 @@ using AuthPlatform.Application.Common.Options;
 using AuthPlatform.Application.Common.Ports;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.Common.Security;
+using AuthPlatform.Application.TwoFactor;
 using AuthPlatform.Domain.Audit;
 using AuthPlatform.Domain.Users;
 using FluentValidation;
@@ -15,10 +16,12 @@ namespace AuthPlatform.Application.Auth.Login;
 public sealed record LoginCommand(string Email, string Password) : ICommand<Result<LoginResponse>>;
 
 /// <summary>
-/// A completed login carries a session. (With a second factor on, a later step answers a
-/// challenge instead; the shape leaves room for it.)
+/// A completed login carries a session; with 2FA on, the password step answers a challenge
+/// instead: a short-lived <c>mfa_token</c> for <c>POST /login/2fa</c>, and no usable token (MFA-05).
 /// </summary>
-public sealed record LoginResponse(SessionResponse Session);
+public sealed record LoginResponse(SessionResponse? Session, MfaChallenge? Challenge);
+
+public sealed record MfaChallenge(bool MfaRequired, string MfaToken, int ExpiresIn);
 
 public sealed class LoginValidator : AbstractValidator<LoginCommand>
 {
@@ -35,6 +38,7 @@ public sealed class LoginHandler(
     IPasswordHasher hasher,
     SessionIssuer sessions,
     IAuditLog audit,
+    IMfaTokens mfaTokens,
     IOptions<LockoutOptions> lockout,
     TimeProvider clock) : ICommandHandler<LoginCommand, Result<LoginResponse>>
 {
@@ -78,9 +82,16 @@ public sealed class LoginHandler(
         }
 
         user.RecordSuccessfulLogin();
+        if (user.TwoFactorEnabled)
+        {
+            var (token, expiresIn) = await mfaTokens.IssueAsync(user.Id, cancellationToken);
+            audit.Record(AuditEventTypes.LoginPasswordVerified, user.Id, "next=2fa");
+            return new LoginResponse(null, new MfaChallenge(true, token, expiresIn));
+        }
+
         var session = await sessions.StartAsync(user, ["pwd"], cancellationToken);
         audit.Record(AuditEventTypes.LoginSucceeded, user.Id, "amr=pwd");
-        return new LoginResponse(session);
+        return new LoginResponse(session, null);
     }
 
     private LockoutPolicy Policy() => new(lockout.Value.MaxFailedAttempts, lockout.Value.Window, lockout.Value.Duration);

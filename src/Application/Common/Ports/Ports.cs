@@ -11,6 +11,9 @@ public interface IUserRepository
 
     Task<User?> FindByEmailAsync(string email, CancellationToken cancellationToken);
 
+    /// <summary>The user with their recovery codes loaded (2FA use cases only).</summary>
+    Task<User?> FindByIdWithRecoveryCodesAsync(Guid id, CancellationToken cancellationToken);
+
     Task<bool> EmailExistsAsync(string email, CancellationToken cancellationToken);
 
     void Add(User user);
@@ -58,6 +61,9 @@ public interface IClientContext
     string? IpAddress { get; }
 
     string? UserAgent { get; }
+
+    /// <summary>A current TOTP code sent as step-up proof (<c>X-2FA-Code</c>), if any.</summary>
+    string? SecondFactorCode { get; }
 }
 
 public enum PasswordCheck
@@ -139,12 +145,8 @@ public sealed record TokenValidation(CallerIdentityResult? Caller, string? Error
     public bool IsValid => Caller is not null;
 }
 
-/// <summary>The verified content of an access token.</summary>
-public sealed record CallerIdentityResult(
-    Security.CallerIdentity Identity,
-    IReadOnlyList<string> AuthenticationMethods,
-    DateTimeOffset? AuthenticatedAt,
-    string? Role);
+/// <summary>The verified content of a credential.</summary>
+public sealed record CallerIdentityResult(Security.CallerIdentity Identity, string? Role);
 
 /// <summary>Validates JWT access tokens against the published signing keys; no database read.</summary>
 public interface IAccessTokenValidator

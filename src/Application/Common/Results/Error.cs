@@ -15,6 +15,8 @@ public static class ErrorCodes
     public const string MfaRequired = "mfa_required";
     public const string InvalidMfaCode = "invalid_mfa_code";
     public const string NotFound = "not_found";
+    public const string MethodNotAllowed = "method_not_allowed";
+    public const string UnsupportedMediaType = "unsupported_media_type";
     public const string Conflict = "conflict";
     public const string RateLimited = "rate_limited";
     public const string AccountLocked = "account_locked";

@@ -17,4 +17,10 @@ public sealed record CallerIdentity(
     string? ClientId = null,
     Guid? ApiKeyId = null,
     Guid? SessionId = null,
-    DateTimeOffset? ExpiresAt = null);
+    DateTimeOffset? ExpiresAt = null,
+    IReadOnlyList<string>? AuthenticationMethods = null,
+    DateTimeOffset? AuthenticatedAt = null)
+{
+    /// <summary>True when this credential's login verified a second factor (RFC 8176 <c>otp</c>).</summary>
+    public bool VerifiedSecondFactor => AuthenticationMethods?.Contains("otp") == true;
+}

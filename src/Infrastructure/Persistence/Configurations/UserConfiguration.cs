@@ -18,5 +18,23 @@ public sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.Property(u => u.Role).HasConversion<string>().HasMaxLength(16);
         builder.Property(u => u.PasswordHash).HasMaxLength(1024).IsRequired();
         builder.Property(u => u.SecurityStamp).HasMaxLength(64).IsRequired();
+        builder.Property(u => u.TotpSecret).HasMaxLength(1024);
+        builder.Property(u => u.PendingTotpSecret).HasMaxLength(1024);
+        builder.Ignore(u => u.RecoveryCodesLeft);
+        builder.HasMany(u => u.RecoveryCodes).WithOne().HasForeignKey(c => c.UserId).OnDelete(DeleteBehavior.Cascade);
+        builder.Navigation(u => u.RecoveryCodes).UsePropertyAccessMode(PropertyAccessMode.Field);
+    }
+}
+
+public sealed class RecoveryCodeConfiguration : IEntityTypeConfiguration<RecoveryCode>
+{
+    public void Configure(EntityTypeBuilder<RecoveryCode> builder)
+    {
+        builder.ToTable("recovery_codes");
+        builder.HasKey(c => c.Id);
+        builder.Property(c => c.Id).ValueGeneratedNever();
+        builder.Property(c => c.Locator).HasMaxLength(16).IsRequired();
+        builder.Property(c => c.CodeHash).HasMaxLength(1024).IsRequired();
+        builder.HasIndex(c => new { c.UserId, c.Locator });
     }
 }

@@ -16,6 +16,9 @@ public sealed class UserRepository(AuthDbContext db) : IUserRepository
         return db.Users.FirstOrDefaultAsync(u => u.NormalizedEmail == normalized, cancellationToken);
     }
 
+    public Task<User?> FindByIdWithRecoveryCodesAsync(Guid id, CancellationToken cancellationToken) =>
+        db.Users.Include(u => u.RecoveryCodes).FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
+
     public Task<bool> EmailExistsAsync(string email, CancellationToken cancellationToken)
     {
         var normalized = User.NormalizeEmail(email);

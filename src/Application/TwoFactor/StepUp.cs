@@ -1,0 +1,42 @@
+using AuthPlatform.Application.Common.Ports;
+using AuthPlatform.Application.Common.Results;
+using AuthPlatform.Application.Common.Security;
+using AuthPlatform.Domain.Users;
+
+namespace AuthPlatform.Application.TwoFactor;
+
+/// <summary>
+/// Sensitive operations need proof of the second factor when the user has 2FA on (SPEC
+/// section 7): a session whose login verified it in the last 10 minutes, or a current code in
+/// <c>X-2FA-Code</c>.
+/// </summary>
+public sealed class StepUp(SecondFactorVerifier verifier, IClientContext client, TimeProvider clock)
+{
+    public static readonly TimeSpan FreshFor = TimeSpan.FromMinutes(10);
+
+    /// <summary>Null when the caller may go on; else the error to answer (a wrong code's failure is kept).</summary>
+    public async Task<(Error Error, bool KeepChanges)?> RequireAsync(CallerIdentity caller, User user, CancellationToken cancellationToken)
+    {
+        if (!user.TwoFactorEnabled)
+        {
+            return null;
+        }
+
+        if (caller.VerifiedSecondFactor && caller.AuthenticatedAt is { } at && clock.GetUtcNow() - at <= FreshFor)
+        {
+            return null;
+        }
+
+        if (client.SecondFactorCode is { } code)
+        {
+            if (await verifier.VerifyTotpAsync(user, code, pending: false, cancellationToken) is not null)
+            {
+                return null;
+            }
+
+            return (verifier.RecordFailure(user, "step_up"), true);
+        }
+
+        return (new Error(ErrorCodes.MfaRequired, "This operation needs a second factor: send a current code in the X-2FA-Code header, or sign in again with your code."), false);
+    }
+}
