@@ -19,6 +19,10 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, SigningKeyFactor
     private static readonly TimeSpan RefreshInterval = TimeSpan.FromMinutes(1);
     private readonly SemaphoreSlim _reloadLock = new(1, 1);
     private volatile Snapshot _snapshot = Snapshot.Empty;
+    private int _backgroundReload;
+
+    /// <summary>Changes whenever the set of published keys changes; caches of validated tokens key on it.</summary>
+    public int Generation => _snapshot.Generation;
 
     /// <summary>The JWKS document (RFC 7517) of every published key.</summary>
     public string JwksJson => Current().Jwks;
@@ -66,11 +70,15 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, SigningKeyFactor
             {
                 ["keys"] = new JsonArray(published.Select(k => (JsonNode)JsonNode.Parse(k.PublicJwk)!).ToArray()),
             };
+            var previous = _snapshot;
+            var publishedKeys = published.ToDictionary(k => k.KeyId, SigningKeyFactory.PublicKey, StringComparer.Ordinal);
+            var sameKeys = previous.Published.Count == publishedKeys.Count && publishedKeys.Keys.All(previous.Published.ContainsKey);
             _snapshot = new Snapshot(
-                published.ToDictionary(k => k.KeyId, SigningKeyFactory.PublicKey, StringComparer.Ordinal),
+                publishedKeys,
                 signers,
                 jwks.ToJsonString(new JsonSerializerOptions { WriteIndented = false }),
-                now);
+                now,
+                sameKeys ? previous.Generation : previous.Generation + 1);
         }
         finally
         {
@@ -81,10 +89,20 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, SigningKeyFactor
     private Snapshot Current()
     {
         var snapshot = _snapshot;
-        if (clock.GetUtcNow() - snapshot.LoadedAt > RefreshInterval)
+        if (clock.GetUtcNow() - snapshot.LoadedAt > RefreshInterval && Interlocked.CompareExchange(ref _backgroundReload, 1, 0) == 0)
         {
-            // Refresh in the background; this request goes on with what it has.
-            _ = Task.Run(() => ReloadAsync(CancellationToken.None));
+            // One refresh in the background at a time; this request goes on with what it has.
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await ReloadAsync(CancellationToken.None);
+                }
+                finally
+                {
+                    Volatile.Write(ref _backgroundReload, 0);
+                }
+            });
         }
 
         return snapshot;
@@ -96,8 +114,9 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, SigningKeyFactor
         IReadOnlyDictionary<string, SecurityKey> Published,
         IReadOnlyList<Signer> Signers,
         string Jwks,
-        DateTimeOffset LoadedAt)
+        DateTimeOffset LoadedAt,
+        int Generation)
     {
-        public static readonly Snapshot Empty = new(new Dictionary<string, SecurityKey>(), [], """{"keys":[]}""", DateTimeOffset.MinValue);
+        public static readonly Snapshot Empty = new(new Dictionary<string, SecurityKey>(), [], """{"keys":[]}""", DateTimeOffset.MinValue, 0);
     }
 }

@@ -7,20 +7,16 @@ namespace AuthPlatform.Application.Common.Behaviours;
 /// <summary>
 /// Runs each command in one database transaction: committed when the command succeeds (or is
 /// refused with changes to keep, such as a failed-login counter), rolled back otherwise, so a
-/// failed command leaves the database exactly as it was. Queries pass straight through.
+/// failed command leaves the database exactly as it was. Only commands go through it, so a
+/// query (the hot path of /verify among them) never even builds a database context.
 /// </summary>
 public sealed class UnitOfWorkBehaviour<TMessage, TResponse>(IUnitOfWork unitOfWork)
     : IPipelineBehavior<TMessage, TResponse>
-    where TMessage : notnull, IMessage
+    where TMessage : notnull, IBaseCommand
     where TResponse : IResult<TResponse>
 {
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
-        if (message is not IBaseCommand)
-        {
-            return await next(message, cancellationToken);
-        }
-
         await using var transaction = await unitOfWork.BeginTransactionAsync(cancellationToken);
         var response = await next(message, cancellationToken);
         if (response.IsSuccess || response.KeepsChanges)
