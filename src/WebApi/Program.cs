@@ -32,7 +32,11 @@ services.AddProblemDetails();
 
 services.AddControllers(mvc => mvc.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true)
     .AddJsonOptions(json => JsonDefaults.Apply(json.JsonSerializerOptions))
-    .ConfigureApiBehaviorOptions(api => api.InvalidModelStateResponseFactory = InvalidModelState.Respond);
+    .ConfigureApiBehaviorOptions(api =>
+    {
+        api.InvalidModelStateResponseFactory = InvalidModelState.Respond;
+        api.SuppressMapClientErrors = true; // bare 404/405/415 results become our problems in UseStatusCodePages
+    });
 
 services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
     .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);
@@ -71,15 +75,16 @@ app.UseStatusCodePages(async context =>
         var code = http.Response.StatusCode switch
         {
             404 => AuthPlatform.Application.Common.Results.ErrorCodes.NotFound,
-            405 => "method_not_allowed",
-            415 => "unsupported_media_type",
+            405 => Problems.MethodNotAllowed,
+            415 => Problems.UnsupportedMediaType,
             _ => null,
         };
         if (code is not null)
         {
-            var status = http.Response.StatusCode;
-            await Problems.WriteAsync(http, new AuthPlatform.Application.Common.Results.Error(code, $"No resource answers {http.Request.Method} {http.Request.Path} this way."));
-            http.Response.StatusCode = status;
+            var detail = code == Problems.UnsupportedMediaType
+                ? "Send the request body as application/json."
+                : $"No resource answers {http.Request.Method} {http.Request.Path} this way.";
+            await Problems.WriteAsync(http, new AuthPlatform.Application.Common.Results.Error(code, detail));
         }
     }
 });

@@ -10,6 +10,10 @@ namespace AuthPlatform.WebApi.Http;
 /// </summary>
 public static class Problems
 {
+    /// <summary>Codes of framework-level refusals (no use case behind them), written by the status-code pages.</summary>
+    public const string MethodNotAllowed = "method_not_allowed";
+    public const string UnsupportedMediaType = "unsupported_media_type";
+
     public static int StatusOf(string code) => code switch
     {
         ErrorCodes.ValidationFailed => StatusCodes.Status400BadRequest,
@@ -19,6 +23,8 @@ public static class Problems
         ErrorCodes.NotFound => StatusCodes.Status404NotFound,
         ErrorCodes.Conflict => StatusCodes.Status409Conflict,
         ErrorCodes.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
+        MethodNotAllowed => StatusCodes.Status405MethodNotAllowed,
+        UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
         ErrorCodes.AccountLocked => StatusCodes.Status423Locked,
         ErrorCodes.RateLimited => StatusCodes.Status429TooManyRequests,
         ErrorCodes.ServiceUnavailable => StatusCodes.Status503ServiceUnavailable,
