@@ -88,15 +88,21 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator
             ValidateIssuerSigningKey = true,
             ClockSkew = jwt.ClockSkew,
             ValidAlgorithms = Algorithms,
-            ValidTypes = [AccessTokenClaims.TokenType],
+            ValidTypes = [AccessTokenClaims.TokenType, "application/" + AccessTokenClaims.TokenType], // RFC 9068 section 4
             TryAllIssuerSigningKeys = false,
             IssuerSigningKeyResolver = (_, _, kid, _) => ring.FindValidationKeys(kid),
             LifetimeValidator = (notBefore, expires, _, p) =>
             {
                 var now = clock.GetUtcNow().UtcDateTime;
-                if (expires is null || expires.Value + p.ClockSkew < now)
+                if (expires is null)
                 {
-                    throw new SecurityTokenExpiredException("The token has expired.") { Expires = expires ?? DateTime.MinValue };
+                    // Not expired but unacceptable: invalid_token, not token_expired (SPEC section 2).
+                    throw new SecurityTokenNoExpirationException("The token has no expiry.");
+                }
+
+                if (expires.Value + p.ClockSkew < now)
+                {
+                    throw new SecurityTokenExpiredException("The token has expired.") { Expires = expires.Value };
                 }
 
                 if (notBefore is { } nbf && nbf - p.ClockSkew > now)

@@ -28,7 +28,9 @@ public sealed class LoginValidator : AbstractValidator<LoginCommand>
     public LoginValidator()
     {
         RuleFor(c => c.Email).NotEmpty().WithMessage("An email address is required.")
-            .MaximumLength(User.MaxEmailLength).WithMessage($"The email address must be at most {User.MaxEmailLength} characters long.");
+            .MaximumLength(User.MaxEmailLength).WithMessage($"The email address must be at most {User.MaxEmailLength} characters long.")
+            // No account can hold one (registration refuses them), and PostgreSQL cannot even compare a NUL.
+            .Must(e => e is null || !e.Any(char.IsControl)).WithMessage("This is not a valid email address.");
         RuleFor(c => c.Password).PresentedPassword();
     }
 }
