@@ -1,0 +1,217 @@
+using AuthPlatform.Application.Auth.Common;
+using AuthPlatform.Application.Auth.Refresh;
+using AuthPlatform.Application.Common.Ports;
+using AuthPlatform.Application.Common.Results;
+using AuthPlatform.Application.UnitTests.TestSupport;
+using AuthPlatform.Domain.Audit;
+using AuthPlatform.Domain.Sessions;
+using AuthPlatform.Domain.Users;
+using NSubstitute;
+using NSubstitute.ExceptionExtensions;
+
+namespace AuthPlatform.Application.UnitTests.Auth;
+
+public sealed class RefreshHandlerTests
+{
+    private readonly Ports _ports = new();
+    private readonly User _user;
+
+    public RefreshHandlerTests()
+    {
+        _user = _ports.NewUser();
+    }
+
+    private RefreshHandler Handler() =>
+        new(_ports.Families, _ports.Users, _ports.Secrets, _ports.Sessions, _ports.UnitOfWork, _ports.Audit, _ports.Clock);
+
+    private Task<Result<TokenPair>> Refresh(string token) =>
+        Handler().Handle(new RefreshCommand(token), CancellationToken.None).AsTask();
+
+    /// <summary>A family whose first token is <paramref name="token"/>, findable by that token's hash.</summary>
+    private RefreshTokenFamily FamilyWith(string token)
+    {
+        var family = NewFamily(token);
+        _ports.Families.FindByTokenHashAsync(Ports.HashOf(token), Arg.Any<CancellationToken>()).Returns(family);
+        return family;
+    }
+
+    private RefreshTokenFamily NewFamily(string token) =>
+        RefreshTokenFamily.Start(
+            Guid.NewGuid(), _user.Id, Ports.HashOf(token), ["profile"], ["pwd"], null, null, _ports.Sessions.Lifetimes, _ports.Clock.GetUtcNow());
+
+    [Fact]
+    public async Task Handle_UnknownTokenHash_ReturnsInvalidToken()
+    {
+        var result = await Refresh("never-issued");
+
+        Assert.False(result.IsSuccess);
+        Assert.Equal(ErrorCodes.InvalidToken, result.Error!.Code);
+        Assert.False(result.KeepsChanges);
+        await _ports.Families.Received(1).FindByTokenHashAsync(Ports.HashOf("never-issued"), Arg.Any<CancellationToken>());
+        await _ports.AccessTokens.DidNotReceiveWithAnyArgs().IssueAsync(default!, default);
+        Assert.Empty(_ports.AuditCalls());
+    }
+
+    [Fact]
+    public async Task Handle_CurrentToken_RotatesAndReturnsNewPair()
+    {
+        var family = FamilyWith("refresh-0");
+        _ports.Clock.Advance(TimeSpan.FromMinutes(5));
+
+        var result = await Refresh("refresh-0");
+
+        Assert.True(result.IsSuccess);
+        var pair = result.Value;
+        Assert.Equal("secret-1", pair.RefreshToken);
+        Assert.NotEqual("refresh-0", pair.RefreshToken);
+        Assert.Equal($"jwt-{family.Id}", pair.Token);
+        Assert.Equal("Bearer", pair.TokenType);
+        Assert.Equal(3600, pair.ExpiresIn);
+        var current = family.Tokens.Single(t => t.Id == family.CurrentTokenId);
+        Assert.Equal(Ports.HashOf("secret-1"), current.TokenHash);
+        Assert.NotNull(family.Tokens.Single(t => t.TokenHash == Ports.HashOf("refresh-0")).RedeemedAt);
+        Assert.Null(family.RevokedAt);
+        await _ports.UnitOfWork.Received(1).SaveChangesAsync(Arg.Any<CancellationToken>());
+        _ports.UnitOfWork.DidNotReceive().DiscardChanges();
+        Assert.Equal(_user.Id, _ports.SingleAudit(AuditEventTypes.TokenRefreshed).UserId);
+        var request = _ports.SingleAccessTokenRequest();
+        Assert.Equal(family.Id, request.SessionId);
+        Assert.Equal(family.AuthenticatedAt, request.AuthenticatedAt);
+    }
+
+    [Fact]
+    public async Task Handle_CurrentToken_SavesBeforeIssuingAccessToken()
+    {
+        FamilyWith("refresh-0");
+
+        await Refresh("refresh-0");
+
+        Received.InOrder(() =>
+        {
+            _ports.UnitOfWork.SaveChangesAsync(Arg.Any<CancellationToken>());
+            _ports.AccessTokens.IssueAsync(Arg.Any<AccessTokenRequest>(), Arg.Any<CancellationToken>());
+        });
+    }
+
+    [Fact]
+    public async Task Handle_ReusedToken_RevokesFamilyAndRefusesWithReuse()
+    {
+        var family = FamilyWith("refresh-0");
+        Assert.True((await Refresh("refresh-0")).IsSuccess);
+        _ports.Audit.ClearReceivedCalls();
+        _ports.AccessTokens.ClearReceivedCalls();
+
+        var replay = await Refresh("refresh-0");
+
+        Assert.False(replay.IsSuccess);
+        Assert.Equal(ErrorCodes.RefreshTokenReused, replay.Error!.Code);
+        Assert.True(replay.KeepsChanges);
+        Assert.NotNull(family.RevokedAt);
+        Assert.Equal(RevocationReasons.Reuse, family.RevocationReason);
+        var audit = _ports.SingleAudit(AuditEventTypes.RefreshTokenReused);
+        Assert.Equal(_user.Id, audit.UserId);
+        Assert.Contains(family.Id.ToString(), audit.Details);
+        await _ports.AccessTokens.DidNotReceiveWithAnyArgs().IssueAsync(default!, default);
+    }
+
+    [Fact]
+    public async Task Handle_NewestTokenAfterReuse_ReturnsInvalidToken()
+    {
+        var family = FamilyWith("refresh-0");
+        var rotated = await Refresh("refresh-0");
+        _ports.Families.FindByTokenHashAsync(Ports.HashOf(rotated.Value.RefreshToken), Arg.Any<CancellationToken>()).Returns(family);
+        await Refresh("refresh-0");
+
+        var newest = await Refresh(rotated.Value.RefreshToken);
+
+        Assert.Equal(ErrorCodes.InvalidToken, newest.Error!.Code);
+        Assert.False(newest.KeepsChanges);
+    }
+
+    [Fact]
+    public async Task Handle_ExpiredToken_ReturnsInvalidToken()
+    {
+        var family = FamilyWith("refresh-0");
+        _ports.Clock.Advance(_ports.Jwt.RefreshTokenLifetime);
+
+        var result = await Refresh("refresh-0");
+
+        Assert.Equal(ErrorCodes.InvalidToken, result.Error!.Code);
+        Assert.False(result.KeepsChanges);
+        Assert.Single(family.Tokens);
+        Assert.Null(family.RevokedAt);
+        await _ports.AccessTokens.DidNotReceiveWithAnyArgs().IssueAsync(default!, default);
+    }
+
+    [Fact]
+    public async Task Handle_DisabledUser_DiscardsRotationAndReturnsInvalidToken()
+    {
+        FamilyWith("refresh-0");
+        _user.Disable();
+
+        var result = await Refresh("refresh-0");
+
+        Assert.Equal(ErrorCodes.InvalidToken, result.Error!.Code);
+        Assert.False(result.KeepsChanges);
+        _ports.UnitOfWork.Received().DiscardChanges();
+        await _ports.UnitOfWork.DidNotReceive().SaveChangesAsync(Arg.Any<CancellationToken>());
+        await _ports.AccessTokens.DidNotReceiveWithAnyArgs().IssueAsync(default!, default);
+    }
+
+    [Fact]
+    public async Task Handle_DeletedUser_ReturnsInvalidToken()
+    {
+        var family = NewFamily("orphan-0");
+        _ports.Families.FindByTokenHashAsync(Ports.HashOf("orphan-0"), Arg.Any<CancellationToken>()).Returns(family);
+        _ports.Users.FindByIdAsync(family.UserId, Arg.Any<CancellationToken>()).Returns((User?)null);
+
+        var result = await Refresh("orphan-0");
+
+        Assert.Equal(ErrorCodes.InvalidToken, result.Error!.Code);
+        await _ports.AccessTokens.DidNotReceiveWithAnyArgs().IssueAsync(default!, default);
+    }
+
+    [Fact]
+    public async Task Handle_ConcurrencyConflictOnSave_ReloadsFamilyRevokesItAndReportsReuse()
+    {
+        var family = NewFamily("refresh-0");
+        var reloaded = NewFamily("refresh-0");
+        _ports.Families.FindByTokenHashAsync(Ports.HashOf("refresh-0"), Arg.Any<CancellationToken>()).Returns(family, reloaded);
+        _ports.UnitOfWork.SaveChangesAsync(Arg.Any<CancellationToken>())
+            .ThrowsAsync(new ConcurrencyConflictException("conflict", new InvalidOperationException()));
+
+        var result = await Refresh("refresh-0");
+
+        Assert.False(result.IsSuccess);
+        Assert.Equal(ErrorCodes.RefreshTokenReused, result.Error!.Code);
+        Assert.True(result.KeepsChanges);
+        _ports.UnitOfWork.Received(1).DiscardChanges();
+        await _ports.Families.Received(2).FindByTokenHashAsync(Ports.HashOf("refresh-0"), Arg.Any<CancellationToken>());
+        Assert.NotNull(reloaded.RevokedAt);
+        Assert.Equal(RevocationReasons.Reuse, reloaded.RevocationReason);
+        Assert.Single(_ports.AuditCalls(), c => c.Type == AuditEventTypes.RefreshTokenReused && c.UserId == _user.Id);
+        Assert.DoesNotContain(_ports.AuditCalls(), c => c.Type == AuditEventTypes.TokenRefreshed);
+        await _ports.AccessTokens.DidNotReceiveWithAnyArgs().IssueAsync(default!, default);
+        Received.InOrder(() =>
+        {
+            _ports.Families.FindByTokenHashAsync(Ports.HashOf("refresh-0"), Arg.Any<CancellationToken>());
+            _ports.UnitOfWork.SaveChangesAsync(Arg.Any<CancellationToken>());
+            _ports.UnitOfWork.DiscardChanges();
+            _ports.Families.FindByTokenHashAsync(Ports.HashOf("refresh-0"), Arg.Any<CancellationToken>());
+        });
+    }
+
+    [Fact]
+    public async Task Handle_ConcurrencyConflictAndFamilyGone_ReturnsInvalidToken()
+    {
+        var family = NewFamily("refresh-0");
+        _ports.Families.FindByTokenHashAsync(Ports.HashOf("refresh-0"), Arg.Any<CancellationToken>()).Returns(family, (RefreshTokenFamily?)null);
+        _ports.UnitOfWork.SaveChangesAsync(Arg.Any<CancellationToken>())
+            .ThrowsAsync(new ConcurrencyConflictException("conflict", new InvalidOperationException()));
+
+        var result = await Refresh("refresh-0");
+
+        Assert.Equal(ErrorCodes.InvalidToken, result.Error!.Code);
+        _ports.UnitOfWork.Received(1).DiscardChanges();
+    }
+}

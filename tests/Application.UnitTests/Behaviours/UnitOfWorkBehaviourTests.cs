@@ -1,0 +1,114 @@
+using AuthPlatform.Application.Auth.Jwks;
+using AuthPlatform.Application.Auth.Logout;
+using AuthPlatform.Application.Common.Behaviours;
+using AuthPlatform.Application.Common.Ports;
+using AuthPlatform.Application.Common.Results;
+using NSubstitute;
+
+namespace AuthPlatform.Application.UnitTests.Behaviours;
+
+public sealed class UnitOfWorkBehaviourTests
+{
+    private readonly IUnitOfWork _unitOfWork = Substitute.For<IUnitOfWork>();
+    private readonly IAsyncDisposable _transaction = Substitute.For<IAsyncDisposable>();
+
+    public UnitOfWorkBehaviourTests()
+    {
+        _unitOfWork.BeginTransactionAsync(Arg.Any<CancellationToken>()).Returns(_transaction);
+    }
+
+    private Task<Result<Done>> RunCommand(Result<Done> outcome) =>
+        new UnitOfWorkBehaviour<LogoutCommand, Result<Done>>(_unitOfWork)
+            .Handle(new LogoutCommand("token"), (_, _) => ValueTask.FromResult(outcome), CancellationToken.None).AsTask();
+
+    private static readonly Error Refusal = new(ErrorCodes.InvalidCredentials, "no");
+
+    [Fact]
+    public async Task Handle_CommandSucceeds_SavesAndCommits()
+    {
+        var result = await RunCommand(Done.Value);
+
+        Assert.True(result.IsSuccess);
+        Received.InOrder(() =>
+        {
+            _unitOfWork.BeginTransactionAsync(Arg.Any<CancellationToken>());
+            _unitOfWork.SaveChangesAsync(Arg.Any<CancellationToken>());
+            _unitOfWork.CommitAsync(Arg.Any<CancellationToken>());
+        });
+        await _unitOfWork.DidNotReceive().RollbackAsync(Arg.Any<CancellationToken>());
+        _unitOfWork.DidNotReceive().DiscardChanges();
+        await _transaction.Received(1).DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Handle_CommandFails_DiscardsAndRollsBackWithoutCommit()
+    {
+        var result = await RunCommand(Refusal);
+
+        Assert.Same(Refusal, result.Error);
+        Received.InOrder(() =>
+        {
+            _unitOfWork.BeginTransactionAsync(Arg.Any<CancellationToken>());
+            _unitOfWork.DiscardChanges();
+            _unitOfWork.RollbackAsync(Arg.Any<CancellationToken>());
+        });
+        await _unitOfWork.DidNotReceive().SaveChangesAsync(Arg.Any<CancellationToken>());
+        await _unitOfWork.DidNotReceive().CommitAsync(Arg.Any<CancellationToken>());
+        await _transaction.Received(1).DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Handle_CommandRefusedKeepingChanges_SavesAndCommits()
+    {
+        var result = await RunCommand(Result<Done>.Refused(Refusal));
+
+        Assert.False(result.IsSuccess);
+        Assert.True(result.KeepsChanges);
+        await _unitOfWork.Received(1).SaveChangesAsync(Arg.Any<CancellationToken>());
+        await _unitOfWork.Received(1).CommitAsync(Arg.Any<CancellationToken>());
+        await _unitOfWork.DidNotReceive().RollbackAsync(Arg.Any<CancellationToken>());
+        _unitOfWork.DidNotReceive().DiscardChanges();
+    }
+
+    [Fact]
+    public async Task Handle_Query_RunsWithoutAnyTransaction()
+    {
+        var calls = 0;
+        var behaviour = new UnitOfWorkBehaviour<GetJwksQuery, Result<string>>(_unitOfWork);
+
+        var result = await behaviour.Handle(new GetJwksQuery(), (_, _) =>
+        {
+            calls++;
+            return ValueTask.FromResult<Result<string>>("{\"keys\":[]}");
+        }, CancellationToken.None);
+
+        Assert.Equal(1, calls);
+        Assert.Equal("{\"keys\":[]}", result.Value);
+        Assert.Empty(_unitOfWork.ReceivedCalls());
+    }
+
+    [Fact]
+    public async Task Handle_HandlerThrows_PropagatesAndNeverCommits()
+    {
+        var behaviour = new UnitOfWorkBehaviour<LogoutCommand, Result<Done>>(_unitOfWork);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => behaviour.Handle(
+            new LogoutCommand("token"), (_, _) => throw new InvalidOperationException("bug"), CancellationToken.None).AsTask());
+
+        await _unitOfWork.DidNotReceive().SaveChangesAsync(Arg.Any<CancellationToken>());
+        await _unitOfWork.DidNotReceive().CommitAsync(Arg.Any<CancellationToken>());
+        await _transaction.Received(1).DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Handle_SaveThrowsConflict_PropagatesWithoutCommit()
+    {
+        _unitOfWork.SaveChangesAsync(Arg.Any<CancellationToken>())
+            .Returns(Task.FromException(new DuplicateKeyException("dup", new InvalidOperationException())));
+
+        await Assert.ThrowsAsync<DuplicateKeyException>(() => RunCommand(Done.Value));
+
+        await _unitOfWork.DidNotReceive().CommitAsync(Arg.Any<CancellationToken>());
+        await _transaction.Received(1).DisposeAsync();
+    }
+}
