@@ -117,6 +117,8 @@ public sealed class RefreshTokenFamily
     /// </summary>
     public RotationOutcome Rotate(string presentedTokenHash, string newTokenHash, SessionLifetimes lifetimes, DateTimeOffset now)
     {
+        Guard.NotBlank(newTokenHash, nameof(newTokenHash), 128);
+        Guard.Utc(now, nameof(now));
         var presented = _tokens.SingleOrDefault(t => t.TokenHash == presentedTokenHash)
             ?? throw new DomainException("The presented token does not belong to this family.");
 
@@ -147,6 +149,7 @@ public sealed class RefreshTokenFamily
     /// <summary>Ends the session. Idempotent: the first reason is kept.</summary>
     public void Revoke(string reason, DateTimeOffset now)
     {
+        Guard.Utc(now, nameof(now));
         if (RevokedAt is not null)
         {
             return;

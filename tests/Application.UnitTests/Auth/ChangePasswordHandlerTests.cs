@@ -27,8 +27,8 @@ public sealed class ChangePasswordHandlerTests
     }
 
     private Task<Result<Done>> Change(string currentPassword, Guid? currentSessionId = null, Guid? userId = null) =>
-        new ChangePasswordHandler(_ports.Users, _ports.Families, _ports.Hasher, _ports.Audit, Options.Create(_ports.Lockout), _ports.Clock)
-            .Handle(new ChangePasswordCommand(userId ?? _user.Id, currentSessionId, currentPassword, New), CancellationToken.None).AsTask();
+        new ChangePasswordHandler(_ports.Users, _ports.Families, _ports.Hasher, _ports.Audit, _ports.StepUp, Options.Create(_ports.Lockout), _ports.Clock)
+            .Handle(new ChangePasswordCommand(Ports.PasswordCaller(userId ?? _user.Id, currentSessionId), currentPassword, New), CancellationToken.None).AsTask();
 
     private RefreshTokenFamily Session(string token) =>
         RefreshTokenFamily.Start(

@@ -19,7 +19,7 @@ public sealed class LoginHandlerTests
     private readonly Ports _ports = new();
 
     private LoginHandler Handler() =>
-        new(_ports.Users, _ports.Hasher, _ports.Sessions, _ports.Audit, Options.Create(_ports.Lockout), _ports.Clock);
+        new(_ports.Users, _ports.Hasher, _ports.Sessions, _ports.Audit, _ports.MfaTokens, Options.Create(_ports.Lockout), _ports.Clock);
 
     private Task<Result<LoginResponse>> Login(string email, string password) =>
         Handler().Handle(new LoginCommand(email, password), CancellationToken.None).AsTask();
@@ -195,7 +195,7 @@ public sealed class LoginHandlerTests
         var result = await Login("alice@example.com", RightPassword);
 
         Assert.True(result.IsSuccess);
-        var session = result.Value.Session;
+        var session = result.Value.Session!;
         var started = _ports.SingleAddedFamily();
         Assert.Equal(user.Id, started.UserId);
         Assert.Equal($"jwt-{started.Id}", session.Token);

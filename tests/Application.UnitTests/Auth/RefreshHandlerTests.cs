@@ -177,8 +177,9 @@ public sealed class RefreshHandlerTests
         var family = NewFamily("refresh-0");
         var reloaded = NewFamily("refresh-0");
         _ports.Families.FindByTokenHashAsync(Ports.HashOf("refresh-0"), Arg.Any<CancellationToken>()).Returns(family, reloaded);
+        var saves = 0;
         _ports.UnitOfWork.SaveChangesAsync(Arg.Any<CancellationToken>())
-            .ThrowsAsync(new ConcurrencyConflictException("conflict", new InvalidOperationException()));
+            .Returns(_ => ++saves == 1 ? Task.FromException(new ConcurrencyConflictException("conflict", new InvalidOperationException())) : Task.CompletedTask);
 
         var result = await Refresh("refresh-0");
 
@@ -198,7 +199,22 @@ public sealed class RefreshHandlerTests
             _ports.UnitOfWork.SaveChangesAsync(Arg.Any<CancellationToken>());
             _ports.UnitOfWork.DiscardChanges();
             _ports.Families.FindByTokenHashAsync(Ports.HashOf("refresh-0"), Arg.Any<CancellationToken>());
+            _ports.UnitOfWork.SaveChangesAsync(Arg.Any<CancellationToken>()); // the revocation, saved
         });
+    }
+
+    [Fact]
+    public async Task Handle_RevocationKeepsConflicting_GivesUpAfterFiveAttempts()
+    {
+        _ports.Families.FindByTokenHashAsync(Ports.HashOf("refresh-0"), Arg.Any<CancellationToken>())
+            .Returns(_ => NewFamily("refresh-0"));
+        _ports.UnitOfWork.SaveChangesAsync(Arg.Any<CancellationToken>())
+            .ThrowsAsync(new ConcurrencyConflictException("conflict", new InvalidOperationException()));
+
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => Refresh("refresh-0"));
+
+        // One rotation attempt, then five revocation attempts.
+        await _ports.UnitOfWork.Received(6).SaveChangesAsync(Arg.Any<CancellationToken>());
     }
 
     [Fact]

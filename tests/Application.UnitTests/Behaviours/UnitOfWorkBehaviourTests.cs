@@ -71,20 +71,14 @@ public sealed class UnitOfWorkBehaviourTests
     }
 
     [Fact]
-    public async Task Handle_Query_RunsWithoutAnyTransaction()
+    public void Behaviour_AcceptsCommandsOnly_SoQueriesNeverOpenATransaction()
     {
-        var calls = 0;
-        var behaviour = new UnitOfWorkBehaviour<GetJwksQuery, Result<string>>(_unitOfWork);
+        // The constraint keeps queries (GET /verify among them) out of the behaviour at compile
+        // time: the generated mediator never wraps them, so no database context is built.
+        var message = typeof(UnitOfWorkBehaviour<,>).GetGenericArguments()[0];
 
-        var result = await behaviour.Handle(new GetJwksQuery(), (_, _) =>
-        {
-            calls++;
-            return ValueTask.FromResult<Result<string>>("{\"keys\":[]}");
-        }, CancellationToken.None);
-
-        Assert.Equal(1, calls);
-        Assert.Equal("{\"keys\":[]}", result.Value);
-        Assert.Empty(_unitOfWork.ReceivedCalls());
+        Assert.Contains(typeof(Mediator.IBaseCommand), message.GetGenericParameterConstraints());
+        Assert.False(typeof(Mediator.IBaseCommand).IsAssignableFrom(typeof(GetJwksQuery)));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using AuthPlatform.Application.UnitTests.TestSupport;
 using AuthPlatform.Application.Auth.ChangePassword;
 using AuthPlatform.Application.Auth.Common;
 using AuthPlatform.Application.Auth.Login;
@@ -66,7 +67,7 @@ public sealed class ValidationBehaviourTests
         var behaviour = new ValidationBehaviour<ChangePasswordCommand, Result<Done>>([new ChangePasswordValidator(_commonPasswords)]);
         var (next, calls) = Next<ChangePasswordCommand, Result<Done>>(Done.Value);
 
-        var result = await behaviour.Handle(new ChangePasswordCommand(Guid.NewGuid(), null, "", "short"), next, CancellationToken.None);
+        var result = await behaviour.Handle(new ChangePasswordCommand(Ports.PasswordCaller(Guid.NewGuid()), "", "short"), next, CancellationToken.None);
 
         Assert.Equal(0, calls());
         Assert.Equal(["current_password", "new_password"], result.Error!.Fields!.Keys.Order(StringComparer.Ordinal));

@@ -1,3 +1,5 @@
+using AuthPlatform.Application.TwoFactor;
+using AuthPlatform.Application.Common.Security;
 using AuthPlatform.Application.Auth.Common;
 using AuthPlatform.Application.Common.Options;
 using AuthPlatform.Application.Common.Ports;
@@ -34,7 +36,25 @@ internal sealed class Ports
         Client.IpAddress.Returns("203.0.113.9");
         Client.UserAgent.Returns("unit-test-agent");
         Sessions = new SessionIssuer(Families, Secrets, AccessTokens, ScopeCatalog, Client, Options.Create(Jwt), Clock);
+        SecondFactor = new SecondFactorVerifier(Totp, Protector, SecondFactorStore, Hasher, Audit, Options.Create(Lockout), Clock);
+        StepUp = new StepUp(SecondFactor, Client, Clock);
     }
+
+    public ITotp Totp { get; } = Substitute.For<ITotp>();
+
+    public ISecretProtector Protector { get; } = Substitute.For<ISecretProtector>();
+
+    public ISecondFactorStore SecondFactorStore { get; } = Substitute.For<ISecondFactorStore>();
+
+    public IMfaTokens MfaTokens { get; } = Substitute.For<IMfaTokens>();
+
+    public SecondFactorVerifier SecondFactor { get; }
+
+    public StepUp StepUp { get; }
+
+    /// <summary>A caller signed in with a password only (no second factor).</summary>
+    public static CallerIdentity PasswordCaller(Guid userId, Guid? sessionId = null) =>
+        new(userId.ToString(), userId, AuthMethods.Jwt, ["profile"], SessionId: sessionId, AuthenticationMethods: ["pwd"]);
 
     public FakeTimeProvider Clock { get; } = new(Start);
 

@@ -277,7 +277,7 @@ public sealed class RefreshTokenFamilyTests
         Assert.Throws<DomainException>(() => family.Rotate("unknown", "h1", Lifetimes, Now));
     }
 
-    [Theory(Skip = "Known src bug: RefreshTokenFamily.Rotate redeems the presented token (line 141) before Issue guards the new hash (line 162). Remove Skip once fixed.")]
+    [Theory]
     [InlineData("")]
     [InlineData("   ")]
     public void Rotate_WithBlankNewHash_ThrowsWithoutChangingFamily(string newHash)
