@@ -3,6 +3,7 @@ using AuthPlatform.Application.Common.Options;
 using AuthPlatform.Application.Common.Ports;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.Common.Security;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -67,15 +68,24 @@ public sealed class JwtAccessTokenIssuer(SigningKeyRing ring, IOptions<JwtOption
 /// among our own, never from <c>jku</c>, <c>x5u</c> or <c>jwk</c> headers (JWT-02); only
 /// asymmetric algorithms are accepted, so <c>alg: none</c> and HS256 fail (JWT-01).
 /// </summary>
-public sealed class JwtAccessTokenValidator : IAccessTokenValidator
+public sealed class JwtAccessTokenValidator : IAccessTokenValidator, IDisposable
 {
+    private const int MaxCachedTokens = 20_000;
+    private static readonly TimeSpan MaxCacheTime = TimeSpan.FromMinutes(10);
     private static readonly string[] Algorithms = [SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.RsaSha256];
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly TokenValidationParameters _parameters;
+    private readonly MemoryCache _validated = new(new MemoryCacheOptions { SizeLimit = MaxCachedTokens });
+    private readonly SigningKeyRing _ring;
+    private readonly TimeProvider _clock;
+    private readonly TimeSpan _skew;
 
     public JwtAccessTokenValidator(SigningKeyRing ring, IOptions<JwtOptions> options, TimeProvider clock)
     {
         var jwt = options.Value;
+        _ring = ring;
+        _clock = clock;
+        _skew = jwt.ClockSkew;
         _parameters = new TokenValidationParameters
         {
             ValidIssuer = jwt.Issuer,
@@ -135,6 +145,11 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator
         return dots == 2;
     }
 
+    /// <summary>
+    /// A token whose signature and claims were verified is remembered (the exact string, with the
+    /// key-ring generation it was checked against) so that the next request with it skips the
+    /// signature check; its lifetime is still checked against the clock on every request.
+    /// </summary>
     public async Task<TokenValidation> ValidateAsync(string token, CancellationToken cancellationToken)
     {
         if (token.Length > 8192)
@@ -142,18 +157,55 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator
             return new TokenValidation(null, ErrorCodes.InvalidToken, "The access token is malformed.");
         }
 
+        var generation = _ring.Generation;
+        if (_validated.TryGetValue(token, out Verified? verified) && verified!.Generation == generation)
+        {
+            var now = _clock.GetUtcNow();
+            if (verified.ExpiresAt < now - _skew)
+            {
+                return Expired;
+            }
+
+            if (verified.NotBefore <= now + _skew)
+            {
+                return verified.Result;
+            }
+        }
+
+        var validation = await ValidateUncachedAsync(token);
+        if (validation.Result.IsValid)
+        {
+            var remaining = validation.ExpiresAt + _skew - _clock.GetUtcNow();
+            _validated.Set(
+                token,
+                new Verified(validation.Result, validation.ExpiresAt, validation.NotBefore, generation),
+                new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = remaining < MaxCacheTime ? remaining : MaxCacheTime });
+        }
+
+        return validation.Result;
+    }
+
+    public void Dispose() => _validated.Dispose();
+
+    private static readonly TokenValidation Expired = new(null, ErrorCodes.TokenExpired, "The access token has expired.");
+
+    private sealed record Verified(TokenValidation Result, DateTimeOffset ExpiresAt, DateTimeOffset NotBefore, int Generation);
+
+    private async Task<(TokenValidation Result, DateTimeOffset ExpiresAt, DateTimeOffset NotBefore)> ValidateUncachedAsync(string token)
+    {
         var result = await _handler.ValidateTokenAsync(token, _parameters);
         if (!result.IsValid)
         {
-            return result.Exception is SecurityTokenExpiredException
-                ? new TokenValidation(null, ErrorCodes.TokenExpired, "The access token has expired.")
+            var failure = result.Exception is SecurityTokenExpiredException
+                ? Expired
                 : new TokenValidation(null, ErrorCodes.InvalidToken, "The access token is invalid.");
+            return (failure, default, default);
         }
 
         var jwt = (JsonWebToken)result.SecurityToken;
         if (!Guid.TryParse(jwt.Subject, out var userId))
         {
-            return new TokenValidation(null, ErrorCodes.InvalidToken, "The access token is invalid.");
+            return (new TokenValidation(null, ErrorCodes.InvalidToken, "The access token is invalid."), default, default);
         }
 
         var scopes = jwt.TryGetPayloadValue<string>(AccessTokenClaims.Scope, out var scope)
@@ -167,6 +219,7 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator
 
         var identity = new CallerIdentity(
             jwt.Subject, userId, AuthMethods.Jwt, scopes, clientId, null, sessionId, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), amr, authTime);
-        return new TokenValidation(new CallerIdentityResult(identity, role), null, null);
+        return (new TokenValidation(new CallerIdentityResult(identity, role), null, null),
+            new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), new DateTimeOffset(jwt.ValidFrom, TimeSpan.Zero));
     }
 }

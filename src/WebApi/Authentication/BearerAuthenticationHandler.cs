@@ -28,10 +28,15 @@ public sealed class BearerAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (Request.Query.ContainsKey("api_key") || Request.Query.ContainsKey("access_token"))
+        // Credentials in URLs end up in logs and browser history (KEY-02, CL-04): refused outright.
+        if (Request.Query.ContainsKey("api_key"))
         {
-            // Credentials in URLs end up in logs and browser history (KEY-02, CL-04).
-            return Fail(ErrorCodes.InvalidApiKey, "Credentials are not accepted in the URL: send them in a header.");
+            return Fail(ErrorCodes.InvalidApiKey, "API keys are not accepted in the URL: send the key in a header.");
+        }
+
+        if (Request.Query.ContainsKey("access_token"))
+        {
+            return Fail(ErrorCodes.InvalidToken, "Access tokens are not accepted in the URL: send the token in the Authorization header.");
         }
 
         var credential = ReadCredential(out var fromApiKeyHeader);

@@ -397,6 +397,34 @@ public abstract class TokenSecurityTests<TFixture>(TFixture fixture) : ApiTestBa
         await AssertRefusedAsync(token, "token_expired");
     }
 
+    [Fact]
+    public async Task Me_TokenAcceptedBeforeAndRememberedAsVerified_IsStillRefusedAfterExpiry()
+    {
+        // The validator remembers verified tokens to skip the signature check: expiry must still hold.
+        var (_, token) = await NewTokenAsync();
+        await AssertAcceptedAsync(token);
+        await AssertAcceptedAsync(token);
+        var exp = DateTimeOffset.FromUnixTimeSeconds(Jws.Payload(token)["exp"]!.GetValue<long>());
+
+        Factory.Clock.Advance(exp + TimeSpan.FromSeconds(10) - Factory.Clock.GetUtcNow());
+        await AssertAcceptedAsync(token); // inside the 30-second leeway
+        Factory.Clock.Advance(TimeSpan.FromSeconds(21));
+
+        await AssertRefusedAsync(token, "token_expired");
+    }
+
+    [Fact]
+    public async Task Me_NotBeforeInTheFutureAfterAnEarlierAcceptance_IsStillRefused()
+    {
+        var (user, _) = await NewTokenAsync();
+        var now = Factory.Clock.GetUtcNow();
+        var token = await IssueWithServerKeyAsync(user, d => d.NotBefore = (now + TimeSpan.FromSeconds(300)).UtcDateTime);
+
+        await AssertRefusedAsync(token);
+        Factory.Clock.Advance(TimeSpan.FromSeconds(301));
+        await AssertAcceptedAsync(token);
+    }
+
     [Theory]
     [InlineData(300, false)]
     [InlineData(60, false)]
@@ -468,17 +496,26 @@ public abstract class TokenSecurityTests<TFixture>(TFixture fixture) : ApiTestBa
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
-    [Theory]
-    [InlineData("access_token")]
-    [InlineData("token")]
-    public async Task Me_WithTokenInQueryString_Returns401Unauthenticated(string parameter)
+    [Fact]
+    public async Task Me_WithTokenInOtherQueryParameter_IsIgnoredAndUnauthenticated()
     {
         var (_, token) = await NewTokenAsync();
 
-        var response = await GetAsync($"/api/v1/auth/me?{parameter}={token}");
+        var response = await GetAsync($"/api/v1/auth/me?token={token}");
 
         await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "unauthenticated");
         Assert.DoesNotContain("error=", response.Headers.WwwAuthenticate.ToString());
+    }
+
+    [Fact]
+    public async Task Me_WithAccessTokenQueryParameter_IsRefusedEvenWithAValidHeader()
+    {
+        // RFC 6750 section 2.3's URI parameter is not supported: tokens never travel in URLs (CL-04).
+        var (_, token) = await NewTokenAsync();
+
+        var response = await GetAsync($"/api/v1/auth/me?access_token={token}", token);
+
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "invalid_token");
     }
 
     [Fact]
