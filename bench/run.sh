@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# HTTP load benchmark of GET /api/v1/auth/verify against the GET /health/live baseline.
+# HTTP load benchmark of GET /api/v1/auth/verify (with a JWT, and with an API key) against the
+# GET /health/live baseline.
 #
 #   bash bench/run.sh
 #
@@ -15,6 +16,7 @@
 #   BENCH_THREADS       wrk threads (default 2)
 #   BENCH_CONNECTIONS   wrk connections (default 32)
 #   BENCH_GOAL_PERCENT  verify/baseline throughput goal in percent (default 85)
+#   BENCH_ROUNDS        how many interleaved rounds of all rows (default 3); the report gives medians
 #   BENCH_SKIP_BUILD=1  use the existing Release build
 #   BENCH_CONTRAST=1    also run contrast rows that locate the cost of verify: an anonymous MVC
 #                       endpoint (/.well-known/jwks.json), verify without a token (401) and verify
@@ -34,6 +36,7 @@ WARMUP="${BENCH_WARMUP:-5}"
 THREADS="${BENCH_THREADS:-2}"
 CONNECTIONS="${BENCH_CONNECTIONS:-32}"
 GOAL="${BENCH_GOAL_PERCENT:-85}"
+ROUNDS="${BENCH_ROUNDS:-3}"
 BASE="http://127.0.0.1:$PORT"
 OUT_DIR="src/WebApi/bin/Release/net10.0"
 RESULTS_DIR="$SCRIPT_DIR/results"
@@ -41,7 +44,7 @@ RESULTS_DIR="$SCRIPT_DIR/results"
 log() { echo "[bench/run.sh] $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-for v in PORT DURATION WARMUP THREADS CONNECTIONS GOAL; do
+for v in PORT DURATION WARMUP THREADS CONNECTIONS GOAL ROUNDS; do
   [[ "${!v}" =~ ^[0-9]+$ ]] || die "$v must be a whole number (got '${!v}')"
 done
 
@@ -134,6 +137,14 @@ status=$(curl -s -o "$TMP/verify.json" -w '%{http_code}' --max-time 10 \
 [ "$status" = 200 ] || die "verify answered $status: $(cat "$TMP/verify.json")"
 log "Logged in; verify answers 200: $(cat "$TMP/verify.json")"
 
+status=$(curl -s -o "$TMP/key.json" -w '%{http_code}' --max-time 10 \
+  -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+  -d '{"name":"bench","permissions":["profile"]}' "$BASE/api/v1/auth/api-keys")
+[ "$status" = 201 ] || die "creating an API key answered $status: $(cat "$TMP/key.json")"
+API_KEY=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["key"])' "$TMP/key.json")
+status=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -H "X-API-Key: $API_KEY" "$BASE/api/v1/auth/verify")
+[ "$status" = 200 ] || die "verify with the API key answered $status"
+
 # --- load --------------------------------------------------------------------------------
 NAMES=() RPS=() P50=() P99=() NON2XX=() FAILED=0
 
@@ -185,14 +196,20 @@ load() {
   fi
   NAMES+=("$name"); RPS+=("$rps"); P50+=("$(to_ms "$p50")"); P99+=("$(to_ms "$p99")")
   NON2XX+=("${non2xx:-0}")
+  printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$rps" "$(to_ms "$p50")" "$(to_ms "$p99")" "${non2xx:-0}" >>"$TMP/rows.tsv"
 }
 
 mkdir -p "$RESULTS_DIR"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
-load baseline "$BASE/health/live"
-load verify   "$BASE/api/v1/auth/verify" "Authorization: Bearer $TOKEN"
-# load api_key "$BASE/api/v1/auth/verify" "X-API-Key: $API_KEY"
+# Rounds interleave the rows, so that a slower moment of a shared machine hits every row alike;
+# the report gives each row's median over the rounds.
+for round in $(seq 1 "$ROUNDS"); do
+  log "round $round of $ROUNDS"
+  load baseline "$BASE/health/live"
+  load verify   "$BASE/api/v1/auth/verify" "Authorization: Bearer $TOKEN"
+  load api_key  "$BASE/api/v1/auth/verify" "X-API-Key: $API_KEY"
+done
 if [ "${BENCH_CONTRAST:-}" = 1 ]; then
   # The same token with its signature's last bytes changed: parsed and checked, then refused.
   BAD_TOKEN="${TOKEN%??????}AAAAAA"
@@ -210,23 +227,28 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency (after ${WARMUP}s warm-up), 127.0.0.1:$PORT, SQLite, Production, log level Warning"
   echo "load average before/after: $LOAD_BEFORE / $LOAD_AFTER (wrk and the server share the cores; other work may be running)"
   echo
-  printf '%-14s %12s %10s %10s %10s %8s\n' endpoint 'requests/s' 'p50 ms' 'p99 ms' 'non-2xx' 'vs base'
-  base_rps="${RPS[0]}"
-  for i in "${!NAMES[@]}"; do
-    pct=$(awk -v a="${RPS[$i]}" -v b="$base_rps" 'BEGIN { printf "%.1f%%", (b > 0 ? 100 * a / b : 0) }')
-    printf '%-14s %12s %10s %10s %10s %8s\n' "${NAMES[$i]}" "${RPS[$i]}" "${P50[$i]}" "${P99[$i]}" "${NON2XX[$i]}" "$pct"
-  done
-  echo
-  for i in "${!NAMES[@]}"; do
-    if [ "${NAMES[$i]}" = verify ]; then
-      ratio=$(awk -v a="${RPS[$i]}" -v b="$base_rps" 'BEGIN { printf "%.1f", (b > 0 ? 100 * a / b : 0) }')
-      if awk -v r="$ratio" -v g="$GOAL" 'BEGIN { exit !(r >= g) }'; then
-        echo "verify/baseline throughput: $ratio% (goal >= $GOAL%): met"
-      else
-        echo "verify/baseline throughput: $ratio% (goal >= $GOAL%): NOT met"
-      fi
-    fi
-  done
+  python3 - "$TMP/rows.tsv" "$GOAL" <<'PY'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    name, rps, p50, p99, non2xx = line.rstrip("\n").split("\t")
+    rows.setdefault(name, []).append((float(rps), float(p50), float(p99), int(non2xx)))
+goal = float(sys.argv[2])
+base = statistics.median(r[0] for r in rows["baseline"])
+print(f"{'endpoint':<14} {'requests/s':>12} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'vs base':>8} {'rounds (req/s)'}")
+for name, runs in rows.items():
+    rps = statistics.median(r[0] for r in runs)
+    p50 = statistics.median(r[1] for r in runs)
+    p99 = statistics.median(r[2] for r in runs)
+    bad = sum(r[3] for r in runs)
+    each = " ".join(f"{r[0]:.0f}" for r in runs)
+    print(f"{name:<14} {rps:>12.0f} {p50:>8.2f} {p99:>8.2f} {bad:>8} {100 * rps / base:>7.1f}% {each}")
+print()
+for name in ("verify", "api_key"):
+    if name in rows:
+        ratio = 100 * statistics.median(r[0] for r in rows[name]) / base
+        print(f"{name}/baseline throughput (medians): {ratio:.1f}% (goal >= {goal:.0f}%): {'met' if ratio >= goal else 'NOT met'}")
+PY
   if [ "$FAILED" -ne 0 ]; then echo "FAILED: non-2xx/3xx responses seen (see bench/results/*.wrk.txt)"; fi
 } | tee "$RESULTS_DIR/latest.txt"
 

@@ -6,6 +6,7 @@ using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Infrastructure;
 using AuthPlatform.Infrastructure.Persistence;
 using AuthPlatform.WebApi.Authentication;
+using AuthPlatform.WebApi.Endpoints;
 using AuthPlatform.WebApi.Http;
 using AuthPlatform.WebApi.Startup;
 using Mediator;
@@ -103,6 +104,7 @@ if (app.Environment.IsDevelopment())
 }
 
 app.MapControllers();
+app.MapVerifyEndpoint();
 
 await app.InitializeAsync();
 await app.RunAsync();

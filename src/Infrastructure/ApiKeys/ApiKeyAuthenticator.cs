@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using System.Text;
+using System.Runtime.InteropServices;
 using AuthPlatform.Application.ApiKeys;
 using AuthPlatform.Application.Common.Ports;
 using AuthPlatform.Application.Common.Results;
@@ -42,7 +42,7 @@ public sealed class ApiKeyAuthenticator(
         var entry = await FindAsync(hash, cancellationToken);
         var now = clock.GetUtcNow();
         if (entry is null
-            || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(entry.Hash), Encoding.ASCII.GetBytes(hash))
+            || !CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(entry.Hash.AsSpan()), MemoryMarshal.AsBytes(hash.AsSpan()))
             || entry.RevokedAt is not null
             || entry.ExpiresAt is { } expiry && expiry <= now)
         {
@@ -50,8 +50,7 @@ public sealed class ApiKeyAuthenticator(
         }
 
         usage.Touch(entry.Id, now);
-        var identity = new CallerIdentity(entry.OwnerId.ToString(), entry.OwnerId, AuthMethods.ApiKey, entry.Permissions, null, entry.Id, null, entry.ExpiresAt);
-        return new TokenValidation(new CallerIdentityResult(identity, null), null, null);
+        return entry.Validation;
     }
 
     public void Evict(string keyHash) => cache.Remove(CacheKey(keyHash));
@@ -72,7 +71,7 @@ public sealed class ApiKeyAuthenticator(
             .FirstOrDefaultAsync(cancellationToken);
         var entry = found is null
             ? CachedKey.Unknown
-            : new CachedKey(found.Id, found.OwnerId, found.KeyHash, found.Permissions.Split(' ', StringSplitOptions.RemoveEmptyEntries), found.ExpiresAt, found.RevokedAt);
+            : CachedKey.From(found.Id, found.OwnerId, found.KeyHash, found.Permissions.Split(' ', StringSplitOptions.RemoveEmptyEntries), found.ExpiresAt, found.RevokedAt);
         var lifetime = found is null ? options.Value.NegativeCacheDuration : options.Value.CacheDuration;
         cache.Set(cacheKey, entry, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = lifetime, Size = 1 });
         return found is null ? null : entry;
@@ -80,8 +79,15 @@ public sealed class ApiKeyAuthenticator(
 
     private static string CacheKey(string hash) => "apikey:" + hash;
 
-    private sealed record CachedKey(Guid Id, Guid OwnerId, string Hash, string[] Permissions, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt)
+    /// <summary>What a verified key stands for; the caller is built once, so its principal can be too.</summary>
+    private sealed record CachedKey(Guid Id, string Hash, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, TokenValidation Validation)
     {
-        public static readonly CachedKey Unknown = new(Guid.Empty, Guid.Empty, string.Empty, [], null, null);
+        public static readonly CachedKey Unknown = new(Guid.Empty, string.Empty, null, null, Invalid);
+
+        public static CachedKey From(Guid id, Guid ownerId, string hash, string[] permissions, DateTimeOffset? expiresAt, DateTimeOffset? revokedAt)
+        {
+            var identity = new CallerIdentity(ownerId.ToString(), ownerId, AuthMethods.ApiKey, permissions, null, id, null, expiresAt);
+            return new CachedKey(id, hash, expiresAt, revokedAt, new TokenValidation(new CallerIdentityResult(identity, null), null, null));
+        }
     }
 }

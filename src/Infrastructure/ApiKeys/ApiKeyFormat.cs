@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using AuthPlatform.Application.ApiKeys;
@@ -66,7 +67,7 @@ public sealed class ApiKeyFormat : IApiKeyGenerator
     public bool LooksLikeKey(ReadOnlySpan<char> text) =>
         text.Length == Length && text.StartsWith(_start, StringComparison.Ordinal) && IsBase62(text[_start.Length..]);
 
-    /// <summary>Shape and checksum: a typo fails here, before any lookup.</summary>
+    /// <summary>Shape and checksum: a typo fails here, before any lookup (no allocation).</summary>
     public bool IsWellFormed(ReadOnlySpan<char> text)
     {
         if (!LooksLikeKey(text))
@@ -75,24 +76,31 @@ public sealed class ApiKeyFormat : IApiKeyGenerator
         }
 
         var body = text[_start.Length..];
-        var expected = Checksum(body[..RandomLength]);
+        Span<char> expected = stackalloc char[ChecksumLength];
+        WriteChecksum(body[..RandomLength], expected);
         return CryptographicOperations.FixedTimeEquals(
-            MemoryMarshalBytes(expected), MemoryMarshalBytes(body[RandomLength..].ToString()));
+            MemoryMarshal.AsBytes(expected), MemoryMarshal.AsBytes(body[RandomLength..]));
     }
 
     private static string Checksum(ReadOnlySpan<char> random)
     {
+        Span<char> chars = stackalloc char[ChecksumLength];
+        WriteChecksum(random, chars);
+        return new string(chars);
+    }
+
+    private static void WriteChecksum(ReadOnlySpan<char> random, Span<char> destination)
+    {
         Span<byte> ascii = stackalloc byte[RandomLength];
         Encoding.ASCII.GetBytes(random, ascii);
-        var crc = BinaryPrimitives.ReadUInt32BigEndian(Crc32.Hash(ascii));
-        Span<char> chars = stackalloc char[ChecksumLength];
+        Span<byte> crcBytes = stackalloc byte[4];
+        Crc32.Hash(ascii, crcBytes);
+        var crc = BinaryPrimitives.ReadUInt32BigEndian(crcBytes);
         for (var i = ChecksumLength - 1; i >= 0; i--)
         {
-            chars[i] = Alphabet[(int)(crc % 62)];
+            destination[i] = Alphabet[(int)(crc % 62)];
             crc /= 62;
         }
-
-        return new string(chars);
     }
 
     private static bool IsBase62(ReadOnlySpan<char> text)
@@ -107,6 +115,4 @@ public sealed class ApiKeyFormat : IApiKeyGenerator
 
         return true;
     }
-
-    private static byte[] MemoryMarshalBytes(string value) => Encoding.ASCII.GetBytes(value);
 }

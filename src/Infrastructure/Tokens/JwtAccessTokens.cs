@@ -1,9 +1,9 @@
+using System.Collections.Concurrent;
 using System.Security.Claims;
 using AuthPlatform.Application.Common.Options;
 using AuthPlatform.Application.Common.Ports;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.Common.Security;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -68,14 +68,13 @@ public sealed class JwtAccessTokenIssuer(SigningKeyRing ring, IOptions<JwtOption
 /// among our own, never from <c>jku</c>, <c>x5u</c> or <c>jwk</c> headers (JWT-02); only
 /// asymmetric algorithms are accepted, so <c>alg: none</c> and HS256 fail (JWT-01).
 /// </summary>
-public sealed class JwtAccessTokenValidator : IAccessTokenValidator, IDisposable
+public sealed class JwtAccessTokenValidator : IAccessTokenValidator
 {
     private const int MaxCachedTokens = 20_000;
-    private static readonly TimeSpan MaxCacheTime = TimeSpan.FromMinutes(10);
     private static readonly string[] Algorithms = [SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.RsaSha256];
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly TokenValidationParameters _parameters;
-    private readonly MemoryCache _validated = new(new MemoryCacheOptions { SizeLimit = MaxCachedTokens });
+    private readonly ConcurrentDictionary<string, Verified> _validated = new(StringComparer.Ordinal);
     private readonly SigningKeyRing _ring;
     private readonly TimeProvider _clock;
     private readonly TimeSpan _skew;
@@ -158,7 +157,7 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator, IDisposable
         }
 
         var generation = _ring.Generation;
-        if (_validated.TryGetValue(token, out Verified? verified) && verified!.Generation == generation)
+        if (_validated.TryGetValue(token, out var verified) && verified.Generation == generation)
         {
             var now = _clock.GetUtcNow();
             if (verified.ExpiresAt < now - _skew)
@@ -175,17 +174,17 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator, IDisposable
         var validation = await ValidateUncachedAsync(token);
         if (validation.Result.IsValid)
         {
-            var remaining = validation.ExpiresAt + _skew - _clock.GetUtcNow();
-            _validated.Set(
-                token,
-                new Verified(validation.Result, validation.ExpiresAt, validation.NotBefore, generation),
-                new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = remaining < MaxCacheTime ? remaining : MaxCacheTime });
+            if (_validated.Count >= MaxCachedTokens)
+            {
+                // Bounded memory: start over rather than track recency on the hot path.
+                _validated.Clear();
+            }
+
+            _validated[token] = new Verified(validation.Result, validation.ExpiresAt, validation.NotBefore, generation);
         }
 
         return validation.Result;
     }
-
-    public void Dispose() => _validated.Dispose();
 
     private static readonly TokenValidation Expired = new(null, ErrorCodes.TokenExpired, "The access token has expired.");
 

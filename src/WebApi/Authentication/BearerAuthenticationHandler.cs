@@ -25,6 +25,7 @@ public sealed class BearerAuthenticationHandler(
     public const string SchemeName = "Bearer";
     private const string FailureKey = "AuthPlatform.AuthFailure";
     private const string CallerKey = "AuthPlatform.Caller";
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<CallerIdentityResult, ClaimsPrincipal> Principals = new();
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -66,7 +67,9 @@ public sealed class BearerAuthenticationHandler(
 
         var caller = validation.Caller!;
         Context.Items[CallerKey] = caller;
-        return AuthenticateResult.Success(new AuthenticationTicket(ToPrincipal(caller), SchemeName));
+        // A remembered token hands back the same caller object: build its principal once.
+        var principal = Principals.GetValue(caller, ToPrincipal);
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 
     /// <summary>

@@ -33,6 +33,9 @@ public sealed class ScopePolicy(IOptions<AuthorizationOptions> options) : Defaul
 {
     public const string Prefix = "scope:";
 
+    /// <summary>Scope policies never change at run time, so the authorization middleware may cache them per endpoint.</summary>
+    public override bool AllowsCachingPolicies => true;
+
     public override async Task<AuthorizationPolicy?> GetPolicyAsync(string policyName)
     {
         if (policyName.StartsWith(Prefix, StringComparison.Ordinal))

@@ -5,7 +5,6 @@ using AuthPlatform.Application.Auth.Login;
 using AuthPlatform.Application.Auth.Logout;
 using AuthPlatform.Application.Auth.Refresh;
 using AuthPlatform.Application.Auth.Register;
-using AuthPlatform.Application.Auth.Verify;
 using AuthPlatform.Domain.Authorization;
 using AuthPlatform.WebApi.Authentication;
 using AuthPlatform.WebApi.Http;
@@ -96,13 +95,6 @@ public sealed class AuthController(ISender sender) : ControllerBase
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status403Forbidden, "application/problem+json")]
     public async Task<IActionResult> Me(CancellationToken ct) =>
         this.ToActionResult(await sender.Send(new GetMeQuery(HttpContext.Caller()), ct));
-
-    [HttpGet("verify", Name = "Verify")]
-    [Authorize]
-    [ProducesResponseType<VerifyResponse>(StatusCodes.Status200OK)]
-    [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status401Unauthorized, "application/problem+json")]
-    public async Task<IActionResult> Verify(CancellationToken ct) =>
-        this.ToActionResult(await sender.Send(new VerifyCredentialQuery(HttpContext.Caller()), ct));
 
     [HttpPost("password", Name = "ChangePassword")]
     [RequireScope(Scopes.Profile)]

@@ -1,0 +1,39 @@
+using AuthPlatform.Application.Auth.Verify;
+using AuthPlatform.WebApi.Authentication;
+using AuthPlatform.WebApi.Http;
+using Mediator;
+
+namespace AuthPlatform.WebApi.Endpoints;
+
+/// <summary>
+/// <c>GET /api/v1/auth/verify</c>, the call an API gateway makes on every request. It is the one
+/// endpoint served outside MVC (a minimal API route): still a thin mapping of HTTP to a query
+/// through the mediator, without MVC's per-request action pipeline (docs/adr/0006).
+/// </summary>
+public static class VerifyEndpoint
+{
+    public static IEndpointRouteBuilder MapVerifyEndpoint(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/api/v1/auth/verify", VerifyAsync)
+            .RequireAuthorization()
+            .WithName("Verify")
+            .WithTags("Auth")
+            .WithSummary("Is this credential (JWT access token or API key) good, and what may it do?")
+            .Produces<VerifyResponse>(StatusCodes.Status200OK)
+            .Produces<ProblemDetailsResponse>(StatusCodes.Status401Unauthorized, "application/problem+json");
+        return endpoints;
+    }
+
+    private static async Task VerifyAsync(HttpContext http, ISender sender, CancellationToken ct)
+    {
+        var result = await sender.Send(new VerifyCredentialQuery(http.Caller()), ct);
+        if (!result.IsSuccess)
+        {
+            await Problems.WriteAsync(http, result.Error!);
+            return;
+        }
+
+        http.Response.Headers.CacheControl = "no-store";
+        await http.Response.WriteAsJsonAsync(result.Value, HotPathJson.Default.VerifyResponse, cancellationToken: ct);
+    }
+}
