@@ -40,6 +40,7 @@ services.AddControllers(mvc => mvc.SuppressImplicitRequiredAttributeForNonNullab
         api.SuppressMapClientErrors = true; // 404/405/415 get our problem body from the status-code pages
     });
 
+services.AddSingleton<BearerAuthenticationHandler.LoggerSource>();
 services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
     .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);
 services.AddAuthorization();

@@ -74,7 +74,7 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator
     private static readonly string[] Algorithms = [SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.RsaSha256];
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly TokenValidationParameters _parameters;
-    private readonly ConcurrentDictionary<string, Verified> _validated = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Verified> _validated = new(TokenComparer.Instance);
     private readonly SigningKeyRing _ring;
     private readonly TimeProvider _clock;
     private readonly TimeSpan _skew;
@@ -221,4 +221,18 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator
         return (new TokenValidation(new CallerIdentityResult(identity, role), null, null),
             new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), new DateTimeOffset(jwt.ValidFrom, TimeSpan.Zero));
     }
+}
+
+/// <summary>
+/// Compares tokens in full, but hashes only their last 64 characters (inside the signature,
+/// which differs for every token signed): cheaper than hashing the whole token on every request.
+/// </summary>
+internal sealed class TokenComparer : IEqualityComparer<string>
+{
+    public static readonly TokenComparer Instance = new();
+
+    public bool Equals(string? x, string? y) => string.Equals(x, y, StringComparison.Ordinal);
+
+    public int GetHashCode(string token) =>
+        string.GetHashCode(token.AsSpan(Math.Max(0, token.Length - 64)), StringComparison.Ordinal);
 }

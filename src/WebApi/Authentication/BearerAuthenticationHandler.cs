@@ -17,7 +17,7 @@ namespace AuthPlatform.WebApi.Authentication;
 /// </summary>
 public sealed class BearerAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
-    ILoggerFactory logger,
+    BearerAuthenticationHandler.LoggerSource logger,
     UrlEncoder encoder,
     IAccessTokenValidator accessTokens,
     IApiKeyAuthenticator apiKeys) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
@@ -110,6 +110,21 @@ public sealed class BearerAuthenticationHandler(
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         Problems.WriteAsync(Context, new Error(ErrorCodes.Forbidden, "You are not allowed to do this."));
+
+    /// <summary>
+    /// Hands the handler its one logger. The base class asks its factory for a logger on every
+    /// request (a handler lives one request), and LoggerFactory.CreateLogger takes a lock.
+    /// </summary>
+    public sealed class LoggerSource(ILogger<BearerAuthenticationHandler> logger) : ILoggerFactory
+    {
+        public ILogger CreateLogger(string categoryName) => logger;
+
+        public void AddProvider(ILoggerProvider provider) => throw new NotSupportedException();
+
+        public void Dispose()
+        {
+        }
+    }
 
     /// <summary>The verified caller of this request (set by a successful authentication).</summary>
     public static CallerIdentityResult? GetCaller(HttpContext context) => context.Items[CallerKey] as CallerIdentityResult;

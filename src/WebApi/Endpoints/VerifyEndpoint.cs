@@ -34,6 +34,12 @@ public static class VerifyEndpoint
         }
 
         http.Response.Headers.CacheControl = "no-store";
-        await http.Response.WriteAsJsonAsync(result.Value, HotPathJson.Default.VerifyResponse, cancellationToken: ct);
+        http.Response.ContentType = "application/json; charset=utf-8";
+        using (var writer = new System.Text.Json.Utf8JsonWriter(http.Response.BodyWriter))
+        {
+            System.Text.Json.JsonSerializer.Serialize(writer, result.Value, HotPathJson.Default.VerifyResponse);
+        }
+
+        await http.Response.BodyWriter.FlushAsync(ct);
     }
 }

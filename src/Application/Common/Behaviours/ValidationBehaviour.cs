@@ -10,7 +10,7 @@ public sealed class ValidationBehaviour<TMessage, TResponse>(IEnumerable<IValida
     where TMessage : notnull, IMessage
     where TResponse : IResult<TResponse>
 {
-    private readonly IValidator<TMessage>[] _validators = validators.ToArray();
+    private readonly IValidator<TMessage>[] _validators = validators as IValidator<TMessage>[] ?? validators.ToArray();
 
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
