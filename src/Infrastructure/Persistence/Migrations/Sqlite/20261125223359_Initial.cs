@@ -78,11 +78,65 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Sqlite
                     failed_login_window_started_at = table.Column<long>(type: "INTEGER", nullable: true),
                     locked_until = table.Column<long>(type: "INTEGER", nullable: true),
                     is_disabled = table.Column<bool>(type: "INTEGER", nullable: false),
-                    two_factor_enabled = table.Column<bool>(type: "INTEGER", nullable: false)
+                    two_factor_enabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    two_factor_enabled_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    totp_secret = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: true),
+                    pending_totp_secret = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: true),
+                    last_totp_step = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_users", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "api_keys",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    owner_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    key_prefix = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    key_hash = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    permissions = table.Column<string>(type: "TEXT", maxLength: 4096, nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    expires_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    last_used_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    revoked_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    replaced_by_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_api_keys", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_api_keys_users_owner_id",
+                        column: x => x.owner_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "recovery_codes",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    user_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    locator = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    code_hash = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    used_at = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_recovery_codes", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_recovery_codes_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -139,6 +193,17 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_api_keys_key_hash",
+                table: "api_keys",
+                column: "key_hash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_api_keys_owner_id",
+                table: "api_keys",
+                column: "owner_id");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_audit_events_type_occurred_at",
                 table: "audit_events",
                 columns: new[] { "type", "occurred_at" });
@@ -147,6 +212,11 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Sqlite
                 name: "IX_audit_events_user_id_occurred_at",
                 table: "audit_events",
                 columns: new[] { "user_id", "occurred_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_recovery_codes_user_id_locator",
+                table: "recovery_codes",
+                columns: new[] { "user_id", "locator" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_refresh_token_families_user_id",
@@ -175,10 +245,16 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Sqlite
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "api_keys");
+
+            migrationBuilder.DropTable(
                 name: "audit_events");
 
             migrationBuilder.DropTable(
                 name: "data_protection_keys");
+
+            migrationBuilder.DropTable(
+                name: "recovery_codes");
 
             migrationBuilder.DropTable(
                 name: "refresh_tokens");

@@ -79,11 +79,65 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Postgres
                     failed_login_window_started_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     locked_until = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     is_disabled = table.Column<bool>(type: "boolean", nullable: false),
-                    two_factor_enabled = table.Column<bool>(type: "boolean", nullable: false)
+                    two_factor_enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    two_factor_enabled_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    totp_secret = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: true),
+                    pending_totp_secret = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: true),
+                    last_totp_step = table.Column<long>(type: "bigint", nullable: true)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_users", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "api_keys",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    owner_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    key_prefix = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    key_hash = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    permissions = table.Column<string>(type: "character varying(4096)", maxLength: 4096, nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    last_used_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    revoked_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    replaced_by_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_api_keys", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_api_keys_users_owner_id",
+                        column: x => x.owner_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "recovery_codes",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    locator = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    code_hash = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    used_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_recovery_codes", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_recovery_codes_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -140,6 +194,17 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_api_keys_key_hash",
+                table: "api_keys",
+                column: "key_hash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_api_keys_owner_id",
+                table: "api_keys",
+                column: "owner_id");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_audit_events_type_occurred_at",
                 table: "audit_events",
                 columns: new[] { "type", "occurred_at" });
@@ -148,6 +213,11 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Postgres
                 name: "IX_audit_events_user_id_occurred_at",
                 table: "audit_events",
                 columns: new[] { "user_id", "occurred_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_recovery_codes_user_id_locator",
+                table: "recovery_codes",
+                columns: new[] { "user_id", "locator" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_refresh_token_families_user_id",
@@ -176,10 +246,16 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Postgres
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "api_keys");
+
+            migrationBuilder.DropTable(
                 name: "audit_events");
 
             migrationBuilder.DropTable(
                 name: "data_protection_keys");
+
+            migrationBuilder.DropTable(
+                name: "recovery_codes");
 
             migrationBuilder.DropTable(
                 name: "refresh_tokens");
