@@ -52,8 +52,12 @@ public sealed class ChangePasswordHandler(
         {
             // A wrong current password counts like a failed login (RL-01).
             var options = lockout.Value;
-            user.RecordFailedLogin(now, new LockoutPolicy(options.MaxFailedAttempts, options.Window, options.Duration));
             audit.Record(AuditEventTypes.LoginFailed, user.Id, "reason=wrong_current_password");
+            if (user.RecordFailedLogin(now, new LockoutPolicy(options.MaxFailedAttempts, options.Window, options.Duration)))
+            {
+                audit.Record(AuditEventTypes.AccountLocked, user.Id, $"until={user.LockedUntil:O}");
+            }
+
             return Result<Done>.Refused(new Error(ErrorCodes.InvalidCredentials, "The current password is incorrect."));
         }
 
