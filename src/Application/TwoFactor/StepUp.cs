@@ -22,6 +22,12 @@ public sealed class StepUp(SecondFactorVerifier verifier, IClientContext client,
             return null;
         }
 
+        if (user.IsLockedOut(clock.GetUtcNow()))
+        {
+            // A locked account takes no codes here either: step-up is no way around the lockout.
+            return (new Error(ErrorCodes.AccountLocked, "This account is locked after too many failed attempts. Try again later."), false);
+        }
+
         if (caller.VerifiedSecondFactor && caller.AuthenticatedAt is { } at && clock.GetUtcNow() - at <= FreshFor)
         {
             return null;

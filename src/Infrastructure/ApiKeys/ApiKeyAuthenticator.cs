@@ -29,7 +29,9 @@ public sealed class ApiKeyAuthenticator(
     private static readonly TokenValidation Invalid = new(null, ErrorCodes.InvalidApiKey, "The API key is invalid, expired or revoked.");
     private static readonly TokenValidation Malformed = new(null, ErrorCodes.InvalidApiKey, "The API key is malformed.");
 
-    public bool LooksLikeApiKey(string credential) => format.LooksLikeKey(credential);
+    private long _evictions;
+
+    public bool LooksLikeApiKey(string credential) => format.HasKeyPrefix(credential);
 
     public async Task<TokenValidation> AuthenticateAsync(string key, CancellationToken cancellationToken)
     {
@@ -53,7 +55,11 @@ public sealed class ApiKeyAuthenticator(
         return entry.Validation;
     }
 
-    public void Evict(string keyHash) => cache.Remove(CacheKey(keyHash));
+    public void Evict(string keyHash)
+    {
+        Interlocked.Increment(ref _evictions);
+        cache.Remove(CacheKey(keyHash));
+    }
 
     private async Task<CachedKey?> FindAsync(string hash, CancellationToken cancellationToken)
     {
@@ -63,6 +69,8 @@ public sealed class ApiKeyAuthenticator(
             return cached is { Id: var id } && id != Guid.Empty ? cached : null;
         }
 
+        // A revocation that commits while we read must not be undone by caching what we read.
+        var evictionsBefore = Interlocked.Read(ref _evictions);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
         var found = await db.ApiKeys.AsNoTracking()
@@ -73,7 +81,11 @@ public sealed class ApiKeyAuthenticator(
             ? CachedKey.Unknown
             : CachedKey.From(found.Id, found.OwnerId, found.KeyHash, found.Permissions.Split(' ', StringSplitOptions.RemoveEmptyEntries), found.ExpiresAt, found.RevokedAt);
         var lifetime = found is null ? options.Value.NegativeCacheDuration : options.Value.CacheDuration;
-        cache.Set(cacheKey, entry, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = lifetime, Size = 1 });
+        if (Interlocked.Read(ref _evictions) == evictionsBefore)
+        {
+            cache.Set(cacheKey, entry, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = lifetime, Size = 1 });
+        }
+
         return found is null ? null : entry;
     }
 

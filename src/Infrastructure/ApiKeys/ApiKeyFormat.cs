@@ -63,6 +63,9 @@ public sealed class ApiKeyFormat : IApiKeyGenerator
         return new GeneratedApiKey(key, _start + random[..DisplayLength], _hasher.Hash(key));
     }
 
+    /// <summary>True when the text starts like one of our keys (<c>{prefix}_</c>): it is then judged as a key.</summary>
+    public bool HasKeyPrefix(ReadOnlySpan<char> text) => text.StartsWith(_start, StringComparison.Ordinal);
+
     /// <summary>True when the text has our key's shape (prefix, length, alphabet), whatever its checksum.</summary>
     public bool LooksLikeKey(ReadOnlySpan<char> text) =>
         text.Length == Length && text.StartsWith(_start, StringComparison.Ordinal) && IsBase62(text[_start.Length..]);

@@ -19,6 +19,7 @@ public sealed record CreateApiKeyRequest(string? Name, IReadOnlyList<string>? Pe
 public sealed class ApiKeysController(ISender sender) : ControllerBase
 {
     [HttpPost(Name = "CreateApiKey")]
+    [NoStore]
     [RequireScope(Scopes.ApiKeysWrite)]
     [EnableRateLimiting(RateLimits.Credentials)]
     [ProducesResponseType<ApiKeyCreatedResponse>(StatusCodes.Status201Created)]
@@ -50,6 +51,8 @@ public sealed class ApiKeysController(ISender sender) : ControllerBase
         this.ToActionResult(await sender.Send(new RevokeApiKeyCommand(KeyScope.Own(HttpContext.CallerUserId()), id), ct));
 
     [HttpPost("{id:guid}/rotate", Name = "RotateApiKey")]
+    [NoStore]
+    [EnableRateLimiting(RateLimits.Credentials)]
     [RequireScope(Scopes.ApiKeysWrite)]
     [ProducesResponseType<ApiKeyCreatedResponse>(StatusCodes.Status201Created)]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status404NotFound, "application/problem+json")]

@@ -32,13 +32,6 @@ public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewP
 [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status400BadRequest, "application/problem+json")]
 public sealed class AuthController(ISender sender) : ControllerBase
 {
-    /// <summary>Answers that carry tokens are never cached (RFC 6749 section 5.1).</summary>
-    private IActionResult Tokens(object body)
-    {
-        Response.Headers.CacheControl = "no-store";
-        Response.Headers.Pragma = "no-cache";
-        return Ok(body);
-    }
 
     [HttpPost("register", Name = "Register")]
     [AllowAnonymous]
@@ -52,6 +45,7 @@ public sealed class AuthController(ISender sender) : ControllerBase
             user => StatusCode(StatusCodes.Status201Created, user));
 
     [HttpPost("login", Name = "Login")]
+    [NoStore]
     [AllowAnonymous]
     [EnableRateLimiting(RateLimits.Credentials)]
     [ProducesResponseType<SessionResponse>(StatusCodes.Status200OK)]
@@ -62,10 +56,11 @@ public sealed class AuthController(ISender sender) : ControllerBase
     public async Task<IActionResult> Login(LoginRequest request, CancellationToken ct) =>
         this.ToActionResult(
             await sender.Send(new LoginCommand(request.Email ?? "", request.Password ?? ""), ct),
-            login => login.Session is not null ? Tokens(login.Session) : Tokens(login.Challenge!));
+            login => login.Session is not null ? Ok(login.Session) : Ok(login.Challenge));
 
     /// <summary>The second step of a login with 2FA on: the <c>mfa_token</c> and a TOTP code or a recovery code.</summary>
     [HttpPost("login/2fa", Name = "LoginSecondFactor")]
+    [NoStore]
     [AllowAnonymous]
     [EnableRateLimiting(RateLimits.Credentials)]
     [ProducesResponseType<SessionResponse>(StatusCodes.Status200OK)]
@@ -73,14 +68,15 @@ public sealed class AuthController(ISender sender) : ControllerBase
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status423Locked, "application/problem+json")]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
     public async Task<IActionResult> LoginSecondFactor(LoginSecondFactorRequest request, CancellationToken ct) =>
-        this.ToActionResult(await sender.Send(new LoginWithSecondFactorCommand(request.MfaToken ?? "", request.Code, request.RecoveryCode), ct), Tokens);
+        this.ToActionResult(await sender.Send(new LoginWithSecondFactorCommand(request.MfaToken ?? "", request.Code, request.RecoveryCode), ct));
 
     [HttpPost("refresh", Name = "Refresh")]
+    [NoStore]
     [AllowAnonymous]
     [ProducesResponseType<TokenPair>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status401Unauthorized, "application/problem+json")]
     public async Task<IActionResult> Refresh(RefreshRequest request, CancellationToken ct) =>
-        this.ToActionResult(await sender.Send(new RefreshCommand(request.RefreshToken ?? ""), ct), Tokens);
+        this.ToActionResult(await sender.Send(new RefreshCommand(request.RefreshToken ?? ""), ct));
 
     [HttpPost("logout", Name = "Logout")]
     [AllowAnonymous]

@@ -27,25 +27,22 @@ public sealed class TwoFactorController(ISender sender) : ControllerBase
         this.ToActionResult(await sender.Send(new GetTwoFactorStatusQuery(HttpContext.CallerUserId()), ct));
 
     [HttpPost("setup", Name = "SetupTwoFactor")]
+    [NoStore]
     [ProducesResponseType<TwoFactorSetupResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public async Task<IActionResult> Setup(CancellationToken ct)
-    {
-        Response.Headers.CacheControl = "no-store";
-        return this.ToActionResult(await sender.Send(new SetupTwoFactorCommand(HttpContext.CallerUserId()), ct));
-    }
+    public async Task<IActionResult> Setup(CancellationToken ct) =>
+        this.ToActionResult(await sender.Send(new SetupTwoFactorCommand(HttpContext.CallerUserId()), ct));
 
     [HttpGet("qr.png", Name = "GetTwoFactorQrCode")]
+    [NoStore]
     [Produces("image/png")]
     [ProducesResponseType(typeof(byte[]), StatusCodes.Status200OK, "image/png")]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<IActionResult> QrCode(CancellationToken ct)
-    {
-        Response.Headers.CacheControl = "no-store";
-        return this.ToActionResult(await sender.Send(new GetTwoFactorQrCodeQuery(HttpContext.CallerUserId()), ct), png => File(png, "image/png"));
-    }
+    public async Task<IActionResult> QrCode(CancellationToken ct) =>
+        this.ToActionResult(await sender.Send(new GetTwoFactorQrCodeQuery(HttpContext.CallerUserId()), ct), png => File(png, "image/png"));
 
     [HttpPost("enable", Name = "EnableTwoFactor")]
+    [NoStore]
     [EnableRateLimiting(RateLimits.Credentials)]
     [ProducesResponseType<RecoveryCodesResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status400BadRequest, "application/problem+json")]
@@ -62,6 +59,7 @@ public sealed class TwoFactorController(ISender sender) : ControllerBase
         this.ToNoContent(await sender.Send(new DisableTwoFactorCommand(HttpContext.CallerUserId(), request.Code, request.RecoveryCode), ct));
 
     [HttpPost("recovery-codes", Name = "RegenerateRecoveryCodes")]
+    [NoStore]
     [EnableRateLimiting(RateLimits.Credentials)]
     [ProducesResponseType<RecoveryCodesResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status400BadRequest, "application/problem+json")]

@@ -244,6 +244,29 @@ public abstract class ApiKeyTests<TFixture>(TFixture fixture) : ApiTestBase<TFix
         Assert.NotNull(problem["detail"]);
     }
 
+    [Theory]
+    [InlineData("bearer")]
+    [InlineData("raw")]
+    public async Task MalformedKeyInAuthorization_Returns401InvalidApiKey(string style)
+    {
+        var response = await CallWithKeyAsync("/api/v1/auth/verify", "ap_tooshort", style);
+
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "invalid_api_key");
+    }
+
+    [Fact]
+    public async Task CreateAndRotate_AreMarkedNoStore()
+    {
+        var (session, _) = await NewKeyAsync();
+        var create = await PostJsonAsync(Keys, new { name = "another", permissions = new[] { "profile" } }, Str(session, "token"));
+        var id = Str(await ReadObjectAsync(create), "id");
+        var rotate = await PostJsonAsync($"{Keys}/{id}/rotate", new { }, Str(session, "token"));
+
+        Assert.True(create.Headers.CacheControl?.NoStore);
+        Assert.True(rotate.Headers.CacheControl?.NoStore);
+        Assert.Contains("no-cache", create.Headers.Pragma.ToString());
+    }
+
     [Fact]
     public async Task MistypedKey_IsRefusedByChecksumWithoutReachingTheDatabase()
     {

@@ -209,6 +209,18 @@ public abstract class SessionTests<TFixture>(TFixture fixture) : ApiTestBase<TFi
     }
 
     [Fact]
+    public async Task TokenAnswers_AreMarkedNoStore()
+    {
+        var (email, _) = await NewSessionAsync();
+        var login = await PostJsonAsync("/api/v1/auth/login", new { email, password = Password });
+        var refresh = await PostJsonAsync("/api/v1/auth/refresh", new { refresh_token = Str(await ReadObjectAsync(login), "refresh_token") });
+
+        Assert.True(login.Headers.CacheControl?.NoStore);
+        Assert.True(refresh.Headers.CacheControl?.NoStore);
+        Assert.Contains("no-cache", refresh.Headers.Pragma.ToString());
+    }
+
+    [Fact]
     public async Task Refresh_WithUnknownToken_Returns401InvalidToken()
     {
         var response = await PostJsonAsync("/api/v1/auth/refresh", new { refresh_token = "not-a-token-we-issued" });

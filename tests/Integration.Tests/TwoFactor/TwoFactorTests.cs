@@ -236,6 +236,57 @@ public abstract class TwoFactorTests<TFixture>(TFixture fixture) : ApiTestBase<T
     }
 
     [Fact]
+    public async Task WrongCodes_AddUpToALockoutAcrossPasswordSteps()
+    {
+        // Knowing the password must not reset the count of wrong codes.
+        var enrolled = await EnrolAsync();
+        var wrong = CodeNow(enrolled.Secret) == "123456" ? "654321" : "123456";
+
+        for (var round = 0; round < 3; round++)
+        {
+            var mfaToken = Str(await PasswordStepAsync(enrolled.Email), "mfa_token");
+            for (var i = 0; i < 4 && round * 4 + i < 10; i++)
+            {
+                await PostJsonAsync("/api/v1/auth/login/2fa", new { mfa_token = mfaToken, code = wrong });
+            }
+        }
+
+        var afterLock = await PostJsonAsync("/api/v1/auth/login", new { email = enrolled.Email, password = Password });
+        await AssertProblemAsync(afterLock, (HttpStatusCode)423, "account_locked");
+    }
+
+    [Fact]
+    public async Task StepUp_WhenLocked_RefusesEvenARightCode()
+    {
+        var enrolled = await EnrolAsync();
+        var token = Str(enrolled.Session, "token");
+        for (var i = 0; i < 10; i++)
+        {
+            await PostJsonAsync("/api/v1/auth/login", new { email = enrolled.Email, password = "not the password at all" });
+        }
+
+        var response = await SendWithCodeAsync(token, CodeNow(enrolled.Secret), new { name = "locked", permissions = new[] { "profile" } });
+
+        await AssertProblemAsync(response, (HttpStatusCode)423, "account_locked");
+        Assert.Equal(0L, await Factory.Database.ScalarAsync<long>("SELECT COUNT(*) FROM api_keys"));
+    }
+
+    [Fact]
+    public async Task SecretsInAnswers_AreMarkedNoStore()
+    {
+        var (_, session) = await NewSessionAsync();
+        var setup = await PostJsonAsync($"{TwoFa}/setup", new { }, Str(session, "token"));
+        var secret = Str(await ReadObjectAsync(setup), "secret");
+        var qr = await GetAsync($"{TwoFa}/qr.png", Str(session, "token"));
+        var enable = await PostJsonAsync($"{TwoFa}/enable", new { code = CodeNow(secret) }, Str(session, "token"));
+
+        foreach (var response in new[] { setup, qr, enable })
+        {
+            Assert.True(response.Headers.CacheControl?.NoStore, $"{response.RequestMessage!.RequestUri} lacks Cache-Control: no-store");
+        }
+    }
+
+    [Fact]
     public async Task StepUp_SessionFromBeforeEnrolment_NeedsACode()
     {
         var enrolled = await EnrolAsync();

@@ -83,14 +83,16 @@ public sealed class LoginHandler(
             user.UpgradePasswordHash(hasher.Hash(command.Password));
         }
 
-        user.RecordSuccessfulLogin();
         if (user.TwoFactorEnabled)
         {
+            // The failure counter is reset only once the second factor is verified too, so
+            // that wrong codes add up to a lockout even for someone who knows the password.
             var (token, expiresIn) = await mfaTokens.IssueAsync(user.Id, cancellationToken);
             audit.Record(AuditEventTypes.LoginPasswordVerified, user.Id, "next=2fa");
             return new LoginResponse(null, new MfaChallenge(true, token, expiresIn));
         }
 
+        user.RecordSuccessfulLogin();
         var session = await sessions.StartAsync(user, ["pwd"], cancellationToken);
         audit.Record(AuditEventTypes.LoginSucceeded, user.Id, "amr=pwd");
         return new LoginResponse(session, null);
