@@ -113,6 +113,11 @@ public sealed class EnableTwoFactorHandler(IUserRepository users, SecondFactorVe
             return Error.Conflict(user.TwoFactorEnabled ? "Two-factor authentication is already on." : "Start with POST /api/v1/auth/2fa/setup.");
         }
 
+        if (verifier.IsLocked(user))
+        {
+            return SecondFactorVerifier.Locked;
+        }
+
         var step = await verifier.VerifyTotpAsync(user, command.Code!, pending: true, cancellationToken);
         if (step is null)
         {
@@ -150,6 +155,11 @@ public sealed class DisableTwoFactorHandler(IUserRepository users, SecondFactorV
             return Error.Conflict("Two-factor authentication is not on.");
         }
 
+        if (verifier.IsLocked(user))
+        {
+            return SecondFactorVerifier.Locked;
+        }
+
         if (!await verifier.VerifyAnyAsync(user, command.Code, command.RecoveryCode, cancellationToken))
         {
             return Result<Done>.Refused(verifier.RecordFailure(user, "disable"));
@@ -183,6 +193,11 @@ public sealed class RegenerateRecoveryCodesHandler(IUserRepository users, Second
         if (!user.TwoFactorEnabled)
         {
             return Error.Conflict("Two-factor authentication is not on.");
+        }
+
+        if (verifier.IsLocked(user))
+        {
+            return SecondFactorVerifier.Locked;
         }
 
         if (await verifier.VerifyTotpAsync(user, command.Code!, pending: false, cancellationToken) is null)

@@ -27,6 +27,10 @@ public sealed class SecondFactorVerifier(
     public const int SecretLength = 8;
 
     internal static readonly Error WrongCode = new(ErrorCodes.InvalidMfaCode, "The code is wrong, expired or already used.");
+    internal static readonly Error Locked = new(ErrorCodes.AccountLocked, "This account is locked after too many failed attempts. Try again later.");
+
+    /// <summary>A locked account takes no codes at all: no call that checks a code is a way around the lockout.</summary>
+    public bool IsLocked(User user) => user.IsLockedOut(clock.GetUtcNow());
 
     /// <summary>Verifies a TOTP code against the enrolled secret (or, while enrolling, the pending one).</summary>
     public async Task<long?> VerifyTotpAsync(User user, string code, bool pending, CancellationToken cancellationToken)

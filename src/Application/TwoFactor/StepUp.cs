@@ -22,10 +22,9 @@ public sealed class StepUp(SecondFactorVerifier verifier, IClientContext client,
             return null;
         }
 
-        if (user.IsLockedOut(clock.GetUtcNow()))
+        if (verifier.IsLocked(user))
         {
-            // A locked account takes no codes here either: step-up is no way around the lockout.
-            return (new Error(ErrorCodes.AccountLocked, "This account is locked after too many failed attempts. Try again later."), false);
+            return (SecondFactorVerifier.Locked, false);
         }
 
         if (caller.VerifiedSecondFactor && caller.AuthenticatedAt is { } at && clock.GetUtcNow() - at <= FreshFor)

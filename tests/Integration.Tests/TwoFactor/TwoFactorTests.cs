@@ -272,6 +272,25 @@ public abstract class TwoFactorTests<TFixture>(TFixture fixture) : ApiTestBase<T
     }
 
     [Fact]
+    public async Task ManagementCalls_WhenLocked_RefuseEvenARightCode()
+    {
+        var enrolled = await EnrolAsync();
+        var token = Str(enrolled.Session, "token");
+        for (var i = 0; i < 10; i++)
+        {
+            await PostJsonAsync("/api/v1/auth/login", new { email = enrolled.Email, password = "not the password at all" });
+        }
+
+        var disable = await PostJsonAsync($"{TwoFa}/disable", new { code = CodeNow(enrolled.Secret) }, token);
+        var regenerate = await PostJsonAsync($"{TwoFa}/recovery-codes", new { code = CodeNow(enrolled.Secret) }, token);
+
+        await AssertProblemAsync(disable, (HttpStatusCode)423, "account_locked");
+        await AssertProblemAsync(regenerate, (HttpStatusCode)423, "account_locked");
+        var status = await ReadObjectAsync(await GetAsync(TwoFa, token));
+        Assert.True((bool)status["enabled"]!);
+    }
+
+    [Fact]
     public async Task SecretsInAnswers_AreMarkedNoStore()
     {
         var (_, session) = await NewSessionAsync();

@@ -26,8 +26,7 @@ public sealed class LoginWithSecondFactorHandler(
     IUserRepository users,
     SecondFactorVerifier verifier,
     SessionIssuer sessions,
-    IAuditLog audit,
-    TimeProvider clock) : ICommandHandler<LoginWithSecondFactorCommand, Result<SessionResponse>>
+    IAuditLog audit) : ICommandHandler<LoginWithSecondFactorCommand, Result<SessionResponse>>
 {
     private static readonly Error ExpiredChallenge = new(ErrorCodes.InvalidToken, "The mfa_token is invalid or has expired: sign in again.");
 
@@ -40,9 +39,9 @@ public sealed class LoginWithSecondFactorHandler(
             return ExpiredChallenge;
         }
 
-        if (user.IsLockedOut(clock.GetUtcNow()))
+        if (verifier.IsLocked(user))
         {
-            return new Error(ErrorCodes.AccountLocked, "This account is locked after too many failed attempts. Try again later.");
+            return SecondFactorVerifier.Locked;
         }
 
         if (!await verifier.VerifyAnyAsync(user, command.Code, command.RecoveryCode, cancellationToken))
