@@ -1,3 +1,4 @@
+using AuthPlatform.Application.ApiKeys;
 using AuthPlatform.Application.TwoFactor;
 using AuthPlatform.Application.Common.Security;
 using AuthPlatform.Application.Auth.Common;
@@ -35,9 +36,13 @@ internal sealed class Ports
         ScopeCatalog.OperatorScopes.Returns(["models.read"]);
         Client.IpAddress.Returns("203.0.113.9");
         Client.UserAgent.Returns("unit-test-agent");
+        Client.SecondFactorCode.Returns((string?)null); // no X-2FA-Code header (a substitute would answer "")
+        Protector.Protect(Arg.Any<string>()).Returns(call => Protected(call.Arg<string>()));
+        Protector.Unprotect(Arg.Any<string>()).Returns(call => Unprotected(call.Arg<string>()));
         Sessions = new SessionIssuer(Families, Secrets, AccessTokens, ScopeCatalog, Client, Options.Create(Jwt), Clock);
         SecondFactor = new SecondFactorVerifier(Totp, Protector, SecondFactorStore, Hasher, Audit, Options.Create(Lockout), Clock);
         StepUp = new StepUp(SecondFactor, Client, Clock);
+        AfterCommit.When(a => a.Enqueue(Arg.Any<Func<CancellationToken, Task>>())).Do(call => Enqueued.Add(call.Arg<Func<CancellationToken, Task>>()));
     }
 
     public ITotp Totp { get; } = Substitute.For<ITotp>();
@@ -83,6 +88,85 @@ internal sealed class Ports
     public SessionIssuer Sessions { get; }
 
     public static string HashOf(string secret) => $"sha:{secret}";
+
+    // ---- API keys ----
+
+    public IApiKeyRepository ApiKeys { get; } = Substitute.For<IApiKeyRepository>();
+
+    public IApiKeyGenerator ApiKeyGenerator { get; } = Substitute.For<IApiKeyGenerator>();
+
+    public IApiKeyCache ApiKeyCache { get; } = Substitute.For<IApiKeyCache>();
+
+    public IAfterCommit AfterCommit { get; } = Substitute.For<IAfterCommit>();
+
+    /// <summary>What <see cref="IAfterCommit.Enqueue"/> received, in order, not yet run (the unit of work runs them after commit).</summary>
+    public List<Func<CancellationToken, Task>> Enqueued { get; } = [];
+
+    /// <summary>Runs what was enqueued, as the unit of work does once the transaction commits.</summary>
+    public async Task CommitAsync()
+    {
+        foreach (var action in Enqueued)
+        {
+            await action(CancellationToken.None);
+        }
+    }
+
+    /// <summary>A key of <paramref name="ownerId"/> that the repository finds by id.</summary>
+    public Domain.ApiKeys.ApiKey StoredKey(Guid ownerId, IReadOnlyCollection<string>? permissions = null, DateTimeOffset? expiresAt = null, string hash = "sha:stored-key")
+    {
+        var key = Domain.ApiKeys.ApiKey.Issue(
+            Guid.NewGuid(), ownerId, "stored key", "ap_Stored00", hash, permissions ?? ["profile", "models.read"], expiresAt, Clock.GetUtcNow());
+        ApiKeys.FindByIdAsync(key.Id, Arg.Any<CancellationToken>()).Returns(key);
+        return key;
+    }
+
+    public IReadOnlyList<Domain.ApiKeys.ApiKey> AddedKeys() =>
+        ApiKeys.ReceivedCalls().Where(c => c.GetMethodInfo().Name == nameof(IApiKeyRepository.Add))
+            .Select(c => (Domain.ApiKeys.ApiKey)c.GetArguments()[0]!).ToList();
+
+    // ---- Two-factor ----
+
+    /// <summary>The base32 TOTP secret every 2FA user of these tests enrolled with (what the protector gives back).</summary>
+    public const string TotpSecret = "JBSWY3DPEHPK3PXP";
+
+    /// <summary>The RFC 6238 time step of <see cref="Start"/>.</summary>
+    public static readonly long StartStep = Start.ToUnixTimeSeconds() / 30;
+
+    public static string Protected(string secret) => $"enc:{secret}";
+
+    public static string Unprotected(string protectedSecret) =>
+        protectedSecret.StartsWith("enc:", StringComparison.Ordinal) ? protectedSecret["enc:".Length..] : throw new InvalidOperationException("not protected by the fake");
+
+    /// <summary>
+    /// A user with 2FA on, <see cref="TotpSecret"/> enrolled, <paramref name="lastStep"/> already used and the
+    /// <see cref="DefaultRecoveryCodes"/>; the hasher accepts a secret against its <see cref="SlowHashOf"/>.
+    /// </summary>
+    public User TwoFactorUser(long? lastStep = null)
+    {
+        var user = NewUser();
+        user.BeginTwoFactorSetup(Protected(TotpSecret));
+        user.EnableTwoFactor(
+            lastStep ?? StartStep - 10,
+            DefaultRecoveryCodes.Select(c => RecoveryCode.Create(Guid.NewGuid(), user.Id, c.Locator, SlowHashOf(c.Secret), Clock.GetUtcNow())).ToList(),
+            Clock.GetUtcNow());
+        Users.FindByIdWithRecoveryCodesAsync(user.Id, Arg.Any<CancellationToken>()).Returns(user);
+        Hasher.Verify(Arg.Any<string>(), Arg.Any<string>())
+            .Returns(call => call.ArgAt<string>(0) == SlowHashOf(call.ArgAt<string>(1)) ? PasswordCheck.Success : PasswordCheck.Failed);
+        return user;
+    }
+
+    /// <summary>Ten recovery codes <c>cd2a-…</c> … <c>cd2k-…</c>; the secret of each is 8 characters of the recovery alphabet.</summary>
+    public static readonly (string Locator, string Secret)[] DefaultRecoveryCodes =
+        Enumerable.Range(0, 10).Select(i => ($"cd2{"abcdefghjk"[i]}", $"sec{"abcdefghjk"[i]}2345")).ToArray();
+
+    public static string SlowHashOf(string secret) => $"slow:{secret}";
+
+    /// <summary>Makes <paramref name="code"/> the TOTP code of <paramref name="step"/> for <paramref name="secret"/>; the store accepts new steps.</summary>
+    public void TotpCode(string code, long step, string secret = TotpSecret)
+    {
+        Totp.Match(secret, code, Arg.Any<DateTimeOffset>()).Returns(step);
+        SecondFactorStore.TryAdvanceTotpStepAsync(Arg.Any<Guid>(), step, Arg.Any<CancellationToken>()).Returns(true);
+    }
 
     public User NewUser(string email = "alice@example.com", string passwordHash = "stored-hash")
     {

@@ -1,0 +1,91 @@
+using AuthPlatform.Application.Auth.Common;
+using AuthPlatform.Application.Auth.Login;
+using AuthPlatform.Application.Common.Ports;
+using AuthPlatform.Application.Common.Results;
+using AuthPlatform.Application.UnitTests.TestSupport;
+using AuthPlatform.Domain.Audit;
+using AuthPlatform.Domain.Users;
+using Microsoft.Extensions.Options;
+using NSubstitute;
+
+namespace AuthPlatform.Application.UnitTests.Auth;
+
+public sealed class LoginHandlerTwoFactorTests
+{
+    private const string RightPassword = "correct horse battery";
+
+    private readonly Ports _ports = new();
+    private readonly User _user;
+
+    public LoginHandlerTwoFactorTests()
+    {
+        _user = _ports.TwoFactorUser();
+        _ports.Hasher.Verify("stored-hash", RightPassword).Returns(PasswordCheck.Success);
+        _ports.MfaTokens.IssueAsync(_user.Id, Arg.Any<CancellationToken>()).Returns(("mfa-token-1", 300));
+        _ports.MfaTokens.ValidateAsync("mfa-token-1", Arg.Any<CancellationToken>()).Returns(_user.Id);
+    }
+
+    private Task<Result<LoginResponse>> Login(string password = RightPassword) =>
+        new LoginHandler(_ports.Users, _ports.Hasher, _ports.Sessions, _ports.Audit, _ports.MfaTokens, Options.Create(_ports.Lockout), _ports.Clock)
+            .Handle(new LoginCommand("alice@example.com", password), CancellationToken.None).AsTask();
+
+    private Task<Result<SessionResponse>> SecondStep(string code) =>
+        new LoginWithSecondFactorHandler(_ports.MfaTokens, _ports.Users, _ports.SecondFactor, _ports.Sessions, _ports.Audit, _ports.Clock)
+            .Handle(new LoginWithSecondFactorCommand("mfa-token-1", code, null), CancellationToken.None).AsTask();
+
+    [Fact]
+    public async Task Handle_TwoFactorOnWithRightPassword_ReturnsChallengeWithoutSession()
+    {
+        var result = await Login();
+
+        Assert.True(result.IsSuccess);
+        Assert.Null(result.Value.Session);
+        var challenge = result.Value.Challenge!;
+        Assert.True(challenge.MfaRequired);
+        Assert.Equal("mfa-token-1", challenge.MfaToken);
+        Assert.Equal(300, challenge.ExpiresIn);
+        await _ports.MfaTokens.Received(1).IssueAsync(_user.Id, Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task Handle_TwoFactorOnWithRightPassword_StartsNoSessionAndSignsNoToken()
+    {
+        await Login();
+
+        _ports.Families.DidNotReceiveWithAnyArgs().Add(default!);
+        await _ports.AccessTokens.DidNotReceiveWithAnyArgs().IssueAsync(default!, default);
+        _ports.Secrets.DidNotReceiveWithAnyArgs().NewSecret(default);
+        Assert.Equal(_user.Id, _ports.SingleAudit(AuditEventTypes.LoginPasswordVerified).UserId);
+        Assert.DoesNotContain(_ports.AuditCalls(), c => c.Type == AuditEventTypes.LoginSucceeded);
+    }
+
+    [Fact]
+    public async Task Handle_TwoFactorOnWithWrongPassword_IssuesNoChallenge()
+    {
+        _ports.Hasher.Verify("stored-hash", "wrong password here").Returns(PasswordCheck.Failed);
+
+        var result = await Login("wrong password here");
+
+        Assert.Equal(ErrorCodes.InvalidCredentials, result.Error!.Code);
+        await _ports.MfaTokens.DidNotReceiveWithAnyArgs().IssueAsync(default, default);
+    }
+
+    [Fact(Skip = "Known src bug: LoginHandler calls user.RecordSuccessfulLogin() after the password step even when 2FA is on, "
+        + "which zeroes the failed-attempt counter that SecondFactorVerifier.RecordFailure feeds; whoever knows the password can "
+        + "alternate 9 wrong codes with one password login forever and the account never locks (SECURITY-CHECKLIST RL-01).")]
+    public async Task Handle_TwoFactorOnAfterNineWrongCodes_PasswordStepDoesNotResetTheCounter()
+    {
+        await Login();
+        for (var i = 0; i < _ports.Lockout.MaxFailedAttempts - 1; i++)
+        {
+            Assert.Equal(ErrorCodes.InvalidMfaCode, (await SecondStep("000000")).Error!.Code);
+        }
+
+        await Login();
+        var tenth = await SecondStep("000000");
+
+        Assert.Equal(ErrorCodes.InvalidMfaCode, tenth.Error!.Code);
+        Assert.True(_user.IsLockedOut(_ports.Clock.GetUtcNow()));
+        Assert.Equal(_user.Id, _ports.SingleAudit(AuditEventTypes.AccountLocked).UserId);
+    }
+}
