@@ -87,6 +87,13 @@ public sealed class RotateApiKeyHandler(
             return ApiKeyErrors.NotFound;
         }
 
+        // Least privilege, as at creation: the new secret may not carry a scope the caller lacks.
+        var missing = key.PermissionList.FirstOrDefault(p => !command.Caller.Scopes.Contains(p));
+        if (missing is not null)
+        {
+            return new Error(ErrorCodes.InsufficientScope, $"You do not hold the '{missing}' scope this key carries, so you cannot rotate it.");
+        }
+
         if (await stepUp.RequireAsync(command.Caller, owner, cancellationToken) is { } refusal)
         {
             return refusal.KeepChanges ? Result<ApiKeyCreatedResponse>.Refused(refusal.Error) : refusal.Error;

@@ -157,6 +157,7 @@ public sealed class User
             throw new DomainException("There is no two-factor enrolment to complete.");
         }
 
+        EnsureValidRecoveryCodes(recoveryCodes);
         TotpSecret = PendingTotpSecret;
         PendingTotpSecret = null;
         TwoFactorEnabled = true;
@@ -178,13 +179,17 @@ public sealed class User
     /// <summary>New recovery codes; the old ones stop working.</summary>
     public void ReplaceRecoveryCodes(IReadOnlyCollection<RecoveryCode> recoveryCodes)
     {
+        EnsureValidRecoveryCodes(recoveryCodes);
+        _recoveryCodes.Clear();
+        _recoveryCodes.AddRange(recoveryCodes);
+    }
+
+    private void EnsureValidRecoveryCodes(IReadOnlyCollection<RecoveryCode> recoveryCodes)
+    {
         if (recoveryCodes.Count != RecoveryCodeCount || recoveryCodes.Any(c => c.UserId != Id))
         {
             throw new DomainException($"A user has exactly {RecoveryCodeCount} recovery codes of their own.");
         }
-
-        _recoveryCodes.Clear();
-        _recoveryCodes.AddRange(recoveryCodes);
     }
 }
 

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
@@ -96,9 +95,7 @@ public sealed class ApiKeyFormat : IApiKeyGenerator
     {
         Span<byte> ascii = stackalloc byte[RandomLength];
         Encoding.ASCII.GetBytes(random, ascii);
-        Span<byte> crcBytes = stackalloc byte[4];
-        Crc32.Hash(ascii, crcBytes);
-        var crc = BinaryPrimitives.ReadUInt32BigEndian(crcBytes);
+        var crc = Crc32.HashToUInt32(ascii); // the conventional CRC-32 value (zlib's crc32)
         for (var i = ChecksumLength - 1; i >= 0; i--)
         {
             destination[i] = Alphabet[(int)(crc % 62)];

@@ -21,7 +21,7 @@ public sealed class LoginWithSecondFactorHandlerTests
     }
 
     private Task<Result<SessionResponse>> Complete(string? code, string? recoveryCode = null, string token = "mfa-token-1") =>
-        new LoginWithSecondFactorHandler(_ports.MfaTokens, _ports.Users, _ports.SecondFactor, _ports.Sessions, _ports.Audit, _ports.Clock)
+        new LoginWithSecondFactorHandler(_ports.MfaTokens, _ports.Users, _ports.SecondFactor, _ports.Sessions, _ports.Audit)
             .Handle(new LoginWithSecondFactorCommand(token, code, recoveryCode), CancellationToken.None).AsTask();
 
     [Fact]

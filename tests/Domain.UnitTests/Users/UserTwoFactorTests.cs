@@ -117,9 +117,7 @@ public sealed class UserTwoFactorTests
         Assert.Equal(before, user.RecoveryCodes);
     }
 
-    [Fact(Skip = "Known src bug: User.EnableTwoFactor moves the pending secret to TotpSecret, sets TwoFactorEnabled and LastTotpStep "
-        + "before ReplaceRecoveryCodes validates the codes, so a wrong code set throws but leaves the user with 2FA on, "
-        + "no pending secret and no recovery codes (guard before mutating, as ApiKey.Rotate and RefreshTokenFamily.Rotate do).")]
+    [Fact]
     public void EnableTwoFactor_WithWrongRecoveryCodeCount_ThrowsAndLeavesEnrolmentPending()
     {
         var user = NewUser();
