@@ -32,6 +32,24 @@ internal static class TwoFactorRules
     }
 
     public static Task<User?> LoadAsync(IUserRepository users, Guid id, CancellationToken ct) => users.FindByIdWithRecoveryCodesAsync(id, ct);
+
+    /// <summary>A user with 2FA on and not locked, ready to check a code; else why not.</summary>
+    public static async Task<(User? User, Error? Refusal)> LoadEnrolledAsync(
+        IUserRepository users, SecondFactorVerifier verifier, Guid id, CancellationToken ct)
+    {
+        var user = await LoadAsync(users, id, ct);
+        if (user is null)
+        {
+            return (null, Error.NotFound("The account"));
+        }
+
+        if (!user.TwoFactorEnabled)
+        {
+            return (null, Error.Conflict("Two-factor authentication is not on."));
+        }
+
+        return verifier.IsLocked(user) ? (null, SecondFactorVerifier.Locked) : (user, null);
+    }
 }
 
 public sealed record GetTwoFactorStatusQuery(Guid UserId) : IQuery<Result<TwoFactorStatusResponse>>;
@@ -144,20 +162,10 @@ public sealed class DisableTwoFactorHandler(IUserRepository users, SecondFactorV
 {
     public async ValueTask<Result<Done>> Handle(DisableTwoFactorCommand command, CancellationToken cancellationToken)
     {
-        var user = await TwoFactorRules.LoadAsync(users, command.UserId, cancellationToken);
+        var (user, refusal) = await TwoFactorRules.LoadEnrolledAsync(users, verifier, command.UserId, cancellationToken);
         if (user is null)
         {
-            return Error.NotFound("The account");
-        }
-
-        if (!user.TwoFactorEnabled)
-        {
-            return Error.Conflict("Two-factor authentication is not on.");
-        }
-
-        if (verifier.IsLocked(user))
-        {
-            return SecondFactorVerifier.Locked;
+            return refusal!;
         }
 
         if (!await verifier.VerifyAnyAsync(user, command.Code, command.RecoveryCode, cancellationToken))
@@ -184,20 +192,10 @@ public sealed class RegenerateRecoveryCodesHandler(IUserRepository users, Second
 {
     public async ValueTask<Result<RecoveryCodesResponse>> Handle(RegenerateRecoveryCodesCommand command, CancellationToken cancellationToken)
     {
-        var user = await TwoFactorRules.LoadAsync(users, command.UserId, cancellationToken);
+        var (user, refusal) = await TwoFactorRules.LoadEnrolledAsync(users, verifier, command.UserId, cancellationToken);
         if (user is null)
         {
-            return Error.NotFound("The account");
-        }
-
-        if (!user.TwoFactorEnabled)
-        {
-            return Error.Conflict("Two-factor authentication is not on.");
-        }
-
-        if (verifier.IsLocked(user))
-        {
-            return SecondFactorVerifier.Locked;
+            return refusal!;
         }
 
         if (await verifier.VerifyTotpAsync(user, command.Code!, pending: false, cancellationToken) is null)
