@@ -46,6 +46,7 @@ services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
 services.AddAuthorization();
 services.AddSingleton<IAuthorizationPolicyProvider, ScopePolicy>();
 services.AddSingleton<IAuthorizationHandler, ScopeRequirementHandler>();
+services.AddSingleton<IAuthorizationHandler, SessionRequirementHandler>();
 services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ScopeForbiddenResultHandler>();
 
 services.AddAuthPlatformRateLimiting(builder.Configuration);

@@ -15,6 +15,8 @@ public sealed record CreateApiKeyCommand(CallerIdentity Caller, string Name, IRe
 
 public sealed class CreateApiKeyValidator : AbstractValidator<CreateApiKeyCommand>
 {
+    public static readonly TimeSpan MinimumLifetime = TimeSpan.FromMinutes(1);
+
     public CreateApiKeyValidator(IScopeCatalog scopes, TimeProvider clock)
     {
         RuleFor(c => c.Name).DisplayText(ApiKey.MaxNameLength);
@@ -23,7 +25,7 @@ public sealed class CreateApiKeyValidator : AbstractValidator<CreateApiKeyComman
         RuleForEach(c => c.Permissions)
             .Must(p => p is not null && scopes.IsKnown(p)).WithMessage((_, p) => $"'{Shorten(p)}' is not a known scope.");
         RuleFor(c => c.ExpiresAt)
-            .Must(e => e is null || e > clock.GetUtcNow()).WithMessage("expires_at must be in the future.");
+            .Must(e => e is null || e > clock.GetUtcNow() + MinimumLifetime).WithMessage("expires_at must be at least a minute in the future.");
     }
 
     private static string Shorten(string? value) => value is null ? "null" : value.Length <= 64 ? value : value[..64] + "…";
@@ -61,6 +63,12 @@ public sealed class CreateApiKeyHandler(
         var ownerId = owner.Id;
 
         var now = clock.GetUtcNow();
+        if (command.ExpiresAt is { } expiry && expiry <= now)
+        {
+            // The validator ran a moment ago; the clock may have passed it since.
+            return Error.Validation("expires_at", "expires_at must be in the future.");
+        }
+
         var secret = generator.Generate();
         var key = ApiKey.Issue(Guid.CreateVersion7(now), ownerId, command.Name, secret.Prefix, secret.Hash, command.Permissions, command.ExpiresAt, now);
         keys.Add(key);

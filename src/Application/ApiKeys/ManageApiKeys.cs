@@ -9,13 +9,20 @@ using Mediator;
 namespace AuthPlatform.Application.ApiKeys;
 
 /// <summary>Whose keys a call may touch: one owner's, or (for an administrator) everyone's.</summary>
-public sealed record KeyScope(Guid ActorId, bool AnyOwner)
+public sealed record KeyScope(Guid ActorId, bool AnyOwner, IReadOnlyList<string>? CallerScopes = null)
 {
     public static KeyScope Own(Guid userId) => new(userId, false);
+
+    /// <summary>The caller's own keys, and only those whose every permission the caller holds.</summary>
+    public static KeyScope Own(Guid userId, IReadOnlyList<string> callerScopes) => new(userId, false, callerScopes);
 
     public static KeyScope Administrator(Guid adminId) => new(adminId, true);
 
     public bool Covers(ApiKey key) => AnyOwner || key.OwnerId == ActorId;
+
+    /// <summary>Least privilege for changes: a narrow key may not revoke or delete a wider one.</summary>
+    public string? MissingScopeFor(ApiKey key) =>
+        AnyOwner || CallerScopes is null ? null : key.PermissionList.FirstOrDefault(p => !CallerScopes.Contains(p));
 }
 
 /// <summary>The caller's keys (or, for an administrator, anyone's / one user's).</summary>
@@ -50,6 +57,11 @@ public sealed class RevokeApiKeyHandler(IApiKeyRepository keys, IApiKeyCache cac
         if (key is null || !command.Scope.Covers(key))
         {
             return ApiKeyErrors.NotFound;
+        }
+
+        if (command.Scope.MissingScopeFor(key) is { } missing)
+        {
+            return ApiKeyErrors.Wider(missing);
         }
 
         if (key.RevokedAt is null)
@@ -94,14 +106,15 @@ public sealed class RotateApiKeyHandler(
             return new Error(ErrorCodes.InsufficientScope, $"You do not hold the '{missing}' scope this key carries, so you cannot rotate it.");
         }
 
-        if (await stepUp.RequireAsync(command.Caller, owner, cancellationToken) is { } refusal)
-        {
-            return refusal.KeepChanges ? Result<ApiKeyCreatedResponse>.Refused(refusal.Error) : refusal.Error;
-        }
-
         if (!key.IsActive(now))
         {
             return Error.Conflict("A revoked or expired key cannot be rotated: create a new one.");
+        }
+
+        // Step-up last: a code it accepts is spent, so nothing may fail after it but the commit.
+        if (await stepUp.RequireAsync(command.Caller, owner, cancellationToken) is { } refusal)
+        {
+            return refusal.KeepChanges ? Result<ApiKeyCreatedResponse>.Refused(refusal.Error) : refusal.Error;
         }
 
         var secret = generator.Generate();
@@ -126,6 +139,11 @@ public sealed class DeleteApiKeyHandler(IApiKeyRepository keys, IApiKeyCache cac
             return ApiKeyErrors.NotFound;
         }
 
+        if (command.Scope.MissingScopeFor(key) is { } missing)
+        {
+            return ApiKeyErrors.Wider(missing);
+        }
+
         keys.Remove(key);
         afterCommit.Enqueue(_ => { cache.Evict(key.KeyHash); return Task.CompletedTask; });
         audit.Record(AuditEventTypes.ApiKeyDeleted, key.OwnerId, $"api_key={key.Id} prefix={key.KeyPrefix}", command.Scope.ActorId);
@@ -136,4 +154,7 @@ public sealed class DeleteApiKeyHandler(IApiKeyRepository keys, IApiKeyCache cac
 internal static class ApiKeyErrors
 {
     public static readonly Error NotFound = Error.NotFound("The API key");
+
+    public static Error Wider(string scope) =>
+        new(ErrorCodes.InsufficientScope, $"This key carries the '{scope}' scope, which you do not hold.");
 }

@@ -10,13 +10,20 @@ namespace AuthPlatform.Application.TwoFactor;
 /// section 7): a session whose login verified it in the last 10 minutes, or a current code in
 /// <c>X-2FA-Code</c>.
 /// </summary>
-public sealed class StepUp(SecondFactorVerifier verifier, IClientContext client, TimeProvider clock)
+public sealed class StepUp(SecondFactorVerifier verifier, IClientContext client, IRefreshTokenFamilyRepository sessions, TimeProvider clock)
 {
     public static readonly TimeSpan FreshFor = TimeSpan.FromMinutes(10);
 
     /// <summary>Null when the caller may go on; else the error to answer (a wrong code's failure is kept).</summary>
     public async Task<(Error Error, bool KeepChanges)?> RequireAsync(CallerIdentity caller, User user, CancellationToken cancellationToken)
     {
+        // A sensitive operation checks that the caller's session still lives: an access token
+        // outlives a logout or a revocation by up to its lifetime, but not here.
+        if (caller.SessionId is { } sessionId && !IsLive(await sessions.FindByIdAsync(sessionId, cancellationToken)))
+        {
+            return (new Error(ErrorCodes.InvalidToken, "This session has ended: sign in again."), false);
+        }
+
         if (!user.TwoFactorEnabled)
         {
             return null;
@@ -44,4 +51,6 @@ public sealed class StepUp(SecondFactorVerifier verifier, IClientContext client,
 
         return (new Error(ErrorCodes.MfaRequired, "This operation needs a second factor: send a current code in the X-2FA-Code header, or sign in again with your code."), false);
     }
+
+    private bool IsLive(Domain.Sessions.RefreshTokenFamily? session) => session is not null && session.IsActive(clock.GetUtcNow());
 }

@@ -24,12 +24,16 @@ public sealed class ApiKeyAuthenticator(
     IServiceScopeFactory scopes,
     ApiKeyUsageTracker usage,
     IOptions<ApiKeyOptions> options,
-    TimeProvider clock) : IApiKeyAuthenticator, IApiKeyCache
+    TimeProvider clock) : IApiKeyAuthenticator, IApiKeyCache, IDisposable
 {
     private static readonly TokenValidation Invalid = new(null, ErrorCodes.InvalidApiKey, "The API key is invalid, expired or revoked.");
     private static readonly TokenValidation Malformed = new(null, ErrorCodes.InvalidApiKey, "The API key is malformed.");
 
     private long _evictions;
+
+    // Unknown (well-formed, checksum-valid) keys are remembered apart, in a small cache of their
+    // own, so that a flood of made-up keys can never push verified keys out of memory.
+    private readonly MemoryCache _unknown = new(new MemoryCacheOptions { SizeLimit = 10_000 });
 
     public bool LooksLikeApiKey(string credential) => format.HasKeyPrefix(credential);
 
@@ -55,16 +59,19 @@ public sealed class ApiKeyAuthenticator(
         return entry.Validation;
     }
 
+    public void Dispose() => _unknown.Dispose();
+
     public void Evict(string keyHash)
     {
         Interlocked.Increment(ref _evictions);
         cache.Remove(CacheKey(keyHash));
+        _unknown.Remove(CacheKey(keyHash));
     }
 
     private async Task<CachedKey?> FindAsync(string hash, CancellationToken cancellationToken)
     {
         var cacheKey = CacheKey(hash);
-        if (cache.TryGetValue(cacheKey, out CachedKey? cached))
+        if (cache.TryGetValue(cacheKey, out CachedKey? cached) || _unknown.TryGetValue(cacheKey, out cached))
         {
             return cached is { Id: var id } && id != Guid.Empty ? cached : null;
         }
@@ -81,9 +88,12 @@ public sealed class ApiKeyAuthenticator(
             ? CachedKey.Unknown
             : CachedKey.From(found.Id, found.OwnerId, found.KeyHash, found.Permissions.Split(' ', StringSplitOptions.RemoveEmptyEntries), found.ExpiresAt, found.RevokedAt);
         var lifetime = found is null ? options.Value.NegativeCacheDuration : options.Value.CacheDuration;
-        if (Interlocked.Read(ref _evictions) == evictionsBefore)
+        var target = found is null ? _unknown : cache;
+        target.Set(cacheKey, entry, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = lifetime, Size = 1 });
+        if (Interlocked.Read(ref _evictions) != evictionsBefore)
         {
-            cache.Set(cacheKey, entry, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = lifetime, Size = 1 });
+            // A revocation committed while we read: what we read may be stale, so keep nothing.
+            target.Remove(cacheKey);
         }
 
         return found is null ? null : entry;

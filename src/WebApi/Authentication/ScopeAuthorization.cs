@@ -15,6 +15,28 @@ public sealed class RequireScopeAttribute(string scope) : AuthorizeAttribute(Sco
 
 public sealed record ScopeRequirement(string Scope) : IAuthorizationRequirement;
 
+/// <summary>
+/// Account-security calls (2FA, sessions, password) need a signed-in session, never an API
+/// key: a key handed to a script must not be able to take over the account it belongs to.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method, AllowMultiple = false)]
+public sealed class RequireSessionAttribute() : AuthorizeAttribute(ScopePolicy.SessionPolicyName);
+
+public sealed record SessionRequirement : IAuthorizationRequirement;
+
+public sealed class SessionRequirementHandler : AuthorizationHandler<SessionRequirement>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, SessionRequirement requirement)
+    {
+        if (context.User.HasClaim("auth_method", Application.Common.Security.AuthMethods.Jwt))
+        {
+            context.Succeed(requirement);
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
 public sealed class ScopeRequirementHandler : AuthorizationHandler<ScopeRequirement>
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, ScopeRequirement requirement)
@@ -31,6 +53,8 @@ public sealed class ScopeRequirementHandler : AuthorizationHandler<ScopeRequirem
 /// <summary>Builds a policy per scope on demand: <c>scope:NAME</c>.</summary>
 public sealed class ScopePolicy(IOptions<AuthorizationOptions> options) : DefaultAuthorizationPolicyProvider(options)
 {
+    public const string SessionPolicyName = "session";
+
     public const string Prefix = "scope:";
 
     /// <summary>Scope policies never change at run time, so the authorization middleware may cache them per endpoint.</summary>
@@ -38,6 +62,14 @@ public sealed class ScopePolicy(IOptions<AuthorizationOptions> options) : Defaul
 
     public override async Task<AuthorizationPolicy?> GetPolicyAsync(string policyName)
     {
+        if (policyName == SessionPolicyName)
+        {
+            return new AuthorizationPolicyBuilder(BearerAuthenticationHandler.SchemeName)
+                .RequireAuthenticatedUser()
+                .AddRequirements(new SessionRequirement())
+                .Build();
+        }
+
         if (policyName.StartsWith(Prefix, StringComparison.Ordinal))
         {
             return new AuthorizationPolicyBuilder(BearerAuthenticationHandler.SchemeName)
@@ -63,6 +95,11 @@ public sealed class ScopeForbiddenResultHandler : IAuthorizationMiddlewareResult
             context.Response.Headers.WWWAuthenticate =
                 $"Bearer realm=\"authplatform\", error=\"insufficient_scope\", scope=\"{missing.Scope}\"";
             return Problems.WriteAsync(context, new Error(ErrorCodes.InsufficientScope, $"This call needs the '{missing.Scope}' scope."));
+        }
+
+        if (authorizeResult.Forbidden && authorizeResult.AuthorizationFailure?.FailedRequirements.OfType<SessionRequirement>().Any() == true)
+        {
+            return Problems.WriteAsync(context, new Error(ErrorCodes.Forbidden, "This call needs a signed-in session: API keys cannot manage 2FA, sessions or the password."));
         }
 
         return _default.HandleAsync(next, context, policy, authorizeResult);

@@ -48,7 +48,7 @@ public sealed class ApiKeysController(ISender sender) : ControllerBase
     [ProducesResponseType<ApiKeyResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Revoke(Guid id, CancellationToken ct) =>
-        this.ToActionResult(await sender.Send(new RevokeApiKeyCommand(KeyScope.Own(HttpContext.CallerUserId()), id), ct));
+        this.ToActionResult(await sender.Send(new RevokeApiKeyCommand(KeyScope.Own(HttpContext.CallerUserId(), HttpContext.Caller().Scopes), id), ct));
 
     [HttpPost("{id:guid}/rotate", Name = "RotateApiKey")]
     [NoStore]
@@ -67,5 +67,5 @@ public sealed class ApiKeysController(ISender sender) : ControllerBase
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Delete(Guid id, CancellationToken ct) =>
-        this.ToNoContent(await sender.Send(new DeleteApiKeyCommand(KeyScope.Own(HttpContext.CallerUserId()), id), ct));
+        this.ToNoContent(await sender.Send(new DeleteApiKeyCommand(KeyScope.Own(HttpContext.CallerUserId(), HttpContext.Caller().Scopes), id), ct));
 }

@@ -94,6 +94,7 @@ public sealed class AuthController(ISender sender) : ControllerBase
 
     [HttpPost("password", Name = "ChangePassword")]
     [RequireScope(Scopes.Profile)]
+    [RequireSession]
     [EnableRateLimiting(RateLimits.Credentials)]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status401Unauthorized, "application/problem+json")]

@@ -12,6 +12,7 @@ namespace AuthPlatform.WebApi.Controllers;
 [Route("api/v1/auth/sessions")]
 [Produces("application/json")]
 [RequireScope(Scopes.Profile)]
+[RequireSession]
 [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status401Unauthorized, "application/problem+json")]
 [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status403Forbidden, "application/problem+json")]
 public sealed class SessionsController(ISender sender) : ControllerBase

@@ -17,6 +17,7 @@ public sealed record TwoFactorFactorRequest(string? Code, string? RecoveryCode);
 [Route("api/v1/auth/2fa")]
 [Produces("application/json")]
 [RequireScope(Scopes.Profile)]
+[RequireSession]
 [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status401Unauthorized, "application/problem+json")]
 [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status403Forbidden, "application/problem+json")]
 public sealed class TwoFactorController(ISender sender) : ControllerBase

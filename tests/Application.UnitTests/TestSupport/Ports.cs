@@ -41,7 +41,7 @@ internal sealed class Ports
         Protector.Unprotect(Arg.Any<string>()).Returns(call => Unprotected(call.Arg<string>()));
         Sessions = new SessionIssuer(Families, Secrets, AccessTokens, ScopeCatalog, Client, Options.Create(Jwt), Clock);
         SecondFactor = new SecondFactorVerifier(Totp, Protector, SecondFactorStore, Hasher, Audit, Options.Create(Lockout), Clock);
-        StepUp = new StepUp(SecondFactor, Client, Clock);
+        StepUp = new StepUp(SecondFactor, Client, Families, Clock);
         AfterCommit.When(a => a.Enqueue(Arg.Any<Func<CancellationToken, Task>>())).Do(call => Enqueued.Add(call.Arg<Func<CancellationToken, Task>>()));
     }
 

@@ -267,6 +267,63 @@ public abstract class ApiKeyTests<TFixture>(TFixture fixture) : ApiTestBase<TFix
         Assert.Contains("no-cache", create.Headers.Pragma.ToString());
     }
 
+    [Theory]
+    [InlineData("POST", "/api/v1/auth/2fa/setup")]
+    [InlineData("GET", "/api/v1/auth/sessions")]
+    [InlineData("POST", "/api/v1/auth/password")]
+    public async Task AccountSecurityCalls_WithAKey_Return403Forbidden(string method, string url)
+    {
+        var (_, key) = await NewKeyAsync(["profile"]);
+        using var request = new HttpRequestMessage(new HttpMethod(method), url)
+        {
+            Content = method == "POST" ? System.Net.Http.Json.JsonContent.Create(new { current_password = Password, new_password = "another fine passphrase" }) : null,
+        };
+        request.Headers.Add("X-API-Key", Str(key, "key"));
+
+        var response = await Client.SendAsync(request);
+
+        await AssertProblemAsync(response, HttpStatusCode.Forbidden, "forbidden");
+    }
+
+    [Fact]
+    public async Task NarrowKey_CannotRevokeOrDeleteAWiderKey()
+    {
+        var (session, wide) = await NewKeyAsync(["profile", "api_keys:read", "api_keys:write"]);
+        var narrow = await ReadObjectAsync(await PostJsonAsync(Keys, new { name = "narrow", permissions = new[] { "api_keys:write" } }, Str(session, "token")));
+
+        foreach (var (method, url) in new[] { ("POST", $"{Keys}/{Str(wide, "id")}/revoke"), ("DELETE", $"{Keys}/{Str(wide, "id")}") })
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(method), url);
+            request.Headers.Add("X-API-Key", Str(narrow, "key"));
+            await AssertProblemAsync(await Client.SendAsync(request), HttpStatusCode.Forbidden, "insufficient_scope");
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await CallWithKeyAsync("/api/v1/auth/verify", Str(wide, "key"), "bearer")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Create_FromALoggedOutSession_Returns401()
+    {
+        var (_, session) = await NewSessionAsync();
+        Assert.Equal(HttpStatusCode.NoContent, (await PostJsonAsync("/api/v1/auth/logout", new { refresh_token = Str(session, "refresh_token") })).StatusCode);
+
+        var response = await PostJsonAsync(Keys, new { name = "after logout", permissions = new[] { "profile" } }, Str(session, "token"));
+
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "invalid_token");
+        Assert.Equal(0L, await Factory.Database.ScalarAsync<long>("SELECT COUNT(*) FROM api_keys"));
+    }
+
+    [Fact]
+    public async Task Create_ExpiringWithinAMinute_Returns400()
+    {
+        var (_, session) = await NewSessionAsync();
+        var soon = Factory.Clock.GetUtcNow().AddSeconds(30).ToString("yyyy-MM-ddTHH:mm:ssZ");
+
+        var response = await PostJsonAsync(Keys, new { name = "too short", permissions = new[] { "profile" }, expires_at = soon }, Str(session, "token"));
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "validation_failed");
+    }
+
     [Fact]
     public async Task MistypedKey_IsRefusedByChecksumWithoutReachingTheDatabase()
     {

@@ -67,14 +67,7 @@ public sealed class ChangePasswordHandler(
         }
 
         user.ChangePassword(hasher.Hash(command.NewPassword));
-        foreach (var family in await families.ListActiveForUserAsync(user.Id, now, cancellationToken))
-        {
-            if (family.Id != command.Caller.SessionId)
-            {
-                family.Revoke(RevocationReasons.PasswordChanged, now);
-            }
-        }
-
+        await families.RevokeAllForUserAsync(user.Id, command.Caller.SessionId, RevocationReasons.PasswordChanged, now, cancellationToken);
         audit.Record(AuditEventTypes.PasswordChanged, user.Id);
         return Done.Value;
     }

@@ -31,9 +31,9 @@ public sealed class LogoutHandler(
     public async ValueTask<Result<Done>> Handle(LogoutCommand command, CancellationToken cancellationToken)
     {
         var family = await families.FindByTokenHashAsync(secrets.Hash(command.RefreshToken), cancellationToken);
-        if (family is { RevokedAt: null })
+        if (family is { RevokedAt: null }
+            && await families.RevokeAsync(family.Id, RevocationReasons.Logout, clock.GetUtcNow(), cancellationToken))
         {
-            family.Revoke(RevocationReasons.Logout, clock.GetUtcNow());
             audit.Record(AuditEventTypes.Logout, family.UserId, $"session={family.Id}");
         }
 

@@ -21,7 +21,7 @@ public sealed class RevokeSessionHandler(IRefreshTokenFamilyRepository families,
             return Error.NotFound("The session");
         }
 
-        family.Revoke(RevocationReasons.RevokedByUser, now);
+        await families.RevokeAsync(family.Id, RevocationReasons.RevokedByUser, now, cancellationToken);
         audit.Record(AuditEventTypes.SessionRevoked, command.UserId, $"session={family.Id}");
         return Done.Value;
     }

@@ -54,5 +54,19 @@ public sealed class RefreshTokenFamilyRepository(AuthDbContext db) : IRefreshTok
             .Where(f => f.UserId == userId && f.RevokedAt == null && f.AbsoluteExpiresAt > now && f.CurrentTokenExpiresAt > now)
             .ToListAsync(cancellationToken);
 
+    public async Task<bool> RevokeAsync(Guid familyId, string reason, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await db.RefreshTokenFamilies
+            .Where(f => f.Id == familyId && f.RevokedAt == null)
+            .ExecuteUpdateAsync(
+                s => s.SetProperty(f => f.RevokedAt, now).SetProperty(f => f.RevocationReason, reason).SetProperty(f => f.Version, f => f.Version + 1),
+                cancellationToken) == 1;
+
+    public Task<int> RevokeAllForUserAsync(Guid userId, Guid? exceptFamilyId, string reason, DateTimeOffset now, CancellationToken cancellationToken) =>
+        db.RefreshTokenFamilies
+            .Where(f => f.UserId == userId && f.RevokedAt == null && f.Id != exceptFamilyId)
+            .ExecuteUpdateAsync(
+                s => s.SetProperty(f => f.RevokedAt, now).SetProperty(f => f.RevocationReason, reason).SetProperty(f => f.Version, f => f.Version + 1),
+                cancellationToken);
+
     public void Add(RefreshTokenFamily family) => db.RefreshTokenFamilies.Add(family);
 }
