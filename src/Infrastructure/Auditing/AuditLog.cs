@@ -7,9 +7,9 @@ namespace AuthPlatform.Infrastructure.Auditing;
 
 /// <summary>
 /// Adds audit events to the command's unit of work (so they commit or roll back with it) and
-/// writes them to the log. Nothing secret is ever passed here.
+/// writes them to the log after the commit. Nothing secret is ever passed here.
 /// </summary>
-public sealed partial class AuditLog(AuthDbContext db, IClientContext client, TimeProvider clock, ILogger<AuditLog> logger) : IAuditLog
+public sealed partial class AuditLog(AuthDbContext db, IClientContext client, IAfterCommit afterCommit, TimeProvider clock, ILogger<AuditLog> logger) : IAuditLog
 {
     public void Record(string type, Guid? userId, string? details = null, Guid? actorId = null, string? clientId = null)
     {
@@ -17,7 +17,14 @@ public sealed partial class AuditLog(AuthDbContext db, IClientContext client, Ti
         var entry = AuditEvent.Record(
             Guid.CreateVersion7(now), type, now, userId, actorId ?? userId, client.IpAddress, client.UserAgent, clientId, details);
         db.AuditEvents.Add(entry);
-        LogAudit(logger, type, userId, actorId ?? userId, client.IpAddress, clientId, details);
+        var ip = client.IpAddress;
+
+        // Logged once the event is committed: a rolled-back command leaves no audit line behind.
+        afterCommit.Enqueue(_ =>
+        {
+            LogAudit(logger, type, userId, actorId ?? userId, ip, clientId, details);
+            return Task.CompletedTask;
+        });
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Audit {Type} user={UserId} actor={ActorId} ip={IpAddress} client={ClientId} {Details}")]

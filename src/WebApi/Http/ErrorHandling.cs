@@ -30,7 +30,7 @@ public sealed partial class GlobalExceptionHandler(ILogger<GlobalExceptionHandle
 
         if (error.Code == "internal_error")
         {
-            LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+            LogUnhandled(logger, exception, httpContext.Request.Method, SafeForLog(httpContext.Request.Path.ToString()));
         }
 
         if (!httpContext.Response.HasStarted)
@@ -40,6 +40,16 @@ public sealed partial class GlobalExceptionHandler(ILogger<GlobalExceptionHandle
 
         return true;
     }
+
+    /// <summary>Control characters (line breaks among them) in a path cannot forge log lines (LOG-03).</summary>
+    private static string SafeForLog(string value) =>
+        string.Create(Math.Min(value.Length, 512), value, (span, source) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = char.IsControl(source[i]) ? '?' : source[i];
+            }
+        });
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception on {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);
