@@ -139,7 +139,7 @@ public sealed class EnableTwoFactorHandler(IUserRepository users, SecondFactorVe
         var step = await verifier.VerifyTotpAsync(user, command.Code!, pending: true, cancellationToken);
         if (step is null)
         {
-            return Result<RecoveryCodesResponse>.Refused(verifier.RecordFailure(user, "enable"));
+            return Result<RecoveryCodesResponse>.Refused(await verifier.RecordFailureAsync(user, "enable", cancellationToken));
         }
 
         var (codes, entities) = verifier.NewRecoveryCodes(user);
@@ -170,7 +170,7 @@ public sealed class DisableTwoFactorHandler(IUserRepository users, SecondFactorV
 
         if (!await verifier.VerifyAnyAsync(user, command.Code, command.RecoveryCode, cancellationToken))
         {
-            return Result<Done>.Refused(verifier.RecordFailure(user, "disable"));
+            return Result<Done>.Refused(await verifier.RecordFailureAsync(user, "disable", cancellationToken));
         }
 
         user.DisableTwoFactor();
@@ -200,7 +200,7 @@ public sealed class RegenerateRecoveryCodesHandler(IUserRepository users, Second
 
         if (await verifier.VerifyTotpAsync(user, command.Code!, pending: false, cancellationToken) is null)
         {
-            return Result<RecoveryCodesResponse>.Refused(verifier.RecordFailure(user, "recovery_codes"));
+            return Result<RecoveryCodesResponse>.Refused(await verifier.RecordFailureAsync(user, "recovery_codes", cancellationToken));
         }
 
         var (codes, entities) = verifier.NewRecoveryCodes(user);

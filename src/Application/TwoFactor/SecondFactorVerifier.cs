@@ -18,6 +18,7 @@ public sealed class SecondFactorVerifier(
     ISecretProtector protector,
     ISecondFactorStore store,
     IPasswordHasher hasher,
+    IUserRepository users,
     IAuditLog audit,
     IOptions<LockoutOptions> lockout,
     TimeProvider clock)
@@ -84,11 +85,12 @@ public sealed class SecondFactorVerifier(
             : recoveryCode is not null && await RedeemRecoveryCodeAsync(user, recoveryCode, cancellationToken);
 
     /// <summary>Counts a wrong code like a failed password (RL-01) and audits it; returns the error to answer.</summary>
-    public Error RecordFailure(User user, string reason)
+    public async Task<Error> RecordFailureAsync(User user, string reason, CancellationToken cancellationToken)
     {
         var options = lockout.Value;
         audit.Record(AuditEventTypes.MfaFailed, user.Id, $"reason={reason}");
-        if (user.RecordFailedLogin(clock.GetUtcNow(), new LockoutPolicy(options.MaxFailedAttempts, options.Window, options.Duration)))
+        var policy = new LockoutPolicy(options.MaxFailedAttempts, options.Window, options.Duration);
+        if (await users.RecordFailedLoginAsync(user, policy, clock.GetUtcNow(), cancellationToken))
         {
             audit.Record(AuditEventTypes.AccountLocked, user.Id, $"until={user.LockedUntil:O}");
         }

@@ -46,7 +46,7 @@ public sealed class StepUp(SecondFactorVerifier verifier, IClientContext client,
                 return null;
             }
 
-            return (verifier.RecordFailure(user, "step_up"), true);
+            return (await verifier.RecordFailureAsync(user, "step_up", cancellationToken), true);
         }
 
         return (new Error(ErrorCodes.MfaRequired, "This operation needs a second factor: send a current code in the X-2FA-Code header, or sign in again with your code."), false);

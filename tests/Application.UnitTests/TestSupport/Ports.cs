@@ -40,7 +40,10 @@ internal sealed class Ports
         Protector.Protect(Arg.Any<string>()).Returns(call => Protected(call.Arg<string>()));
         Protector.Unprotect(Arg.Any<string>()).Returns(call => Unprotected(call.Arg<string>()));
         Sessions = new SessionIssuer(Families, Secrets, AccessTokens, ScopeCatalog, Client, Options.Create(Jwt), Clock);
-        SecondFactor = new SecondFactorVerifier(Totp, Protector, SecondFactorStore, Hasher, Audit, Options.Create(Lockout), Clock);
+        // The atomic database update follows the aggregate's own rule; here the rule itself runs.
+        Users.RecordFailedLoginAsync(Arg.Any<User>(), Arg.Any<LockoutPolicy>(), Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>())
+            .Returns(call => call.Arg<User>().RecordFailedLogin(call.Arg<DateTimeOffset>(), call.Arg<LockoutPolicy>()));
+        SecondFactor = new SecondFactorVerifier(Totp, Protector, SecondFactorStore, Hasher, Users, Audit, Options.Create(Lockout), Clock);
         StepUp = new StepUp(SecondFactor, Client, Families, Clock);
         AfterCommit.When(a => a.Enqueue(Arg.Any<Func<CancellationToken, Task>>())).Do(call => Enqueued.Add(call.Arg<Func<CancellationToken, Task>>()));
     }

@@ -319,11 +319,11 @@ public sealed class SecondFactorVerifierTests
     // ---- Failures ----
 
     [Fact]
-    public void RecordFailure_First_CountsAFailedLoginAndAuditsMfaFailed()
+    public async Task RecordFailure_First_CountsAFailedLoginAndAuditsMfaFailed()
     {
         var user = _ports.TwoFactorUser();
 
-        var error = Verifier.RecordFailure(user, "login");
+        var error = await Verifier.RecordFailureAsync(user, "login", CancellationToken.None);
 
         Assert.Equal(ErrorCodes.InvalidMfaCode, error.Code);
         Assert.Equal(1, user.FailedLoginCount);
@@ -335,19 +335,19 @@ public sealed class SecondFactorVerifierTests
     }
 
     [Fact]
-    public void RecordFailure_Tenth_LocksTheAccountAndAuditsAccountLocked()
+    public async Task RecordFailure_Tenth_LocksTheAccountAndAuditsAccountLocked()
     {
         var user = _ports.TwoFactorUser();
 
         for (var i = 0; i < 9; i++)
         {
-            Verifier.RecordFailure(user, "login");
+            await Verifier.RecordFailureAsync(user, "login", CancellationToken.None);
         }
 
         Assert.False(user.IsLockedOut(_ports.Clock.GetUtcNow()));
         Assert.DoesNotContain(_ports.AuditCalls(), c => c.Type == AuditEventTypes.AccountLocked);
 
-        var error = Verifier.RecordFailure(user, "login");
+        var error = await Verifier.RecordFailureAsync(user, "login", CancellationToken.None);
 
         Assert.Equal(ErrorCodes.InvalidMfaCode, error.Code);
         Assert.True(user.IsLockedOut(_ports.Clock.GetUtcNow()));
@@ -357,13 +357,13 @@ public sealed class SecondFactorVerifierTests
     }
 
     [Fact]
-    public void RecordFailure_LockoutOptions_AreHonoured()
+    public async Task RecordFailure_LockoutOptions_AreHonoured()
     {
         _ports.Lockout.MaxFailedAttempts = 2;
         var user = _ports.TwoFactorUser();
 
-        Verifier.RecordFailure(user, "step_up");
-        Verifier.RecordFailure(user, "step_up");
+        await Verifier.RecordFailureAsync(user, "step_up", CancellationToken.None);
+        await Verifier.RecordFailureAsync(user, "step_up", CancellationToken.None);
 
         Assert.True(user.IsLockedOut(_ports.Clock.GetUtcNow()));
     }

@@ -141,6 +141,22 @@ public abstract class SessionTests<TFixture>(TFixture fixture) : ApiTestBase<TFi
     }
 
     [Fact]
+    public async Task Login_TenWrongPasswordsInParallel_AllCountAndLock()
+    {
+        // RL-01 under concurrency: each failure is one atomic update, none is lost.
+        var email = NewEmail();
+        await RegisterAsync(email);
+
+        var failures = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ =>
+            Task.Run(() => PostJsonAsync("/api/v1/auth/login", new { email, password = "a parallel wrong guess" }))));
+
+        Assert.All(failures, f => Assert.True(f.StatusCode is HttpStatusCode.Unauthorized or (HttpStatusCode)423, $"{(int)f.StatusCode}"));
+        var right = await PostJsonAsync("/api/v1/auth/login", new { email, password = Password });
+        await AssertProblemAsync(right, (HttpStatusCode)423, "account_locked");
+        Assert.Equal(1L, await Factory.Database.ScalarAsync<long>("SELECT COUNT(*) FROM audit_events WHERE type = 'account.locked'"));
+    }
+
+    [Fact]
     public async Task Me_WithAccessToken_ReturnsProfileAndAuthMethod()
     {
         var (email, session) = await NewSessionAsync();

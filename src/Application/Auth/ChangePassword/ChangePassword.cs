@@ -53,7 +53,7 @@ public sealed class ChangePasswordHandler(
             // A wrong current password counts like a failed login (RL-01).
             var options = lockout.Value;
             audit.Record(AuditEventTypes.LoginFailed, user.Id, "reason=wrong_current_password");
-            if (user.RecordFailedLogin(now, new LockoutPolicy(options.MaxFailedAttempts, options.Window, options.Duration)))
+            if (await users.RecordFailedLoginAsync(user, new LockoutPolicy(options.MaxFailedAttempts, options.Window, options.Duration), now, cancellationToken))
             {
                 audit.Record(AuditEventTypes.AccountLocked, user.Id, $"until={user.LockedUntil:O}");
             }

@@ -69,7 +69,7 @@ public sealed class LoginHandler(
         if (check == PasswordCheck.Failed || user.IsDisabled)
         {
             audit.Record(AuditEventTypes.LoginFailed, user.Id, user.IsDisabled ? "reason=disabled" : "reason=wrong_password");
-            if (check == PasswordCheck.Failed && user.RecordFailedLogin(now, Policy()))
+            if (check == PasswordCheck.Failed && await users.RecordFailedLoginAsync(user, Policy(), now, cancellationToken))
             {
                 audit.Record(AuditEventTypes.AccountLocked, user.Id, $"until={user.LockedUntil:O}");
                 return Result<LoginResponse>.Refused(Locked);

@@ -46,7 +46,7 @@ public sealed class LoginWithSecondFactorHandler(
 
         if (!await verifier.VerifyAnyAsync(user, command.Code, command.RecoveryCode, cancellationToken))
         {
-            return Result<SessionResponse>.Refused(verifier.RecordFailure(user, "login"));
+            return Result<SessionResponse>.Refused(await verifier.RecordFailureAsync(user, "login", cancellationToken));
         }
 
         user.RecordSuccessfulLogin();

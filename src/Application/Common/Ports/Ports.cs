@@ -16,6 +16,13 @@ public interface IUserRepository
 
     Task<bool> EmailExistsAsync(string email, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Counts a failed attempt with one atomic update in the database (the rules of
+    /// <see cref="User.RecordFailedLogin"/>), so that parallel failures all count; refreshes the
+    /// user's counters and returns true when this failure locked the account.
+    /// </summary>
+    Task<bool> RecordFailedLoginAsync(User user, LockoutPolicy policy, DateTimeOffset now, CancellationToken cancellationToken);
+
     void Add(User user);
 }
 

@@ -25,6 +25,35 @@ public sealed class UserRepository(AuthDbContext db) : IUserRepository
         return db.Users.AnyAsync(u => u.NormalizedEmail == normalized, cancellationToken);
     }
 
+    public async Task<bool> RecordFailedLoginAsync(User user, LockoutPolicy policy, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // SQL evaluates every SET against the row as it was, and the row lock makes parallel
+        // failures queue: each one counts.
+        var windowStartedBefore = now - policy.Window;
+        await db.Users
+            .Where(u => u.Id == user.Id)
+            .ExecuteUpdateAsync(
+                s => s
+                    .SetProperty(
+                        u => u.FailedLoginCount,
+                        u => u.FailedLoginWindowStartedAt == null || u.FailedLoginWindowStartedAt <= windowStartedBefore ? 1 : u.FailedLoginCount + 1)
+                    .SetProperty(
+                        u => u.FailedLoginWindowStartedAt,
+                        u => u.FailedLoginWindowStartedAt == null || u.FailedLoginWindowStartedAt <= windowStartedBefore ? now : u.FailedLoginWindowStartedAt),
+                cancellationToken);
+        var lockedUntil = now + policy.LockoutDuration;
+        var locked = await db.Users
+            .Where(u => u.Id == user.Id && u.FailedLoginCount >= policy.MaxFailedAttempts)
+            .ExecuteUpdateAsync(
+                s => s
+                    .SetProperty(u => u.LockedUntil, lockedUntil)
+                    .SetProperty(u => u.FailedLoginCount, 0)
+                    .SetProperty(u => u.FailedLoginWindowStartedAt, (DateTimeOffset?)null),
+                cancellationToken) == 1;
+        await db.Entry(user).ReloadAsync(cancellationToken);
+        return locked;
+    }
+
     public void Add(User user) => db.Users.Add(user);
 }
 
