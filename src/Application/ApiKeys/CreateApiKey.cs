@@ -55,13 +55,6 @@ public sealed class CreateApiKeyHandler(
             return new Error(ErrorCodes.InsufficientScope, $"You do not hold the '{missing}' scope, so a key of yours cannot either.");
         }
 
-        if (await stepUp.RequireAsync(caller, owner, cancellationToken) is { } refusal)
-        {
-            return refusal.KeepChanges ? Result<ApiKeyCreatedResponse>.Refused(refusal.Error) : refusal.Error;
-        }
-
-        var ownerId = owner.Id;
-
         var now = clock.GetUtcNow();
         if (command.ExpiresAt is { } expiry && expiry <= now)
         {
@@ -69,6 +62,13 @@ public sealed class CreateApiKeyHandler(
             return Error.Validation("expires_at", "expires_at must be in the future.");
         }
 
+        // Step-up last: a code it accepts is spent, so nothing may fail after it but the commit.
+        if (await stepUp.RequireAsync(caller, owner, cancellationToken) is { } refusal)
+        {
+            return refusal.KeepChanges ? Result<ApiKeyCreatedResponse>.Refused(refusal.Error) : refusal.Error;
+        }
+
+        var ownerId = owner.Id;
         var secret = generator.Generate();
         var key = ApiKey.Issue(Guid.CreateVersion7(now), ownerId, command.Name, secret.Prefix, secret.Hash, command.Permissions, command.ExpiresAt, now);
         keys.Add(key);
