@@ -40,14 +40,14 @@ public sealed class UnitOfWork(AuthDbContext db) : IUnitOfWork, IAfterCommit
 
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
-        if (_transaction is null)
+        if (_transaction is not null)
         {
-            return;
+            await _transaction.CommitAsync(cancellationToken);
+            await _transaction.DisposeAsync();
+            _transaction = null;
         }
 
-        await _transaction.CommitAsync(cancellationToken);
-        await _transaction.DisposeAsync();
-        _transaction = null;
+        // Without a transaction the changes were committed by SaveChanges itself.
         foreach (var action in _afterCommit)
         {
             await action(cancellationToken);

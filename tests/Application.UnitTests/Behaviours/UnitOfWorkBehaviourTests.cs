@@ -105,4 +105,37 @@ public sealed class UnitOfWorkBehaviourTests
         await _unitOfWork.DidNotReceive().CommitAsync(Arg.Any<CancellationToken>());
         await _transaction.Received(1).DisposeAsync();
     }
+
+    [Fact]
+    public async Task Handle_CommandSavingWithoutAmbientTransaction_SavesOnceAndNeverOpensATransaction()
+    {
+        // Login hashes a password: no transaction (so no SQLite write lock) may be open meanwhile.
+        var behaviour = new UnitOfWorkBehaviour<AuthPlatform.Application.Auth.Login.LoginCommand, Result<AuthPlatform.Application.Auth.Login.LoginResponse>>(_unitOfWork);
+
+        var result = await behaviour.Handle(
+            new AuthPlatform.Application.Auth.Login.LoginCommand("a@example.com", "password here"),
+            (_, _) => ValueTask.FromResult(Result<AuthPlatform.Application.Auth.Login.LoginResponse>.Refused(new Error(ErrorCodes.InvalidCredentials, "no"))),
+            CancellationToken.None);
+
+        Assert.True(result.KeepsChanges);
+        await _unitOfWork.DidNotReceiveWithAnyArgs().BeginTransactionAsync(default);
+        await _unitOfWork.Received(1).SaveChangesAsync(Arg.Any<CancellationToken>());
+        await _unitOfWork.Received(1).CommitAsync(Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task Handle_CommandSavingWithoutAmbientTransactionFails_DiscardsWithoutSaving()
+    {
+        var behaviour = new UnitOfWorkBehaviour<AuthPlatform.Application.Auth.Login.LoginCommand, Result<AuthPlatform.Application.Auth.Login.LoginResponse>>(_unitOfWork);
+
+        await behaviour.Handle(
+            new AuthPlatform.Application.Auth.Login.LoginCommand("a@example.com", "password here"),
+            (_, _) => ValueTask.FromResult(Result<AuthPlatform.Application.Auth.Login.LoginResponse>.Failure(Error.Validation("email", "bad"))),
+            CancellationToken.None);
+
+        await _unitOfWork.DidNotReceiveWithAnyArgs().BeginTransactionAsync(default);
+        await _unitOfWork.DidNotReceiveWithAnyArgs().SaveChangesAsync(default);
+        _unitOfWork.Received(1).DiscardChanges();
+        await _unitOfWork.Received(1).RollbackAsync(Arg.Any<CancellationToken>());
+    }
 }

@@ -1,4 +1,5 @@
 using AuthPlatform.Application.Auth.Common;
+using AuthPlatform.Application.Common.Behaviours;
 using AuthPlatform.Application.Common.Options;
 using AuthPlatform.Application.Common.Ports;
 using AuthPlatform.Application.Common.Results;
@@ -13,7 +14,7 @@ using Microsoft.Extensions.Options;
 namespace AuthPlatform.Application.Auth.Login;
 
 /// <summary>Signs a user in with email and password and starts a session.</summary>
-public sealed record LoginCommand(string Email, string Password) : ICommand<Result<LoginResponse>>;
+public sealed record LoginCommand(string Email, string Password) : ICommand<Result<LoginResponse>>, ISavesWithoutAmbientTransaction;
 
 /// <summary>
 /// A completed login carries a session; with 2FA on, the password step answers a challenge

@@ -1,4 +1,5 @@
 using AuthPlatform.Application.Auth.Common;
+using AuthPlatform.Application.Common.Behaviours;
 using AuthPlatform.Application.Common.Ports;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.TwoFactor;
@@ -9,7 +10,7 @@ using Mediator;
 namespace AuthPlatform.Application.Auth.Login;
 
 /// <summary>Completes a login with 2FA: the <c>mfa_token</c> of the password step and a TOTP or recovery code.</summary>
-public sealed record LoginWithSecondFactorCommand(string MfaToken, string? Code, string? RecoveryCode) : ICommand<Result<SessionResponse>>;
+public sealed record LoginWithSecondFactorCommand(string MfaToken, string? Code, string? RecoveryCode) : ICommand<Result<SessionResponse>>, ISavesWithoutAmbientTransaction;
 
 public sealed class LoginWithSecondFactorValidator : AbstractValidator<LoginWithSecondFactorCommand>
 {

@@ -1,4 +1,5 @@
 using AuthPlatform.Application.Auth.Common;
+using AuthPlatform.Application.Common.Behaviours;
 using AuthPlatform.Application.Common.Ports;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.Common.Security;
@@ -10,7 +11,7 @@ using Mediator;
 namespace AuthPlatform.Application.Auth.Register;
 
 /// <summary>Creates a user account. Registering can never create an administrator.</summary>
-public sealed record RegisterCommand(string Email, string Password, string Name) : ICommand<Result<UserResponse>>;
+public sealed record RegisterCommand(string Email, string Password, string Name) : ICommand<Result<UserResponse>>, ISavesWithoutAmbientTransaction;
 
 public sealed class RegisterValidator : AbstractValidator<RegisterCommand>
 {

@@ -17,6 +17,26 @@ public sealed class UnitOfWorkBehaviour<TMessage, TResponse>(IUnitOfWork unitOfW
 {
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
+        if (message is ISavesWithoutAmbientTransaction)
+        {
+            // Slow work (password hashing) runs with no transaction open, so no write lock is
+            // held meanwhile (SQLite has one for the whole database); the command's changes are
+            // then saved by one SaveChanges, which is atomic on its own.
+            var result = await next(message, cancellationToken);
+            if (result.IsSuccess || result.KeepsChanges)
+            {
+                await unitOfWork.SaveChangesAsync(cancellationToken);
+                await unitOfWork.CommitAsync(cancellationToken);
+            }
+            else
+            {
+                unitOfWork.DiscardChanges();
+                await unitOfWork.RollbackAsync(cancellationToken);
+            }
+
+            return result;
+        }
+
         await using var transaction = await unitOfWork.BeginTransactionAsync(cancellationToken);
         var response = await next(message, cancellationToken);
         if (response.IsSuccess || response.KeepsChanges)
@@ -33,3 +53,10 @@ public sealed class UnitOfWorkBehaviour<TMessage, TResponse>(IUnitOfWork unitOfW
         return response;
     }
 }
+
+/// <summary>
+/// A command whose changes are saved by a single SaveChanges (plus atomic single-statement
+/// updates), and which does slow work first: it runs without an ambient transaction so that no
+/// database write lock is held while it hashes.
+/// </summary>
+public interface ISavesWithoutAmbientTransaction;
