@@ -53,15 +53,10 @@ public sealed class RevokeApiKeyHandler(IApiKeyRepository keys, IApiKeyCache cac
 {
     public async ValueTask<Result<ApiKeyResponse>> Handle(RevokeApiKeyCommand command, CancellationToken cancellationToken)
     {
-        var key = await keys.FindByIdAsync(command.Id, cancellationToken);
-        if (key is null || !command.Scope.Covers(key))
+        var (key, refusal) = await ApiKeyErrors.FindChangeableAsync(keys, command.Scope, command.Id, cancellationToken);
+        if (key is null)
         {
-            return ApiKeyErrors.NotFound;
-        }
-
-        if (command.Scope.MissingScopeFor(key) is { } missing)
-        {
-            return ApiKeyErrors.Wider(missing);
+            return refusal!;
         }
 
         if (key.RevokedAt is null)
@@ -133,15 +128,10 @@ public sealed class DeleteApiKeyHandler(IApiKeyRepository keys, IApiKeyCache cac
 {
     public async ValueTask<Result<Done>> Handle(DeleteApiKeyCommand command, CancellationToken cancellationToken)
     {
-        var key = await keys.FindByIdAsync(command.Id, cancellationToken);
-        if (key is null || !command.Scope.Covers(key))
+        var (key, refusal) = await ApiKeyErrors.FindChangeableAsync(keys, command.Scope, command.Id, cancellationToken);
+        if (key is null)
         {
-            return ApiKeyErrors.NotFound;
-        }
-
-        if (command.Scope.MissingScopeFor(key) is { } missing)
-        {
-            return ApiKeyErrors.Wider(missing);
+            return refusal!;
         }
 
         keys.Remove(key);
@@ -154,6 +144,19 @@ public sealed class DeleteApiKeyHandler(IApiKeyRepository keys, IApiKeyCache cac
 internal static class ApiKeyErrors
 {
     public static readonly Error NotFound = Error.NotFound("The API key");
+
+    /// <summary>The key a revoke or delete may change: found, the caller's (or any, for an admin), not wider than the caller.</summary>
+    public static async Task<(ApiKey? Key, Error? Refusal)> FindChangeableAsync(
+        IApiKeyRepository keys, KeyScope scope, Guid id, CancellationToken cancellationToken)
+    {
+        var key = await keys.FindByIdAsync(id, cancellationToken);
+        if (key is null || !scope.Covers(key))
+        {
+            return (null, NotFound);
+        }
+
+        return scope.MissingScopeFor(key) is { } missing ? (null, Wider(missing)) : (key, null);
+    }
 
     public static Error Wider(string scope) =>
         new(ErrorCodes.InsufficientScope, $"This key carries the '{scope}' scope, which you do not hold.");

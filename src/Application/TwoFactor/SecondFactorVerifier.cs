@@ -28,7 +28,7 @@ public sealed class SecondFactorVerifier(
     public const int SecretLength = 8;
 
     internal static readonly Error WrongCode = new(ErrorCodes.InvalidMfaCode, "The code is wrong, expired or already used.");
-    internal static readonly Error Locked = new(ErrorCodes.AccountLocked, "This account is locked after too many failed attempts. Try again later.");
+    internal static Error Locked => Error.AccountLocked;
 
     /// <summary>A locked account takes no codes at all: no call that checks a code is a way around the lockout.</summary>
     public bool IsLocked(User user) => user.IsLockedOut(clock.GetUtcNow());
@@ -87,10 +87,8 @@ public sealed class SecondFactorVerifier(
     /// <summary>Counts a wrong code like a failed password (RL-01) and audits it; returns the error to answer.</summary>
     public async Task<Error> RecordFailureAsync(User user, string reason, CancellationToken cancellationToken)
     {
-        var options = lockout.Value;
         audit.Record(AuditEventTypes.MfaFailed, user.Id, $"reason={reason}");
-        var policy = new LockoutPolicy(options.MaxFailedAttempts, options.Window, options.Duration);
-        if (await users.RecordFailedLoginAsync(user, policy, clock.GetUtcNow(), cancellationToken))
+        if (await users.RecordFailedLoginAsync(user, lockout.Value.ToPolicy(), clock.GetUtcNow(), cancellationToken))
         {
             audit.Record(AuditEventTypes.AccountLocked, user.Id, $"until={user.LockedUntil:O}");
         }

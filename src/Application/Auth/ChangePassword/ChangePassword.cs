@@ -45,15 +45,14 @@ public sealed class ChangePasswordHandler(
 
         if (user.IsLockedOut(now))
         {
-            return new Error(ErrorCodes.AccountLocked, "This account is locked after too many failed attempts. Try again later.");
+            return Error.AccountLocked;
         }
 
         if (hasher.Verify(user.PasswordHash, command.CurrentPassword) == PasswordCheck.Failed)
         {
             // A wrong current password counts like a failed login (RL-01).
-            var options = lockout.Value;
             audit.Record(AuditEventTypes.LoginFailed, user.Id, "reason=wrong_current_password");
-            if (await users.RecordFailedLoginAsync(user, new LockoutPolicy(options.MaxFailedAttempts, options.Window, options.Duration), now, cancellationToken))
+            if (await users.RecordFailedLoginAsync(user, lockout.Value.ToPolicy(), now, cancellationToken))
             {
                 audit.Record(AuditEventTypes.AccountLocked, user.Id, $"until={user.LockedUntil:O}");
             }

@@ -46,7 +46,7 @@ public sealed class LoginHandler(
     TimeProvider clock) : ICommandHandler<LoginCommand, Result<LoginResponse>>
 {
     private static readonly Error InvalidCredentials = new(ErrorCodes.InvalidCredentials, "The email address or password is incorrect.");
-    private static readonly Error Locked = new(ErrorCodes.AccountLocked, "This account is locked after too many failed sign-ins. Try again later.");
+
 
     public async ValueTask<Result<LoginResponse>> Handle(LoginCommand command, CancellationToken cancellationToken)
     {
@@ -63,17 +63,17 @@ public sealed class LoginHandler(
         if (user.IsLockedOut(now))
         {
             audit.Record(AuditEventTypes.LoginFailed, user.Id, "reason=locked");
-            return Result<LoginResponse>.Refused(Locked);
+            return Result<LoginResponse>.Refused(Error.AccountLocked);
         }
 
         var check = hasher.Verify(user.PasswordHash, command.Password);
         if (check == PasswordCheck.Failed || user.IsDisabled)
         {
             audit.Record(AuditEventTypes.LoginFailed, user.Id, user.IsDisabled ? "reason=disabled" : "reason=wrong_password");
-            if (check == PasswordCheck.Failed && await users.RecordFailedLoginAsync(user, Policy(), now, cancellationToken))
+            if (check == PasswordCheck.Failed && await users.RecordFailedLoginAsync(user, lockout.Value.ToPolicy(), now, cancellationToken))
             {
                 audit.Record(AuditEventTypes.AccountLocked, user.Id, $"until={user.LockedUntil:O}");
-                return Result<LoginResponse>.Refused(Locked);
+                return Result<LoginResponse>.Refused(Error.AccountLocked);
             }
 
             return Result<LoginResponse>.Refused(InvalidCredentials);
@@ -98,6 +98,4 @@ public sealed class LoginHandler(
         audit.Record(AuditEventTypes.LoginSucceeded, user.Id, "amr=pwd");
         return new LoginResponse(session, null);
     }
-
-    private LockoutPolicy Policy() => new(lockout.Value.MaxFailedAttempts, lockout.Value.Window, lockout.Value.Duration);
 }

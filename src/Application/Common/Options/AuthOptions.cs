@@ -36,6 +36,8 @@ public sealed class LockoutOptions
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(15);
 
     public TimeSpan Duration { get; set; } = TimeSpan.FromMinutes(15);
+
+    public Domain.Users.LockoutPolicy ToPolicy() => new(MaxFailedAttempts, Window, Duration);
 }
 
 /// <summary>The first administrator (configuration section <c>Bootstrap</c>).</summary>

@@ -36,4 +36,8 @@ public sealed record Error(string Code, string Message, IReadOnlyDictionary<stri
     public static Error NotFound(string what) => new(ErrorCodes.NotFound, $"{what} was not found.");
 
     public static Error Conflict(string message) => new(ErrorCodes.Conflict, message);
+
+    /// <summary>The one answer of a locked account, wherever a secret or code is checked (423).</summary>
+    public static Error AccountLocked { get; } =
+        new(ErrorCodes.AccountLocked, "This account is locked after too many failed attempts. Try again later.");
 }
