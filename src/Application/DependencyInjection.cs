@@ -1,4 +1,6 @@
+using AuthPlatform.Application.Common.Mapping;
 using FluentValidation;
+using MapsterMapper;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AuthPlatform.Application;
@@ -12,10 +14,19 @@ public static class DependencyInjection
 {
     public static IServiceCollection AddApplication(this IServiceCollection services)
     {
+        services.AddScoped<Users.CallerAccounts>();
+        services.AddScoped<Users.FailedAttempts>();
         services.AddScoped<Auth.Common.SessionIssuer>();
-        services.AddScoped<TwoFactor.SecondFactorVerifier>();
-        services.AddScoped<TwoFactor.StepUp>();
+        services.AddScoped<TwoFactor.Common.RecoveryCodes>();
+        services.AddScoped<TwoFactor.Common.SecondFactorVerifier>();
+        services.AddScoped<TwoFactor.Common.StepUp>();
         services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
+
+        // Compiled now: a mapping that cannot compile stops the start-up, not a request.
+        var mappings = MappingConfiguration.Create();
+        mappings.Compile();
+        services.AddSingleton(mappings);
+        services.AddSingleton<IMapper>(new Mapper(mappings));
         return services;
     }
 }

@@ -1,19 +1,27 @@
-using AuthPlatform.Application.ApiKeys;
 using AuthPlatform.Application.Common.Options;
 using AuthPlatform.Infrastructure.ApiKeys;
-using AuthPlatform.Application.Common.Ports;
 using AuthPlatform.Infrastructure.Auditing;
 using AuthPlatform.Infrastructure.Hashing;
 using AuthPlatform.Infrastructure.Persistence;
+using AuthPlatform.Infrastructure.Persistence.Readers;
 using AuthPlatform.Infrastructure.Persistence.Repositories;
 using AuthPlatform.Infrastructure.Tokens;
 using AuthPlatform.Infrastructure.TwoFactor;
-using AuthPlatform.Application.TwoFactor;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using AuthPlatform.Application.Common.Events;
+using AuthPlatform.Application.Common.Persistence;
+using AuthPlatform.Application.Common.Security;
+using AuthPlatform.Application.Users;
+using AuthPlatform.Application.Auth.Common;
+using AuthPlatform.Application.Auth.GetJwks;
+using AuthPlatform.Application.Admin.RotateSigningKey;
+using AuthPlatform.Application.Audit;
+using AuthPlatform.Application.ApiKeys.Common;
+using AuthPlatform.Application.TwoFactor.Common;
 
 namespace AuthPlatform.Infrastructure;
 
@@ -51,12 +59,13 @@ public static class DependencyInjection
         services.AddScoped<UnitOfWork>();
         services.AddScoped<IUnitOfWork>(sp => sp.GetRequiredService<UnitOfWork>());
         services.AddScoped<IAfterCommit>(sp => sp.GetRequiredService<UnitOfWork>());
+        services.AddScoped<IDomainEvents>(sp => sp.GetRequiredService<UnitOfWork>());
         services.AddScoped<IUserRepository, UserRepository>();
         services.AddScoped<IRefreshTokenFamilyRepository, RefreshTokenFamilyRepository>();
         services.AddScoped<IAuditLog, AuditLog>();
-        services.AddScoped<Application.Audit.ListAuditEvents.IAuditEventReader, Persistence.Readers.AuditEventReader>();
+        services.AddScoped<Application.Audit.ListAuditEvents.IAuditEventReader, AuditEventReader>();
 
-        services.AddSingleton<Application.Common.Ports.IPasswordHasher, IdentityPasswordHasher>();
+        services.AddSingleton<Application.Common.Security.IPasswordHasher, IdentityPasswordHasher>();
         services.AddSingleton<ICommonPasswordList, CommonPasswordList>();
         services.AddSingleton<ISecretGenerator, SecretGenerator>();
         services.AddSingleton<IScopeCatalog, ScopeCatalog>();

@@ -1,7 +1,6 @@
 using System.Net;
 using AuthPlatform.Application;
 using AuthPlatform.Application.Common.Behaviours;
-using AuthPlatform.Application.Common.Ports;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Infrastructure;
 using AuthPlatform.Infrastructure.Persistence;
@@ -15,6 +14,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Mvc;
 using Scalar.AspNetCore;
+using AuthPlatform.Application.Common.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 var services = builder.Services;

@@ -1,3 +1,4 @@
+using AuthPlatform.Domain.Authorization;
 using AuthPlatform.Domain.Common;
 
 namespace AuthPlatform.Domain.ApiKeys;
@@ -7,7 +8,7 @@ namespace AuthPlatform.Domain.ApiKeys;
 /// user. Only the SHA-256 hash of the secret is kept, with a short display prefix. A key never
 /// holds a permission its owner lacks; the issuer checks that before calling <see cref="Issue"/>.
 /// </summary>
-public sealed class ApiKey
+public sealed class ApiKey : AggregateRoot
 {
     public const int MaxNameLength = 100;
     public const int MaxPermissions = 64;
@@ -27,8 +28,7 @@ public sealed class ApiKey
 
     public string KeyHash { get; private set; } = string.Empty;
 
-    /// <summary>Scopes, space separated.</summary>
-    public string Permissions { get; private set; } = string.Empty;
+    public ScopeSet Permissions { get; private set; } = ScopeSet.Empty;
 
     public DateTimeOffset CreatedAt { get; private set; }
 
@@ -43,18 +43,33 @@ public sealed class ApiKey
 
     public int Version { get; private set; }
 
-    public IReadOnlyList<string> PermissionList => Permissions.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-
+    /// <summary>A new key. Least privilege (never a scope the owner lacks) is checked by the issuer first.</summary>
     public static ApiKey Issue(
         Guid id,
         Guid ownerId,
         string name,
         string keyPrefix,
         string keyHash,
-        IReadOnlyCollection<string> permissions,
+        ScopeSet permissions,
         DateTimeOffset? expiresAt,
         DateTimeOffset now)
     {
+        var key = New(id, ownerId, name, keyPrefix, keyHash, permissions, expiresAt, now);
+        key.Raise(new ApiKeyCreated(key.Id, key.OwnerId, key.KeyPrefix));
+        return key;
+    }
+
+    private static ApiKey New(
+        Guid id,
+        Guid ownerId,
+        string name,
+        string keyPrefix,
+        string keyHash,
+        ScopeSet permissions,
+        DateTimeOffset? expiresAt,
+        DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(permissions);
         if (id == Guid.Empty || ownerId == Guid.Empty)
         {
             throw new DomainException("An API key needs an id and an owner.");
@@ -66,9 +81,9 @@ public sealed class ApiKey
             throw new DomainException("An API key cannot expire before it is issued.");
         }
 
-        if (permissions.Count > MaxPermissions || permissions.Any(p => !Authorization.Scopes.IsValidName(p)))
+        if (permissions.Count is 0 or > MaxPermissions)
         {
-            throw new DomainException("An API key's permissions must be valid scope names.");
+            throw new DomainException($"An API key holds 1 to {MaxPermissions} permissions.");
         }
 
         return new ApiKey
@@ -78,7 +93,7 @@ public sealed class ApiKey
             Name = Guard.NotBlank(name, nameof(name), MaxNameLength).Trim(),
             KeyPrefix = Guard.NotBlank(keyPrefix, nameof(keyPrefix), 64),
             KeyHash = Guard.NotBlank(keyHash, nameof(keyHash), 128),
-            Permissions = string.Join(' ', permissions.Distinct(StringComparer.Ordinal)),
+            Permissions = permissions,
             ExpiresAt = expiresAt,
             CreatedAt = now,
         };
@@ -87,16 +102,16 @@ public sealed class ApiKey
     public bool IsActive(DateTimeOffset now) => RevokedAt is null && (ExpiresAt is null || ExpiresAt > now);
 
     /// <summary>Stops the key at once. Idempotent: the first revocation time is kept.</summary>
-    public void Revoke(DateTimeOffset now)
+    public void Revoke(DateTimeOffset now, Guid actorId)
     {
-        if (RevokedAt is not null)
+        if (RevokeCore(now))
         {
-            return;
+            Raise(new ApiKeyRevoked(Id, OwnerId, KeyPrefix, actorId, KeyHash));
         }
-
-        RevokedAt = now;
-        Version++;
     }
+
+    /// <summary>Marks the key for deletion by its repository (the record goes; the audit trail keeps the event).</summary>
+    public void Delete(Guid actorId) => Raise(new ApiKeyDeleted(Id, OwnerId, KeyPrefix, actorId, KeyHash));
 
     /// <summary>Issues the successor (same name and permissions, new secret) and revokes this key.</summary>
     public ApiKey Rotate(Guid newId, string keyPrefix, string keyHash, DateTimeOffset now)
@@ -106,9 +121,23 @@ public sealed class ApiKey
             throw new DomainException("Only an active key can be rotated.");
         }
 
-        var successor = Issue(newId, OwnerId, Name, keyPrefix, keyHash, PermissionList.ToList(), ExpiresAt, now);
-        Revoke(now);
+        var successor = New(newId, OwnerId, Name, keyPrefix, keyHash, Permissions, ExpiresAt, now);
+        RevokeCore(now);
         ReplacedById = successor.Id;
+        Raise(new ApiKeyRotated(Id, OwnerId, successor.Id, successor.KeyPrefix, KeyHash));
         return successor;
+    }
+
+    private bool RevokeCore(DateTimeOffset now)
+    {
+        Guard.Utc(now, nameof(now));
+        if (RevokedAt is not null)
+        {
+            return false;
+        }
+
+        RevokedAt = now;
+        Version++;
+        return true;
     }
 }

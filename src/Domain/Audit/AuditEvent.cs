@@ -27,7 +27,9 @@ public sealed class AuditEvent
 
     public string? ClientId { get; private set; }
 
-    /// <summary>Non-secret details: ids, reasons. Never a credential.</summary>
+    public const int MaxDetailsLength = 2048;
+
+    /// <summary>Non-secret details as a JSON object (ids, reasons). Never a credential.</summary>
     public string? Details { get; private set; }
 
     public static AuditEvent Record(
@@ -52,7 +54,7 @@ public sealed class AuditEvent
             IpAddress = Clip(ipAddress, 64),
             UserAgent = Clip(userAgent, 512),
             ClientId = Clip(clientId, 128),
-            Details = Clip(details, 1024),
+            Details = details is null ? null : Guard.NotBlank(details, nameof(details), MaxDetailsLength),
         };
     }
 

@@ -1,3 +1,4 @@
+using AuthPlatform.Domain.Authorization;
 using AuthPlatform.Domain.Common;
 
 namespace AuthPlatform.Domain.Sessions;
@@ -30,7 +31,7 @@ public sealed record SessionLifetimes(TimeSpan RefreshTokenLifetime, TimeSpan Ab
 /// family. <see cref="Version"/> is a concurrency token: two rotations of one family can never
 /// both be saved, so a token never yields two usable successors.
 /// </summary>
-public sealed class RefreshTokenFamily
+public sealed class RefreshTokenFamily : AggregateRoot
 {
     private readonly List<RefreshToken> _tokens = [];
 
@@ -55,7 +56,7 @@ public sealed class RefreshTokenFamily
     /// <summary>Authentication methods of the login (RFC 8176 values, space separated).</summary>
     public string AuthenticationMethods { get; private set; } = string.Empty;
 
-    public string Scopes { get; private set; } = string.Empty;
+    public ScopeSet Scopes { get; private set; } = ScopeSet.Empty;
 
     public string? IpAddress { get; private set; }
 
@@ -78,7 +79,7 @@ public sealed class RefreshTokenFamily
         Guid id,
         Guid userId,
         string tokenHash,
-        IReadOnlyCollection<string> scopes,
+        ScopeSet scopes,
         IReadOnlyCollection<string> authenticationMethods,
         string? ipAddress,
         string? userAgent,
@@ -99,7 +100,7 @@ public sealed class RefreshTokenFamily
             LastUsedAt = now,
             AuthenticatedAt = now,
             AbsoluteExpiresAt = now + lifetimes.AbsoluteLifetime,
-            Scopes = string.Join(' ', scopes),
+            Scopes = scopes,
             AuthenticationMethods = string.Join(' ', authenticationMethods),
             IpAddress = Truncate(ipAddress, 64),
             UserAgent = Truncate(userAgent, 512),
@@ -111,9 +112,13 @@ public sealed class RefreshTokenFamily
     public bool IsActive(DateTimeOffset now) =>
         RevokedAt is null && AbsoluteExpiresAt > now && CurrentTokenExpiresAt > now;
 
+    /// <summary>Authentication methods of the login, as a list.</summary>
+    public IReadOnlyList<string> AuthenticationMethodList => AuthenticationMethods.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
     /// <summary>
     /// Redeems the presented token and issues its successor. A token that was already redeemed
-    /// is reuse: the family is revoked, its newest token with it.
+    /// is reuse (<see cref="RefreshTokenReuseDetected"/>): the caller revokes the whole family with
+    /// the store's atomic revocation, its newest token with it (ADR 0009). Nothing changes here then.
     /// </summary>
     public RotationOutcome Rotate(string presentedTokenHash, string newTokenHash, SessionLifetimes lifetimes, DateTimeOffset now)
     {
@@ -126,13 +131,12 @@ public sealed class RefreshTokenFamily
         {
             // Replaying a redeemed token is still reuse; any other token of a revoked session is
             // simply over.
-            return presented.RedeemedAt is not null ? RotationOutcome.ReuseDetected : RotationOutcome.Revoked;
+            return presented.RedeemedAt is not null ? ReuseDetected() : RotationOutcome.Revoked;
         }
 
         if (presented.RedeemedAt is not null || presented.Id != CurrentTokenId)
         {
-            Revoke(RevocationReasons.Reuse, now);
-            return RotationOutcome.ReuseDetected;
+            return ReuseDetected();
         }
 
         if (presented.ExpiresAt <= now || AbsoluteExpiresAt <= now)
@@ -143,21 +147,21 @@ public sealed class RefreshTokenFamily
         presented.Redeem(now);
         LastUsedAt = now;
         Issue(newTokenHash, lifetimes, now);
+        Raise(new TokenRefreshed(UserId, Id));
         return RotationOutcome.Rotated;
     }
 
-    /// <summary>Ends the session. Idempotent: the first reason is kept.</summary>
-    public void Revoke(string reason, DateTimeOffset now)
-    {
-        Guard.Utc(now, nameof(now));
-        if (RevokedAt is not null)
-        {
-            return;
-        }
+    /// <summary>
+    /// Reports a revocation that the store made. Revoking is one atomic conditional update in the
+    /// store (the first revocation wins and no racing refresh can undo it, ADR 0009); the family
+    /// only raises <see cref="SessionRevoked"/> for the call that revoked it.
+    /// </summary>
+    public void RecordRevoked(string reason) => Raise(new SessionRevoked(UserId, Id, reason));
 
-        RevokedAt = now;
-        RevocationReason = reason;
-        Version++;
+    private RotationOutcome ReuseDetected()
+    {
+        Raise(new RefreshTokenReuseDetected(UserId, Id));
+        return RotationOutcome.ReuseDetected;
     }
 
     private void Issue(string tokenHash, SessionLifetimes lifetimes, DateTimeOffset now)

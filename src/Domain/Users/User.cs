@@ -6,9 +6,9 @@ namespace AuthPlatform.Domain.Users;
 /// A person who signs in. Owns its credentials' state: the password hash, the failed-login
 /// counter and the lockout that follows it.
 /// </summary>
-public sealed class User
+public sealed class User : AggregateRoot
 {
-    public const int MaxEmailLength = 254;
+    public const int MaxEmailLength = EmailAddress.MaxLength;
     public const int RecoveryCodeCount = 10;
 
     private readonly List<RecoveryCode> _recoveryCodes = [];
@@ -20,9 +20,9 @@ public sealed class User
 
     public Guid Id { get; private set; }
 
-    public string Email { get; private set; } = string.Empty;
+    public EmailAddress Email { get; private set; } = null!;
 
-    /// <summary>Upper-cased invariant form of <see cref="Email"/>, unique: emails compare case-insensitively.</summary>
+    /// <summary><see cref="EmailAddress.Normalized"/> of <see cref="Email"/>, unique: emails compare case-insensitively.</summary>
     public string NormalizedEmail { get; private set; } = string.Empty;
 
     public string Name { get; private set; } = string.Empty;
@@ -61,79 +61,84 @@ public sealed class User
 
     public int RecoveryCodesLeft => _recoveryCodes.Count(c => c.UsedAt is null);
 
-    public static User Register(Guid id, string email, string name, string passwordHash, DateTimeOffset now) =>
-        Create(id, email, name, passwordHash, UserRole.User, now);
+    public static User Register(Guid id, EmailAddress email, string name, string passwordHash, string securityStamp, DateTimeOffset now)
+    {
+        var user = Create(id, email, name, passwordHash, securityStamp, UserRole.User, now);
+        user.Raise(new UserRegistered(user.Id, user.Email.Value, user.Name));
+        return user;
+    }
 
     /// <summary>Only the start-up bootstrap creates administrators; registering never does.</summary>
-    public static User CreateAdministrator(Guid id, string email, string name, string passwordHash, DateTimeOffset now) =>
-        Create(id, email, name, passwordHash, UserRole.Admin, now);
+    public static User CreateAdministrator(Guid id, EmailAddress email, string name, string passwordHash, string securityStamp, DateTimeOffset now)
+    {
+        var user = Create(id, email, name, passwordHash, securityStamp, UserRole.Admin, now);
+        user.Raise(new AdministratorBootstrapped(user.Id, user.Email.Value));
+        return user;
+    }
 
-    private static User Create(Guid id, string email, string name, string passwordHash, UserRole role, DateTimeOffset now)
+    private static User Create(Guid id, EmailAddress email, string name, string passwordHash, string securityStamp, UserRole role, DateTimeOffset now)
     {
         if (id == Guid.Empty)
         {
             throw new DomainException("A user needs an id.");
         }
 
+        ArgumentNullException.ThrowIfNull(email);
         Guard.Utc(now, nameof(now));
-        email = Guard.NotBlank(email, nameof(email), MaxEmailLength).Trim();
-        var user = new User
+        return new User
         {
             Id = id,
             Email = email,
-            NormalizedEmail = NormalizeEmail(email),
+            NormalizedEmail = email.Normalized,
             Name = Guard.NotBlank(name, nameof(name), MaxNameLength).Trim(),
             Role = role,
             PasswordHash = Guard.NotBlank(passwordHash, nameof(passwordHash), 1024),
-            SecurityStamp = Guid.NewGuid().ToString("N"),
+            SecurityStamp = Guard.NotBlank(securityStamp, nameof(securityStamp), 64),
             CreatedAt = now,
         };
-        return user;
     }
-
-    public static string NormalizeEmail(string email) => email.Trim().ToUpperInvariant();
 
     public bool IsLockedOut(DateTimeOffset now) => LockedUntil is { } until && until > now;
 
     /// <summary>
-    /// Counts a failed login. Returns true when this failure locks the account.
-    /// Failures older than the policy's window no longer count.
+    /// Records a failed attempt that the user store has already counted. Counting is one atomic
+    /// conditional update in the store, so that parallel failures all count (ADR 0009); the user
+    /// only reports it: <paramref name="lockedNow"/> is true when that update locked the account.
     /// </summary>
-    public bool RecordFailedLogin(DateTimeOffset now, LockoutPolicy policy)
+    public void RecordFailedAttempt(AttemptKind kind, string reason, bool lockedNow)
     {
-        if (FailedLoginWindowStartedAt is not { } start || now - start >= policy.Window)
+        Raise(kind == AttemptKind.SecondFactor ? new SecondFactorFailed(Id, reason) : new LoginFailed(Id, reason));
+        if (lockedNow && LockedUntil is { } until)
         {
-            FailedLoginWindowStartedAt = now;
-            FailedLoginCount = 0;
+            Raise(new AccountLocked(Id, until));
         }
-
-        FailedLoginCount++;
-        if (FailedLoginCount < policy.MaxFailedAttempts)
-        {
-            return false;
-        }
-
-        LockedUntil = now + policy.LockoutDuration;
-        FailedLoginCount = 0;
-        FailedLoginWindowStartedAt = null;
-        return true;
     }
 
-    public void RecordSuccessfulLogin()
+    /// <summary>A sign-in refused before any secret was checked (locked or disabled account): nothing is counted.</summary>
+    public void RecordRefusedLogin(string reason) => Raise(new LoginFailed(Id, reason));
+
+    /// <summary>The password step succeeded and the second factor comes next; failures still count until then.</summary>
+    public void RecordPasswordVerified() => Raise(new PasswordVerified(Id));
+
+    /// <summary>A completed sign-in: the failed-attempt count and any lock are cleared.</summary>
+    public void RecordSuccessfulLogin(IReadOnlyList<string> authenticationMethods, bool withRecoveryCode = false)
     {
         FailedLoginCount = 0;
         FailedLoginWindowStartedAt = null;
         LockedUntil = null;
+        Raise(new LoginSucceeded(Id, authenticationMethods, withRecoveryCode));
     }
 
     /// <summary>Replaces the stored hash with a stronger one of the same password (rehash on login).</summary>
     public void UpgradePasswordHash(string passwordHash) =>
         PasswordHash = Guard.NotBlank(passwordHash, nameof(passwordHash), 1024);
 
-    public void ChangePassword(string passwordHash)
+    /// <summary>A new password and a new security stamp (tokens bound to the old stamp stop).</summary>
+    public void ChangePassword(string passwordHash, string newSecurityStamp)
     {
         PasswordHash = Guard.NotBlank(passwordHash, nameof(passwordHash), 1024);
-        SecurityStamp = Guid.NewGuid().ToString("N");
+        SecurityStamp = Guard.NotBlank(newSecurityStamp, nameof(newSecurityStamp), 64);
+        Raise(new PasswordChanged(Id));
     }
 
     public void Disable() => IsDisabled = true;
@@ -163,7 +168,8 @@ public sealed class User
         TwoFactorEnabled = true;
         TwoFactorEnabledAt = now;
         LastTotpStep = verifiedStep;
-        ReplaceRecoveryCodes(recoveryCodes);
+        SetRecoveryCodes(recoveryCodes);
+        Raise(new TwoFactorEnabled(Id));
     }
 
     public void DisableTwoFactor()
@@ -174,10 +180,28 @@ public sealed class User
         PendingTotpSecret = null;
         LastTotpStep = null;
         _recoveryCodes.Clear();
+        Raise(new TwoFactorDisabled(Id));
     }
 
     /// <summary>New recovery codes; the old ones stop working.</summary>
     public void ReplaceRecoveryCodes(IReadOnlyCollection<RecoveryCode> recoveryCodes)
+    {
+        if (!TwoFactorEnabled)
+        {
+            throw new DomainException("Recovery codes belong to an account with two-factor authentication on.");
+        }
+
+        SetRecoveryCodes(recoveryCodes);
+        Raise(new RecoveryCodesRegenerated(Id));
+    }
+
+    /// <summary>
+    /// Reports a recovery code that the user store has marked used (single use is one atomic
+    /// conditional update there, ADR 0009).
+    /// </summary>
+    public void RecordRecoveryCodeUsed() => Raise(new RecoveryCodeUsed(Id, Math.Max(0, RecoveryCodesLeft - 1)));
+
+    private void SetRecoveryCodes(IReadOnlyCollection<RecoveryCode> recoveryCodes)
     {
         EnsureValidRecoveryCodes(recoveryCodes);
         _recoveryCodes.Clear();

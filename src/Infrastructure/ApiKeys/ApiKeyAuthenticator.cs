@@ -1,7 +1,6 @@
+using AuthPlatform.Domain.Authorization;
 using System.Security.Cryptography;
 using System.Runtime.InteropServices;
-using AuthPlatform.Application.ApiKeys;
-using AuthPlatform.Application.Common.Ports;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.Common.Security;
 using AuthPlatform.Infrastructure.Persistence;
@@ -9,6 +8,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using AuthPlatform.Application.Auth.Common;
+using AuthPlatform.Application.ApiKeys.Common;
 
 namespace AuthPlatform.Infrastructure.ApiKeys;
 
@@ -86,7 +87,7 @@ public sealed class ApiKeyAuthenticator(
             .FirstOrDefaultAsync(cancellationToken);
         var entry = found is null
             ? CachedKey.Unknown
-            : CachedKey.From(found.Id, found.OwnerId, found.KeyHash, found.Permissions.Split(' ', StringSplitOptions.RemoveEmptyEntries), found.ExpiresAt, found.RevokedAt);
+            : CachedKey.From(found.Id, found.OwnerId, found.KeyHash, found.Permissions, found.ExpiresAt, found.RevokedAt);
         var lifetime = found is null ? options.Value.NegativeCacheDuration : options.Value.CacheDuration;
         var target = found is null ? _unknown : cache;
         target.Set(cacheKey, entry, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = lifetime, Size = 1 });
@@ -106,7 +107,7 @@ public sealed class ApiKeyAuthenticator(
     {
         public static readonly CachedKey Unknown = new(Guid.Empty, string.Empty, null, null, Invalid);
 
-        public static CachedKey From(Guid id, Guid ownerId, string hash, string[] permissions, DateTimeOffset? expiresAt, DateTimeOffset? revokedAt)
+        public static CachedKey From(Guid id, Guid ownerId, string hash, ScopeSet permissions, DateTimeOffset? expiresAt, DateTimeOffset? revokedAt)
         {
             var identity = new CallerIdentity(ownerId.ToString(), ownerId, AuthMethods.ApiKey, permissions, null, id, null, expiresAt);
             return new CachedKey(id, hash, expiresAt, revokedAt, new TokenValidation(new CallerIdentityResult(identity, null), null, null));

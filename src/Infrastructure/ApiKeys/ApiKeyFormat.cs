@@ -2,9 +2,9 @@ using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
-using AuthPlatform.Application.ApiKeys;
-using AuthPlatform.Application.Common.Ports;
 using Microsoft.Extensions.Options;
+using AuthPlatform.Application.Common.Security;
+using AuthPlatform.Application.ApiKeys.Common;
 
 namespace AuthPlatform.Infrastructure.ApiKeys;
 

@@ -1,4 +1,7 @@
-using AuthPlatform.Application.Common.Ports;
+using System.Text.Json;
+using AuthPlatform.Application.Audit;
+using AuthPlatform.Application.Common.Persistence;
+using AuthPlatform.Application.Common.Security;
 using AuthPlatform.Domain.Audit;
 using AuthPlatform.Infrastructure.Persistence;
 using Microsoft.Extensions.Logging;
@@ -7,22 +10,25 @@ namespace AuthPlatform.Infrastructure.Auditing;
 
 /// <summary>
 /// Adds audit events to the command's unit of work (so they commit or roll back with it) and
-/// writes them to the log after the commit. Nothing secret is ever passed here.
+/// writes them to the log after the commit. Details are stored as a JSON object. Nothing secret
+/// is ever passed here.
 /// </summary>
 public sealed partial class AuditLog(AuthDbContext db, IClientContext client, IAfterCommit afterCommit, TimeProvider clock, ILogger<AuditLog> logger) : IAuditLog
 {
-    public void Record(string type, Guid? userId, string? details = null, Guid? actorId = null, string? clientId = null)
+    public void Record(AuditRecord record)
     {
         var now = clock.GetUtcNow();
+        var details = record.Details is { Count: > 0 } fields ? JsonSerializer.Serialize(fields) : null;
+        var actorId = record.ActorId ?? record.UserId;
         var entry = AuditEvent.Record(
-            Guid.CreateVersion7(now), type, now, userId, actorId ?? userId, client.IpAddress, client.UserAgent, clientId, details);
+            Guid.CreateVersion7(now), record.Type, now, record.UserId, actorId, client.IpAddress, client.UserAgent, record.ClientId, details);
         db.AuditEvents.Add(entry);
         var ip = client.IpAddress;
 
         // Logged once the event is committed: a rolled-back command leaves no audit line behind.
         afterCommit.Enqueue(_ =>
         {
-            LogAudit(logger, type, userId, actorId ?? userId, ip, clientId, details);
+            LogAudit(logger, record.Type, record.UserId, actorId, ip, record.ClientId, details);
             return Task.CompletedTask;
         });
     }

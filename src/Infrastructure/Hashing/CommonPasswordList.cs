@@ -1,5 +1,5 @@
 using System.Reflection;
-using AuthPlatform.Application.Common.Ports;
+using AuthPlatform.Application.Common.Security;
 
 namespace AuthPlatform.Infrastructure.Hashing;
 

@@ -1,8 +1,8 @@
-using AuthPlatform.Application.Common.Ports;
 using AuthPlatform.Domain.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using IdentityHasher = Microsoft.AspNetCore.Identity.PasswordHasher<AuthPlatform.Domain.Users.User>;
+using AuthPlatform.Application.Common.Security;
 
 namespace AuthPlatform.Infrastructure.Hashing;
 
@@ -19,7 +19,7 @@ public sealed class PasswordHashingOptions
 }
 
 /// <summary>ASP.NET Core Identity's password hasher (format v3: PBKDF2-HMAC-SHA512, 128-bit salt, 256-bit subkey).</summary>
-public sealed class IdentityPasswordHasher : Application.Common.Ports.IPasswordHasher
+public sealed class IdentityPasswordHasher : Application.Common.Security.IPasswordHasher
 {
     private readonly IdentityHasher _hasher;
     private readonly string _dummyHash;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using AuthPlatform.Application.Common.Ports;
 using Microsoft.AspNetCore.WebUtilities;
+using AuthPlatform.Application.Common.Security;
 
 namespace AuthPlatform.Infrastructure.Hashing;
 
@@ -12,6 +12,8 @@ namespace AuthPlatform.Infrastructure.Hashing;
 public sealed class SecretGenerator : ISecretGenerator
 {
     public string NewSecret(int bytes = 32) => WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(bytes));
+
+    public string NewCode(string alphabet, int length) => RandomNumberGenerator.GetString(alphabet, length);
 
     public string Hash(string secret)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AuthPlatform.Domain.ApiKeys;
 using AuthPlatform.Domain.Audit;
+using AuthPlatform.Domain.Common;
 using AuthPlatform.Domain.Sessions;
 using AuthPlatform.Domain.Signing;
 using AuthPlatform.Domain.Users;
@@ -34,6 +35,12 @@ public abstract class AuthDbContext(DbContextOptions options) : DbContext(option
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AuthDbContext).Assembly);
         modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
+
+        // Raised events live in memory until they are dispatched; they are never columns.
+        foreach (var entity in modelBuilder.Model.GetEntityTypes().Where(e => typeof(AggregateRoot).IsAssignableFrom(e.ClrType)))
+        {
+            modelBuilder.Entity(entity.ClrType).Ignore(nameof(AggregateRoot.DomainEvents));
+        }
 
         // snake_case columns on every provider.
         foreach (var entity in modelBuilder.Model.GetEntityTypes())

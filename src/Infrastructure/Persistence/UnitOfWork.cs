@@ -1,13 +1,26 @@
-using AuthPlatform.Application.Common.Ports;
+using AuthPlatform.Application.Common.Events;
+using AuthPlatform.Domain.Common;
+using Mediator;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore.Storage;
+using AuthPlatform.Application.Common.Persistence;
 
 namespace AuthPlatform.Infrastructure.Persistence;
 
-/// <summary>One transaction per command over the scoped <see cref="AuthDbContext"/>.</summary>
-public sealed class UnitOfWork(AuthDbContext db) : IUnitOfWork, IAfterCommit
+/// <summary>
+/// One transaction per command over the scoped <see cref="AuthDbContext"/>. Saving first
+/// dispatches the domain events that the tracked aggregates raised (and those raised without an
+/// aggregate), so what their handlers write (audit rows) is saved in the same SaveChanges; work
+/// that must wait for the commit is queued with <see cref="Enqueue"/>.
+/// </summary>
+public sealed class UnitOfWork(AuthDbContext db, IServiceProvider services) : IUnitOfWork, IAfterCommit, IDomainEvents
 {
+    /// <summary>A handler that raises events while handling events: past this depth it is a loop.</summary>
+    private const int MaxDispatchRounds = 8;
+
     private readonly List<Func<CancellationToken, Task>> _afterCommit = [];
+    private readonly List<IDomainEvent> _raised = [];
     private IDbContextTransaction? _transaction;
 
     public async Task<IAsyncDisposable> BeginTransactionAsync(CancellationToken cancellationToken)
@@ -22,8 +35,11 @@ public sealed class UnitOfWork(AuthDbContext db) : IUnitOfWork, IAfterCommit
         return new Scope(this);
     }
 
+    public void Raise(IDomainEvent domainEvent) => _raised.Add(domainEvent);
+
     public async Task SaveChangesAsync(CancellationToken cancellationToken)
     {
+        await DispatchDomainEventsAsync(cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -69,7 +85,41 @@ public sealed class UnitOfWork(AuthDbContext db) : IUnitOfWork, IAfterCommit
         _transaction = null;
     }
 
-    public void DiscardChanges() => db.ChangeTracker.Clear();
+    public void DiscardChanges()
+    {
+        _raised.Clear();
+        db.ChangeTracker.Clear();
+    }
+
+    private async Task DispatchDomainEventsAsync(CancellationToken cancellationToken)
+    {
+        for (var round = 0; ; round++)
+        {
+            var events = _raised.ToList();
+            _raised.Clear();
+            foreach (var entry in db.ChangeTracker.Entries<AggregateRoot>())
+            {
+                events.AddRange(entry.Entity.DequeueDomainEvents());
+            }
+
+            if (events.Count == 0)
+            {
+                return;
+            }
+
+            if (round == MaxDispatchRounds)
+            {
+                throw new InvalidOperationException("Domain event handlers keep raising events: a handler loop.");
+            }
+
+            // Resolved here, not in the constructor: the handlers depend on this unit of work.
+            var publisher = services.GetRequiredService<IPublisher>();
+            foreach (var domainEvent in events)
+            {
+                await publisher.Publish(new DomainEventNotification(domainEvent), cancellationToken);
+            }
+        }
+    }
 
     public void Enqueue(Func<CancellationToken, Task> action) => _afterCommit.Add(action);
 

@@ -1,12 +1,13 @@
+using AuthPlatform.Domain.Authorization;
 using System.Collections.Concurrent;
 using System.Security.Claims;
 using AuthPlatform.Application.Common.Options;
-using AuthPlatform.Application.Common.Ports;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.Common.Security;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using AuthPlatform.Application.Auth.Common;
 
 namespace AuthPlatform.Infrastructure.Tokens;
 
@@ -36,7 +37,7 @@ public sealed class JwtAccessTokenIssuer(SigningKeyRing ring, IOptions<JwtOption
         {
             [JwtRegisteredClaimNames.Sub] = request.UserId.ToString(),
             [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N"),
-            [AccessTokenClaims.Scope] = string.Join(' ', request.Scopes),
+            [AccessTokenClaims.Scope] = request.Scopes.ToString(),
             [AccessTokenClaims.AuthenticationMethods] = request.AuthenticationMethods.ToArray(),
             [AccessTokenClaims.AuthTime] = request.AuthenticatedAt.ToUnixTimeSeconds(),
             [AccessTokenClaims.SessionId] = request.SessionId.ToString(),
@@ -207,9 +208,12 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator
             return (new TokenValidation(null, ErrorCodes.InvalidToken, "The access token is invalid."), default, default);
         }
 
-        var scopes = jwt.TryGetPayloadValue<string>(AccessTokenClaims.Scope, out var scope)
-            ? scope.Split(' ', StringSplitOptions.RemoveEmptyEntries)
-            : [];
+        jwt.TryGetPayloadValue<string>(AccessTokenClaims.Scope, out var scope);
+        if (!ScopeSet.TryParse(scope, out var scopes))
+        {
+            return (new TokenValidation(null, ErrorCodes.InvalidToken, "The access token is invalid."), default, default);
+        }
+
         jwt.TryGetPayloadValue<string>(AccessTokenClaims.ClientId, out var clientId);
         Guid? sessionId = jwt.TryGetPayloadValue<string>(AccessTokenClaims.SessionId, out var sid) && Guid.TryParse(sid, out var s) ? s : null;
         var amr = jwt.Claims.Where(c => c.Type == AccessTokenClaims.AuthenticationMethods).Select(c => c.Value).ToArray();

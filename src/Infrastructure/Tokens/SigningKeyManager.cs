@@ -1,8 +1,9 @@
 using AuthPlatform.Application.Common.Options;
-using AuthPlatform.Application.Common.Ports;
 using AuthPlatform.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using AuthPlatform.Application.Common.Persistence;
+using AuthPlatform.Application.Admin.RotateSigningKey;
 
 namespace AuthPlatform.Infrastructure.Tokens;
 

@@ -1,11 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using AuthPlatform.Application.Common.Ports;
 using AuthPlatform.Domain.Signing;
 using AuthPlatform.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Tokens;
+using AuthPlatform.Application.Auth.GetJwks;
 
 namespace AuthPlatform.Infrastructure.Tokens;
 

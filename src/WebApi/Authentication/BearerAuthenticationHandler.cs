@@ -1,11 +1,11 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
-using AuthPlatform.Application.Common.Ports;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.Common.Security;
 using AuthPlatform.WebApi.Http;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using AuthPlatform.Application.Auth.Common;
 
 namespace AuthPlatform.WebApi.Authentication;
 

@@ -1,10 +1,16 @@
-using AuthPlatform.Application.ApiKeys;
 using AuthPlatform.Domain.Authorization;
 using AuthPlatform.WebApi.Authentication;
 using AuthPlatform.WebApi.Http;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
+using AuthPlatform.Application.ApiKeys.Common;
+using AuthPlatform.Application.ApiKeys.CreateApiKey;
+using AuthPlatform.Application.ApiKeys.ListApiKeys;
+using AuthPlatform.Application.ApiKeys.GetApiKey;
+using AuthPlatform.Application.ApiKeys.RevokeApiKey;
+using AuthPlatform.Application.ApiKeys.RotateApiKey;
+using AuthPlatform.Application.ApiKeys.DeleteApiKey;
 
 namespace AuthPlatform.WebApi.Controllers;
 
@@ -25,9 +31,9 @@ public sealed class ApiKeysController(ISender sender) : ControllerBase
     [ProducesResponseType<ApiKeyCreatedResponse>(StatusCodes.Status201Created)]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
-    public async Task<IActionResult> Create(CreateApiKeyRequest request, CancellationToken ct) =>
+    public async Task<IActionResult> Create(CreateApiKeyRequest request, [FromHeader(Name = StepUpHeader.Name)] string? stepUpCode, CancellationToken ct) =>
         this.ToActionResult(
-            await sender.Send(new CreateApiKeyCommand(HttpContext.Caller(), request.Name ?? "", request.Permissions ?? [], request.ExpiresAt), ct),
+            await sender.Send(new CreateApiKeyCommand(HttpContext.Caller(), request.Name ?? "", request.Permissions ?? [], request.ExpiresAt, stepUpCode), ct),
             key => StatusCode(StatusCodes.Status201Created, key));
 
     [HttpGet(Name = "ListApiKeys")]
@@ -57,9 +63,9 @@ public sealed class ApiKeysController(ISender sender) : ControllerBase
     [ProducesResponseType<ApiKeyCreatedResponse>(StatusCodes.Status201Created)]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public async Task<IActionResult> Rotate(Guid id, CancellationToken ct) =>
+    public async Task<IActionResult> Rotate(Guid id, [FromHeader(Name = StepUpHeader.Name)] string? stepUpCode, CancellationToken ct) =>
         this.ToActionResult(
-            await sender.Send(new RotateApiKeyCommand(HttpContext.Caller(), id), ct),
+            await sender.Send(new RotateApiKeyCommand(HttpContext.Caller(), id, stepUpCode), ct),
             key => StatusCode(StatusCodes.Status201Created, key));
 
     [HttpDelete("{id:guid}", Name = "DeleteApiKey")]

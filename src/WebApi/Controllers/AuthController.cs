@@ -2,6 +2,7 @@ using AuthPlatform.Application.Auth.ChangePassword;
 using AuthPlatform.Application.Auth.Common;
 using AuthPlatform.Application.Auth.GetMe;
 using AuthPlatform.Application.Auth.Login;
+using AuthPlatform.Application.Auth.LoginWithSecondFactor;
 using AuthPlatform.Application.Auth.Logout;
 using AuthPlatform.Application.Auth.Refresh;
 using AuthPlatform.Application.Auth.Register;
@@ -99,6 +100,6 @@ public sealed class AuthController(ISender sender) : ControllerBase
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status401Unauthorized, "application/problem+json")]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status403Forbidden, "application/problem+json")]
-    public async Task<IActionResult> ChangePassword(ChangePasswordRequest request, CancellationToken ct) =>
-        this.ToNoContent(await sender.Send(new ChangePasswordCommand(HttpContext.Caller(), request.CurrentPassword ?? "", request.NewPassword ?? ""), ct));
+    public async Task<IActionResult> ChangePassword(ChangePasswordRequest request, [FromHeader(Name = StepUpHeader.Name)] string? stepUpCode, CancellationToken ct) =>
+        this.ToNoContent(await sender.Send(new ChangePasswordCommand(HttpContext.Caller(), request.CurrentPassword ?? "", request.NewPassword ?? "", stepUpCode), ct));
 }

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using AuthPlatform.Application.Auth.Verify;
+using AuthPlatform.Application.Auth.VerifyCredential;
 
 namespace AuthPlatform.WebApi.Http;
 

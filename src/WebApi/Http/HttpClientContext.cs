@@ -1,4 +1,4 @@
-using AuthPlatform.Application.Common.Ports;
+using AuthPlatform.Application.Common.Security;
 
 namespace AuthPlatform.WebApi.Http;
 
@@ -13,15 +13,6 @@ public sealed class HttpClientContext(IHttpContextAccessor accessor) : IClientCo
         {
             var agent = accessor.HttpContext?.Request.Headers.UserAgent.ToString();
             return string.IsNullOrEmpty(agent) ? null : agent;
-        }
-    }
-
-    public string? SecondFactorCode
-    {
-        get
-        {
-            var code = accessor.HttpContext?.Request.Headers["X-2FA-Code"].ToString();
-            return string.IsNullOrWhiteSpace(code) ? null : code.Trim();
         }
     }
 }

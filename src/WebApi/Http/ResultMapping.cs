@@ -19,8 +19,8 @@ public static class ResultMapping
     public static IActionResult ToActionResult<T>(this ControllerBase controller, Result<T> result) =>
         controller.ToActionResult(result, value => controller.Ok(value));
 
-    public static IActionResult ToNoContent<T>(this ControllerBase controller, Result<T> result) =>
-        controller.ToActionResult(result, _ => controller.NoContent());
+    public static IActionResult ToNoContent(this ControllerBase controller, Result result) =>
+        result.IsSuccess ? controller.NoContent() : new ProblemResult(result.Error!);
 }
 
 /// <summary>Writes an error as <c>application/problem+json</c>, whatever the action's <c>[Produces]</c> says.</summary>

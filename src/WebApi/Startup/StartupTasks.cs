@@ -1,8 +1,8 @@
-using AuthPlatform.Application.Admin.Bootstrap;
 using AuthPlatform.Application.Common.Options;
 using AuthPlatform.Infrastructure.Persistence;
 using Mediator;
 using Microsoft.Extensions.Options;
+using AuthPlatform.Application.Admin.EnsureBootstrapAdministrator;
 
 namespace AuthPlatform.WebApi.Startup;
 

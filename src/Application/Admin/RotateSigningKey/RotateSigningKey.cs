@@ -1,6 +1,6 @@
-using AuthPlatform.Application.Common.Ports;
+using AuthPlatform.Application.Common.Events;
 using AuthPlatform.Application.Common.Results;
-using AuthPlatform.Domain.Audit;
+using AuthPlatform.Domain.Signing;
 using Mediator;
 
 namespace AuthPlatform.Application.Admin.RotateSigningKey;
@@ -13,13 +13,13 @@ public sealed record RotateSigningKeyCommand(Guid ActorId) : ICommand<Result<Rot
 
 public sealed record RotateSigningKeyResponse(string Kid);
 
-public sealed class RotateSigningKeyHandler(ISigningKeyManager keys, IAuditLog audit)
+public sealed class RotateSigningKeyHandler(ISigningKeyManager keys, IDomainEvents domainEvents)
     : ICommandHandler<RotateSigningKeyCommand, Result<RotateSigningKeyResponse>>
 {
     public async ValueTask<Result<RotateSigningKeyResponse>> Handle(RotateSigningKeyCommand command, CancellationToken cancellationToken)
     {
         var kid = await keys.RotateAsync(cancellationToken);
-        audit.Record(AuditEventTypes.SigningKeyRotated, null, $"kid={kid}", command.ActorId);
+        domainEvents.Raise(new SigningKeyRotated(kid, command.ActorId));
         return new RotateSigningKeyResponse(kid);
     }
 }

@@ -1,4 +1,4 @@
-using AuthPlatform.Application.Common.Ports;
+using System.Text.Json;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.Common.Security;
 using AuthPlatform.Domain.Authorization;
@@ -14,16 +14,9 @@ namespace AuthPlatform.Application.Audit.ListAuditEvents;
 public sealed record ListAuditEventsQuery(
     CallerIdentity Caller, string? Type, DateTimeOffset? From, DateTimeOffset? To, int? Limit) : IQuery<Result<IReadOnlyList<AuditEventResponse>>>;
 
+/// <summary>One audit event; <see cref="Details"/> is a JSON object of non-secret fields (ids, reasons).</summary>
 public sealed record AuditEventResponse(
-    Guid Id, string Type, DateTimeOffset OccurredAt, Guid? UserId, Guid? ActorId, string? Ip, string? UserAgent, string? ClientId, string? Details);
-
-public sealed record AuditEventFilter(Guid? UserId, string? Type, DateTimeOffset? From, DateTimeOffset? To, int Limit);
-
-/// <summary>Reads audit events without tracking (a query port, not a repository).</summary>
-public interface IAuditEventReader
-{
-    Task<IReadOnlyList<AuditEventResponse>> ListAsync(AuditEventFilter filter, CancellationToken cancellationToken);
-}
+    Guid Id, string Type, DateTimeOffset OccurredAt, Guid? UserId, Guid? ActorId, string? Ip, string? UserAgent, string? ClientId, JsonElement? Details);
 
 public sealed class ListAuditEventsValidator : AbstractValidator<ListAuditEventsQuery>
 {

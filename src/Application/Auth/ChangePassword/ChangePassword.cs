@@ -1,20 +1,21 @@
-using AuthPlatform.Application.Common.Options;
-using AuthPlatform.Application.Common.Ports;
+using AuthPlatform.Application.Auth.Common;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.Common.Security;
-using AuthPlatform.Application.TwoFactor;
-using AuthPlatform.Domain.Audit;
+using AuthPlatform.Application.TwoFactor.Common;
+using AuthPlatform.Application.Users;
 using AuthPlatform.Domain.Sessions;
 using AuthPlatform.Domain.Users;
 using FluentValidation;
 using Mediator;
-using Microsoft.Extensions.Options;
 
 namespace AuthPlatform.Application.Auth.ChangePassword;
 
-/// <summary>Changes the caller's password; every session but the current one is revoked (PWD-04).</summary>
-public sealed record ChangePasswordCommand(CallerIdentity Caller, string CurrentPassword, string NewPassword)
-    : ICommand<Result<Done>>;
+/// <summary>
+/// Changes the caller's password; every session but the current one is revoked (PWD-04).
+/// <see cref="StepUpCode"/> is the <c>X-2FA-Code</c> header.
+/// </summary>
+public sealed record ChangePasswordCommand(CallerIdentity Caller, string CurrentPassword, string NewPassword, string? StepUpCode = null)
+    : ICommand<Result>;
 
 public sealed class ChangePasswordValidator : AbstractValidator<ChangePasswordCommand>
 {
@@ -26,23 +27,26 @@ public sealed class ChangePasswordValidator : AbstractValidator<ChangePasswordCo
 }
 
 public sealed class ChangePasswordHandler(
-    IUserRepository users,
+    CallerAccounts callers,
     IRefreshTokenFamilyRepository families,
     IPasswordHasher hasher,
-    IAuditLog audit,
+    ISecretGenerator secrets,
+    FailedAttempts failedAttempts,
     StepUp stepUp,
-    IOptions<LockoutOptions> lockout,
-    TimeProvider clock) : ICommandHandler<ChangePasswordCommand, Result<Done>>
+    TimeProvider clock) : ICommandHandler<ChangePasswordCommand, Result>
 {
-    public async ValueTask<Result<Done>> Handle(ChangePasswordCommand command, CancellationToken cancellationToken)
+    private static readonly Error WrongCurrentPassword = new(ErrorCodes.InvalidCredentials, "The current password is incorrect.");
+
+    public async ValueTask<Result> Handle(ChangePasswordCommand command, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var user = command.Caller.UserId is { } userId ? await users.FindByIdAsync(userId, cancellationToken) : null;
-        if (user is null)
+        var loaded = await callers.LoadAsync(command.Caller, cancellationToken);
+        if (loaded.IsFailure)
         {
-            return Error.NotFound("The account");
+            return CallerAccounts.AccountNotFound;
         }
 
+        var user = loaded.Value;
         if (user.IsLockedOut(now))
         {
             return Error.AccountLocked;
@@ -51,23 +55,16 @@ public sealed class ChangePasswordHandler(
         if (hasher.Verify(user.PasswordHash, command.CurrentPassword) == PasswordCheck.Failed)
         {
             // A wrong current password counts like a failed login (RL-01).
-            audit.Record(AuditEventTypes.LoginFailed, user.Id, "reason=wrong_current_password");
-            if (await users.RecordFailedLoginAsync(user, lockout.Value.ToPolicy(), now, cancellationToken))
-            {
-                audit.Record(AuditEventTypes.AccountLocked, user.Id, $"until={user.LockedUntil:O}");
-            }
-
-            return Result<Done>.Refused(new Error(ErrorCodes.InvalidCredentials, "The current password is incorrect."));
+            return await failedAttempts.RecordAsync(user, AttemptKind.Password, FailureReasons.WrongCurrentPassword, WrongCurrentPassword, cancellationToken);
         }
 
-        if (await stepUp.RequireAsync(command.Caller, user, cancellationToken) is { } refusal)
+        if (await stepUp.RequireAsync(command.Caller, user, command.StepUpCode, cancellationToken) is { IsFailure: true } refused)
         {
-            return refusal.KeepChanges ? Result<Done>.Refused(refusal.Error) : refusal.Error;
+            return refused;
         }
 
-        user.ChangePassword(hasher.Hash(command.NewPassword));
+        user.ChangePassword(hasher.Hash(command.NewPassword), secrets.NewSecret(16));
         await families.RevokeAllForUserAsync(user.Id, command.Caller.SessionId, RevocationReasons.PasswordChanged, now, cancellationToken);
-        audit.Record(AuditEventTypes.PasswordChanged, user.Id);
-        return Done.Value;
+        return Result.Success();
     }
 }

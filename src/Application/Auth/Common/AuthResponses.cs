@@ -4,8 +4,6 @@ namespace AuthPlatform.Application.Auth.Common;
 
 public sealed record UserResponse(Guid Id, string Email, string Name, string Role, DateTimeOffset CreatedAt)
 {
-    public static UserResponse From(User user) => new(user.Id, user.Email, user.Name, RoleName(user.Role), user.CreatedAt);
-
     public static string RoleName(UserRole role) => role == UserRole.Admin ? "admin" : "user";
 }
 

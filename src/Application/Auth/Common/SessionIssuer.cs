@@ -1,8 +1,9 @@
 using AuthPlatform.Application.Common.Options;
-using AuthPlatform.Application.Common.Ports;
+using AuthPlatform.Application.Common.Security;
 using AuthPlatform.Domain.Authorization;
 using AuthPlatform.Domain.Sessions;
 using AuthPlatform.Domain.Users;
+using MapsterMapper;
 using Microsoft.Extensions.Options;
 
 namespace AuthPlatform.Application.Auth.Common;
@@ -14,6 +15,7 @@ public sealed class SessionIssuer(
     IAccessTokenIssuer accessTokens,
     IScopeCatalog scopeCatalog,
     IClientContext client,
+    IMapper mapper,
     IOptions<JwtOptions> jwtOptions,
     TimeProvider clock)
 {
@@ -25,26 +27,19 @@ public sealed class SessionIssuer(
     {
         var now = clock.GetUtcNow();
         var refreshToken = secrets.NewSecret();
-        var scopes = Scopes.ForRole(user.Role, scopeCatalog.OperatorScopes);
+        var scopes = ScopeSet.From(Scopes.ForRole(user.Role, scopeCatalog.OperatorScopes));
         var family = RefreshTokenFamily.Start(
             Guid.CreateVersion7(now), user.Id, secrets.Hash(refreshToken), scopes, authenticationMethods,
             client.IpAddress, client.UserAgent, Lifetimes, now);
         families.Add(family);
 
         var access = await IssueAccessTokenAsync(user, family, cancellationToken);
-        return new SessionResponse(
-            access.Token, refreshToken, "Bearer", access.ExpiresIn, access.ExpiresAt,
-            new SessionUser(user.Id, user.Email, user.Name, UserResponse.RoleName(user.Role)));
+        return new SessionResponse(access.Token, refreshToken, "Bearer", access.ExpiresIn, access.ExpiresAt, mapper.Map<SessionUser>(user));
     }
 
     public Task<IssuedAccessToken> IssueAccessTokenAsync(User user, RefreshTokenFamily family, CancellationToken cancellationToken) =>
         accessTokens.IssueAsync(
             new AccessTokenRequest(
-                user.Id,
-                family.Id,
-                family.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries),
-                family.AuthenticationMethods.Split(' ', StringSplitOptions.RemoveEmptyEntries),
-                family.AuthenticatedAt,
-                UserResponse.RoleName(user.Role)),
+                user.Id, family.Id, family.Scopes, family.AuthenticationMethodList, family.AuthenticatedAt, UserResponse.RoleName(user.Role)),
             cancellationToken);
 }

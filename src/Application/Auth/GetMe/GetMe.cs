@@ -1,4 +1,5 @@
-using AuthPlatform.Application.Common.Ports;
+using AuthPlatform.Application.Users;
+using MapsterMapper;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.Common.Security;
 using Mediator;
@@ -13,19 +14,17 @@ public sealed record MeAuth(string Method, IReadOnlyList<string> Scopes, string?
 public sealed record MeResponse(
     Guid Id, string Email, string Name, string Role, bool TwoFactorEnabled, DateTimeOffset CreatedAt, MeAuth Auth);
 
-public sealed class GetMeHandler(IUserRepository users) : IQueryHandler<GetMeQuery, Result<MeResponse>>
+public sealed class GetMeHandler(CallerAccounts callers, IMapper mapper) : IQueryHandler<GetMeQuery, Result<MeResponse>>
 {
     public async ValueTask<Result<MeResponse>> Handle(GetMeQuery query, CancellationToken cancellationToken)
     {
         var caller = query.Caller;
-        var user = caller.UserId is { } id ? await users.FindByIdAsync(id, cancellationToken) : null;
-        if (user is null)
+        var user = await callers.LoadAsync(caller, cancellationToken);
+        if (user.IsFailure)
         {
-            return Error.NotFound("The account");
+            return CallerAccounts.AccountNotFound;
         }
 
-        return new MeResponse(
-            user.Id, user.Email, user.Name, Auth.Common.UserResponse.RoleName(user.Role), user.TwoFactorEnabled, user.CreatedAt,
-            new MeAuth(caller.Method, caller.Scopes, caller.ClientId, caller.ApiKeyId));
+        return mapper.Map<MeResponse>(user.Value) with { Auth = new MeAuth(caller.Method, caller.Scopes, caller.ClientId, caller.ApiKeyId) };
     }
 }

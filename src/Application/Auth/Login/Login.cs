@@ -1,15 +1,13 @@
 using AuthPlatform.Application.Auth.Common;
 using AuthPlatform.Application.Common.Behaviours;
-using AuthPlatform.Application.Common.Options;
-using AuthPlatform.Application.Common.Ports;
+using AuthPlatform.Application.Common.Events;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.Common.Security;
-using AuthPlatform.Application.TwoFactor;
-using AuthPlatform.Domain.Audit;
+using AuthPlatform.Application.TwoFactor.Common;
+using AuthPlatform.Application.Users;
 using AuthPlatform.Domain.Users;
 using FluentValidation;
 using Mediator;
-using Microsoft.Extensions.Options;
 
 namespace AuthPlatform.Application.Auth.Login;
 
@@ -39,43 +37,41 @@ public sealed class LoginValidator : AbstractValidator<LoginCommand>
 public sealed class LoginHandler(
     IUserRepository users,
     IPasswordHasher hasher,
+    FailedAttempts failedAttempts,
     SessionIssuer sessions,
-    IAuditLog audit,
     IMfaTokens mfaTokens,
-    IOptions<LockoutOptions> lockout,
+    IDomainEvents domainEvents,
     TimeProvider clock) : ICommandHandler<LoginCommand, Result<LoginResponse>>
 {
     private static readonly Error InvalidCredentials = new(ErrorCodes.InvalidCredentials, "The email address or password is incorrect.");
 
-
     public async ValueTask<Result<LoginResponse>> Handle(LoginCommand command, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
         var user = await users.FindByEmailAsync(command.Email, cancellationToken);
         if (user is null)
         {
             // Same work, same answer as a wrong password: no enumeration by message or timing.
             hasher.VerifyAgainstDummy(command.Password);
-            audit.Record(AuditEventTypes.LoginFailed, null, "reason=unknown_account");
+            domainEvents.Raise(new LoginFailed(null, FailureReasons.UnknownAccount));
             return Result<LoginResponse>.Refused(InvalidCredentials);
         }
 
-        if (user.IsLockedOut(now))
+        if (user.IsLockedOut(clock.GetUtcNow()))
         {
-            audit.Record(AuditEventTypes.LoginFailed, user.Id, "reason=locked");
+            user.RecordRefusedLogin(FailureReasons.Locked);
             return Result<LoginResponse>.Refused(Error.AccountLocked);
         }
 
         var check = hasher.Verify(user.PasswordHash, command.Password);
-        if (check == PasswordCheck.Failed || user.IsDisabled)
+        if (check == PasswordCheck.Failed)
         {
-            audit.Record(AuditEventTypes.LoginFailed, user.Id, user.IsDisabled ? "reason=disabled" : "reason=wrong_password");
-            if (check == PasswordCheck.Failed && await users.RecordFailedLoginAsync(user, lockout.Value.ToPolicy(), now, cancellationToken))
-            {
-                audit.Record(AuditEventTypes.AccountLocked, user.Id, $"until={user.LockedUntil:O}");
-                return Result<LoginResponse>.Refused(Error.AccountLocked);
-            }
+            return await failedAttempts.RecordAsync(
+                user, AttemptKind.Password, FailureReasons.WrongPassword, InvalidCredentials, cancellationToken, whenLocked: Error.AccountLocked);
+        }
 
+        if (user.IsDisabled)
+        {
+            user.RecordRefusedLogin(FailureReasons.Disabled);
             return Result<LoginResponse>.Refused(InvalidCredentials);
         }
 
@@ -88,14 +84,13 @@ public sealed class LoginHandler(
         {
             // The failure counter is reset only once the second factor is verified too, so
             // that wrong codes add up to a lockout even for someone who knows the password.
-            var (token, expiresIn) = await mfaTokens.IssueAsync(user.Id, cancellationToken);
-            audit.Record(AuditEventTypes.LoginPasswordVerified, user.Id, "next=2fa");
-            return new LoginResponse(null, new MfaChallenge(true, token, expiresIn));
+            var challenge = await mfaTokens.IssueAsync(user.Id, cancellationToken);
+            user.RecordPasswordVerified();
+            return new LoginResponse(null, new MfaChallenge(true, challenge.Token, challenge.ExpiresIn));
         }
 
-        user.RecordSuccessfulLogin();
-        var session = await sessions.StartAsync(user, ["pwd"], cancellationToken);
-        audit.Record(AuditEventTypes.LoginSucceeded, user.Id, "amr=pwd");
+        user.RecordSuccessfulLogin(AuthenticationMethods.Password);
+        var session = await sessions.StartAsync(user, AuthenticationMethods.Password, cancellationToken);
         return new LoginResponse(session, null);
     }
 }

@@ -1,6 +1,6 @@
-using AuthPlatform.Application.Common.Ports;
+using AuthPlatform.Application.Auth.Common;
 using AuthPlatform.Application.Common.Results;
-using AuthPlatform.Domain.Audit;
+using AuthPlatform.Application.Common.Security;
 using AuthPlatform.Domain.Sessions;
 using FluentValidation;
 using Mediator;
@@ -11,7 +11,7 @@ namespace AuthPlatform.Application.Auth.Logout;
 /// Ends the session a refresh token belongs to (the whole family). Idempotent: an unknown or
 /// already revoked token answers the same, so the call is no oracle for tokens.
 /// </summary>
-public sealed record LogoutCommand(string RefreshToken) : ICommand<Result<Done>>;
+public sealed record LogoutCommand(string RefreshToken) : ICommand<Result>;
 
 public sealed class LogoutValidator : AbstractValidator<LogoutCommand>
 {
@@ -22,21 +22,18 @@ public sealed class LogoutValidator : AbstractValidator<LogoutCommand>
     }
 }
 
-public sealed class LogoutHandler(
-    IRefreshTokenFamilyRepository families,
-    ISecretGenerator secrets,
-    IAuditLog audit,
-    TimeProvider clock) : ICommandHandler<LogoutCommand, Result<Done>>
+public sealed class LogoutHandler(IRefreshTokenFamilyRepository families, ISecretGenerator secrets, TimeProvider clock)
+    : ICommandHandler<LogoutCommand, Result>
 {
-    public async ValueTask<Result<Done>> Handle(LogoutCommand command, CancellationToken cancellationToken)
+    public async ValueTask<Result> Handle(LogoutCommand command, CancellationToken cancellationToken)
     {
         var family = await families.FindByTokenHashAsync(secrets.Hash(command.RefreshToken), cancellationToken);
         if (family is { RevokedAt: null }
             && await families.RevokeAsync(family.Id, RevocationReasons.Logout, clock.GetUtcNow(), cancellationToken))
         {
-            audit.Record(AuditEventTypes.Logout, family.UserId, $"session={family.Id}");
+            family.RecordRevoked(RevocationReasons.Logout);
         }
 
-        return Done.Value;
+        return Result.Success();
     }
 }

@@ -1,7 +1,8 @@
 using AuthPlatform.Application.Auth.Common;
-using AuthPlatform.Application.Common.Ports;
+using AuthPlatform.Application.Common.Persistence;
 using AuthPlatform.Application.Common.Results;
-using AuthPlatform.Domain.Audit;
+using AuthPlatform.Application.Common.Security;
+using AuthPlatform.Application.Users;
 using AuthPlatform.Domain.Sessions;
 using FluentValidation;
 using Mediator;
@@ -26,7 +27,6 @@ public sealed class RefreshHandler(
     ISecretGenerator secrets,
     SessionIssuer sessions,
     IUnitOfWork unitOfWork,
-    IAuditLog audit,
     TimeProvider clock) : ICommandHandler<RefreshCommand, Result<TokenPair>>
 {
     internal static readonly Error Invalid = new(ErrorCodes.InvalidToken, "The refresh token is invalid, expired or revoked.");
@@ -44,11 +44,11 @@ public sealed class RefreshHandler(
         var user = await users.FindByIdAsync(family.UserId, cancellationToken);
         var now = clock.GetUtcNow();
         var newToken = secrets.NewSecret();
-        var outcome = family.Rotate(presentedHash, secrets.Hash(newToken), sessions.Lifetimes, now);
-        switch (outcome)
+        var newHash = secrets.Hash(newToken);
+        switch (family.Rotate(presentedHash, newHash, sessions.Lifetimes, now))
         {
             case RotationOutcome.ReuseDetected:
-                return await SaveRevocationAsync(family, presentedHash, now, cancellationToken);
+                return await RevokeForReuseAsync(family, now, cancellationToken);
             case RotationOutcome.Expired or RotationOutcome.Revoked:
                 return Invalid;
         }
@@ -66,53 +66,26 @@ public sealed class RefreshHandler(
         }
         catch (ConcurrencyConflictException)
         {
-            // Another request redeemed this very token first: that makes this one a replay.
-            return await SaveRevocationAsync(null, presentedHash, now, cancellationToken);
+            // Another request redeemed this very token first (or revoked the family): look again.
+            // The family itself judges what this presentation now is; a replay is reuse.
+            unitOfWork.DiscardChanges();
+            family = await families.FindByTokenHashAsync(presentedHash, cancellationToken);
+            return family?.Rotate(presentedHash, newHash, sessions.Lifetimes, now) == RotationOutcome.ReuseDetected
+                ? await RevokeForReuseAsync(family, now, cancellationToken)
+                : Invalid;
         }
 
         var access = await sessions.IssueAccessTokenAsync(user, family, cancellationToken);
-        audit.Record(AuditEventTypes.TokenRefreshed, family.UserId, $"session={family.Id}");
         return new TokenPair(access.Token, newToken, "Bearer", access.ExpiresIn, access.ExpiresAt);
     }
 
     /// <summary>
-    /// Saves the revocation of a family whose token was replayed. Other replays may be revoking
-    /// it at the same moment; revocation is idempotent, so on a conflict reload and retry.
+    /// Reuse revokes the whole family with the store's atomic revocation (ADR 0009): parallel
+    /// replays and a racing refresh cannot undo it. The family raised the reuse event; it is kept.
     /// </summary>
-    private async Task<Result<TokenPair>> SaveRevocationAsync(
-        RefreshTokenFamily? family, string presentedHash, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<Result<TokenPair>> RevokeForReuseAsync(RefreshTokenFamily family, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
-        {
-            if (family is null)
-            {
-                unitOfWork.DiscardChanges();
-                family = await families.FindByTokenHashAsync(presentedHash, cancellationToken);
-                if (family is null)
-                {
-                    return Invalid;
-                }
-
-                family.Revoke(RevocationReasons.Reuse, now);
-            }
-
-            try
-            {
-                await unitOfWork.SaveChangesAsync(cancellationToken);
-                return ReuseDetected(family);
-            }
-            catch (ConcurrencyConflictException) when (attempt < MaxRevokeAttempts)
-            {
-                family = null; // someone else changed the family in between: look again
-            }
-        }
-    }
-
-    private const int MaxRevokeAttempts = 5;
-
-    private Result<TokenPair> ReuseDetected(RefreshTokenFamily family)
-    {
-        audit.Record(AuditEventTypes.RefreshTokenReused, family.UserId, $"session={family.Id}");
+        await families.RevokeAsync(family.Id, RevocationReasons.Reuse, now, cancellationToken);
         return Result<TokenPair>.Refused(Reused);
     }
 }

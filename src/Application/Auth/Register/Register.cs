@@ -1,11 +1,11 @@
 using AuthPlatform.Application.Auth.Common;
 using AuthPlatform.Application.Common.Behaviours;
-using AuthPlatform.Application.Common.Ports;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.Common.Security;
-using AuthPlatform.Domain.Audit;
+using AuthPlatform.Application.Users;
 using AuthPlatform.Domain.Users;
 using FluentValidation;
+using MapsterMapper;
 using Mediator;
 
 namespace AuthPlatform.Application.Auth.Register;
@@ -26,7 +26,8 @@ public sealed class RegisterValidator : AbstractValidator<RegisterCommand>
 public sealed class RegisterHandler(
     IUserRepository users,
     IPasswordHasher hasher,
-    IAuditLog audit,
+    ISecretGenerator secrets,
+    IMapper mapper,
     TimeProvider clock) : ICommandHandler<RegisterCommand, Result<UserResponse>>
 {
     public async ValueTask<Result<UserResponse>> Handle(RegisterCommand command, CancellationToken cancellationToken)
@@ -37,9 +38,9 @@ public sealed class RegisterHandler(
         }
 
         var now = clock.GetUtcNow();
-        var user = User.Register(Guid.CreateVersion7(now), command.Email, command.Name, hasher.Hash(command.Password), now);
+        var user = User.Register(
+            Guid.CreateVersion7(now), EmailAddress.Create(command.Email), command.Name, hasher.Hash(command.Password), secrets.NewSecret(16), now);
         users.Add(user);
-        audit.Record(AuditEventTypes.UserRegistered, user.Id);
-        return UserResponse.From(user);
+        return mapper.Map<UserResponse>(user);
     }
 }

@@ -1,4 +1,4 @@
-using AuthPlatform.Application.Common.Ports;
+using AuthPlatform.Application.Common.Persistence;
 using AuthPlatform.Application.Common.Results;
 using Mediator;
 

@@ -18,6 +18,38 @@ public interface IResult<out TSelf>
     static abstract TSelf Failure(Error error);
 }
 
+/// <summary>
+/// The outcome of a use case (or a step of one) that answers nothing but success: success, a
+/// failure that changes nothing, or a refusal that keeps what it recorded. A failed
+/// <see cref="Result"/> converts to a failed <see cref="Result{T}"/> of any type, so a step's
+/// refusal is simply returned by the handler that called it.
+/// </summary>
+public readonly record struct Result : IResult<Result>
+{
+    private Result(Error? error, bool keepsChanges)
+    {
+        Error = error;
+        KeepsChanges = keepsChanges;
+    }
+
+    public bool IsSuccess => Error is null;
+
+    public bool IsFailure => Error is not null;
+
+    public bool KeepsChanges { get; }
+
+    public Error? Error { get; }
+
+    public static Result Success() => default;
+
+    public static Result Failure(Error error) => new(error ?? throw new ArgumentNullException(nameof(error)), false);
+
+    /// <summary>A failure whose recorded side effects (counters, audit, revocation) are committed.</summary>
+    public static Result Refused(Error error) => new(error ?? throw new ArgumentNullException(nameof(error)), true);
+
+    public static implicit operator Result(Error error) => Failure(error);
+}
+
 /// <summary>The outcome of a use case: a value, or an expected error with a stable code.</summary>
 public readonly record struct Result<T> : IResult<Result<T>>
 {
@@ -32,6 +64,8 @@ public readonly record struct Result<T> : IResult<Result<T>>
 
     public bool IsSuccess => Error is null;
 
+    public bool IsFailure => Error is not null;
+
     public bool KeepsChanges { get; }
 
     public Error? Error { get; }
@@ -40,18 +74,24 @@ public readonly record struct Result<T> : IResult<Result<T>>
 
     public static Result<T> Success(T value) => new(value, null, false);
 
-    public static Result<T> Failure(Error error) => new(default, error, false);
+    public static Result<T> Failure(Error error) => new(default, error ?? throw new ArgumentNullException(nameof(error)), false);
 
     /// <summary>A failure whose recorded side effects (counters, audit, revocation) are committed.</summary>
-    public static Result<T> Refused(Error error) => new(default, error, true);
+    public static Result<T> Refused(Error error) => new(default, error ?? throw new ArgumentNullException(nameof(error)), true);
+
+    /// <summary>This result without its value (a failure keeps its error and whether it keeps changes).</summary>
+    public Result WithoutValue() => IsSuccess ? Result.Success() : KeepsChanges ? Result.Refused(Error!) : Result.Failure(Error!);
 
     public static implicit operator Result<T>(T value) => Success(value);
 
     public static implicit operator Result<T>(Error error) => Failure(error);
-}
 
-/// <summary>The value of a use case that answers nothing but success.</summary>
-public readonly record struct Done
-{
-    public static Done Value => default;
+    /// <summary>
+    /// A failed step's result as this use case's answer. Converting a success is a bug: a success
+    /// of <see cref="Result"/> carries no <typeparamref name="T"/>.
+    /// </summary>
+    public static implicit operator Result<T>(Result failure) =>
+        failure.IsSuccess
+            ? throw new InvalidOperationException("Only a failed Result converts to a Result<T>.")
+            : new(default, failure.Error, failure.KeepsChanges);
 }

@@ -1,4 +1,3 @@
-using AuthPlatform.Application.Common.Ports;
 using FluentValidation;
 
 namespace AuthPlatform.Application.Common.Security;

@@ -1,3 +1,4 @@
+using AuthPlatform.Infrastructure.Persistence.Converters;
 using AuthPlatform.Domain.Sessions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -14,7 +15,7 @@ public sealed class RefreshTokenFamilyConfiguration : IEntityTypeConfiguration<R
         builder.HasIndex(f => f.UserId);
         builder.HasOne<Domain.Users.User>().WithMany().HasForeignKey(f => f.UserId).OnDelete(DeleteBehavior.Cascade);
         builder.Property(f => f.AuthenticationMethods).HasMaxLength(64);
-        builder.Property(f => f.Scopes).HasMaxLength(4096);
+        builder.Property(f => f.Scopes).HasConversion<ScopeSetConverter>().HasMaxLength(4096);
         builder.Property(f => f.IpAddress).HasMaxLength(64);
         builder.Property(f => f.UserAgent).HasMaxLength(512);
         builder.Property(f => f.RevocationReason).HasMaxLength(64);

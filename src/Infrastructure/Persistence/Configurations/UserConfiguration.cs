@@ -1,3 +1,4 @@
+using AuthPlatform.Infrastructure.Persistence.Converters;
 using AuthPlatform.Domain.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -11,7 +12,7 @@ public sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.ToTable("users");
         builder.HasKey(u => u.Id);
         builder.Property(u => u.Id).ValueGeneratedNever();
-        builder.Property(u => u.Email).HasMaxLength(User.MaxEmailLength).IsRequired();
+        builder.Property(u => u.Email).HasConversion<EmailAddressConverter>().HasMaxLength(User.MaxEmailLength).IsRequired();
         builder.Property(u => u.NormalizedEmail).HasMaxLength(User.MaxEmailLength).IsRequired();
         builder.HasIndex(u => u.NormalizedEmail).IsUnique();
         builder.Property(u => u.Name).HasMaxLength(User.MaxNameLength).IsRequired();

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using AuthPlatform.Application.Audit.ListAuditEvents;
 using Microsoft.EntityFrameworkCore;
 
@@ -28,11 +29,25 @@ public sealed class AuditEventReader(AuthDbContext db) : IAuditEventReader
             events = events.Where(e => e.OccurredAt <= to);
         }
 
-        return await events
+        var rows = await events
             .OrderByDescending(e => e.OccurredAt)
             .ThenByDescending(e => e.Id)
             .Take(filter.Limit)
-            .Select(e => new AuditEventResponse(e.Id, e.Type, e.OccurredAt, e.UserId, e.ActorId, e.IpAddress, e.UserAgent, e.ClientId, e.Details))
             .ToListAsync(cancellationToken);
+        return rows
+            .Select(e => new AuditEventResponse(e.Id, e.Type, e.OccurredAt, e.UserId, e.ActorId, e.IpAddress, e.UserAgent, e.ClientId, ParseDetails(e.Details)))
+            .ToList();
+    }
+
+    /// <summary>The stored JSON object; null when there are no details.</summary>
+    private static JsonElement? ParseDetails(string? details)
+    {
+        if (details is null)
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(details);
+        return document.RootElement.Clone();
     }
 }

@@ -1,0 +1,60 @@
+using AuthPlatform.Application.Common.Events;
+using AuthPlatform.Domain.ApiKeys;
+using AuthPlatform.Domain.Audit;
+using AuthPlatform.Domain.Common;
+using AuthPlatform.Domain.Sessions;
+using AuthPlatform.Domain.Signing;
+using AuthPlatform.Domain.Users;
+using Mediator;
+
+namespace AuthPlatform.Application.Audit.RecordAuditTrail;
+
+/// <summary>
+/// The audit trail (LOG-01) is a handler of the domain events: each event that an operator must
+/// be able to trace becomes one row, written in the transaction of the change it records, with
+/// its details as a JSON object. Events not listed here are not audited.
+/// </summary>
+public sealed class AuditTrail(IAuditLog audit) : INotificationHandler<DomainEventNotification>
+{
+    public ValueTask Handle(DomainEventNotification notification, CancellationToken cancellationToken)
+    {
+        if (Describe(notification.Event) is { } record)
+        {
+            audit.Record(record);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The audit row of an event, or null when it is not audited.</summary>
+    public static AuditRecord? Describe(IDomainEvent domainEvent) => domainEvent switch
+    {
+        UserRegistered e => new(AuditEventTypes.UserRegistered, e.UserId),
+        AdministratorBootstrapped e => new(AuditEventTypes.AdministratorBootstrapped, e.UserId),
+        LoginFailed e => new(AuditEventTypes.LoginFailed, e.UserId, Fields(("reason", e.Reason))),
+        SecondFactorFailed e => new(AuditEventTypes.MfaFailed, e.UserId, Fields(("reason", e.Reason))),
+        AccountLocked e => new(AuditEventTypes.AccountLocked, e.UserId, Fields(("until", e.LockedUntil))),
+        PasswordVerified e => new(AuditEventTypes.LoginPasswordVerified, e.UserId, Fields(("next", "2fa"))),
+        LoginSucceeded e => new(
+            AuditEventTypes.LoginSucceeded, e.UserId, Fields(("amr", e.AuthenticationMethods), ("recovery_code", e.WithRecoveryCode))),
+        PasswordChanged e => new(AuditEventTypes.PasswordChanged, e.UserId),
+        TwoFactorEnabled e => new(AuditEventTypes.MfaEnabled, e.UserId),
+        TwoFactorDisabled e => new(AuditEventTypes.MfaDisabled, e.UserId),
+        RecoveryCodeUsed e => new(AuditEventTypes.RecoveryCodeUsed, e.UserId, Fields(("left", e.RecoveryCodesLeft))),
+        RecoveryCodesRegenerated e => new(AuditEventTypes.RecoveryCodesRegenerated, e.UserId),
+        TokenRefreshed e => new(AuditEventTypes.TokenRefreshed, e.UserId, Fields(("session", e.SessionId))),
+        RefreshTokenReuseDetected e => new(AuditEventTypes.RefreshTokenReused, e.UserId, Fields(("session", e.SessionId))),
+        SessionRevoked { Reason: RevocationReasons.Logout } e => new(AuditEventTypes.Logout, e.UserId, Fields(("session", e.SessionId))),
+        SessionRevoked e => new(AuditEventTypes.SessionRevoked, e.UserId, Fields(("session", e.SessionId), ("reason", e.Reason))),
+        ApiKeyCreated e => new(AuditEventTypes.ApiKeyCreated, e.OwnerId, Fields(("api_key", e.KeyId), ("prefix", e.KeyPrefix))),
+        ApiKeyRotated e => new(
+            AuditEventTypes.ApiKeyRotated, e.OwnerId, Fields(("api_key", e.KeyId), ("successor", e.SuccessorId), ("prefix", e.SuccessorPrefix))),
+        ApiKeyRevoked e => new(AuditEventTypes.ApiKeyRevoked, e.OwnerId, Fields(("api_key", e.KeyId), ("prefix", e.KeyPrefix)), e.ActorId),
+        ApiKeyDeleted e => new(AuditEventTypes.ApiKeyDeleted, e.OwnerId, Fields(("api_key", e.KeyId), ("prefix", e.KeyPrefix)), e.ActorId),
+        SigningKeyRotated e => new(AuditEventTypes.SigningKeyRotated, null, Fields(("kid", e.KeyId)), e.ActorId),
+        _ => null,
+    };
+
+    private static Dictionary<string, object?> Fields(params (string Name, object? Value)[] fields) =>
+        fields.ToDictionary(f => f.Name, f => f.Value, StringComparer.Ordinal);
+}

@@ -1,0 +1,20 @@
+using AuthPlatform.Application.Common.Security;
+
+namespace AuthPlatform.Application.Auth.Common;
+
+public sealed record TokenValidation(CallerIdentityResult? Caller, string? ErrorCode, string? ErrorDescription)
+{
+    public bool IsValid => Caller is not null;
+}
+
+/// <summary>The verified content of a credential.</summary>
+public sealed record CallerIdentityResult(CallerIdentity Identity, string? Role);
+
+/// <summary>Validates JWT access tokens against the published signing keys; no database read.</summary>
+public interface IAccessTokenValidator
+{
+    /// <summary>Cheap shape test: three base64url segments.</summary>
+    bool LooksLikeJwt(string token);
+
+    Task<TokenValidation> ValidateAsync(string token, CancellationToken cancellationToken);
+}

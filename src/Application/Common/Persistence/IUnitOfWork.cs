@@ -1,0 +1,22 @@
+namespace AuthPlatform.Application.Common.Persistence;
+
+public interface IUnitOfWork
+{
+    Task<IAsyncDisposable> BeginTransactionAsync(CancellationToken cancellationToken);
+
+    Task CommitAsync(CancellationToken cancellationToken);
+
+    Task RollbackAsync(CancellationToken cancellationToken);
+
+    /// <exception cref="ConcurrencyConflictException">another writer saved the same aggregate first.</exception>
+    Task SaveChangesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Forgets every tracked change (after a conflict, before reloading).</summary>
+    void DiscardChanges();
+}
+
+/// <summary>Thrown by <see cref="IUnitOfWork.SaveChangesAsync"/> when another writer changed the same aggregate first.</summary>
+public sealed class ConcurrencyConflictException(string message, Exception inner) : Exception(message, inner);
+
+/// <summary>Thrown by <see cref="IUnitOfWork.SaveChangesAsync"/> when a unique index refuses a row (a race the handler's check lost).</summary>
+public sealed class DuplicateKeyException(string message, Exception inner) : Exception(message, inner);

@@ -1,0 +1,16 @@
+namespace AuthPlatform.Application.Common.Security;
+
+/// <summary>
+/// The one source of randomness for secrets: generates them from a CSPRNG, and hashes the
+/// high-entropy ones (refresh tokens), for which a fast SHA-256 suffices.
+/// </summary>
+public interface ISecretGenerator
+{
+    /// <summary>A URL-safe random secret of <paramref name="bytes"/> bytes from a CSPRNG.</summary>
+    string NewSecret(int bytes = 32);
+
+    /// <summary><paramref name="length"/> characters drawn uniformly from <paramref name="alphabet"/> (recovery codes).</summary>
+    string NewCode(string alphabet, int length);
+
+    string Hash(string secret);
+}

@@ -1,0 +1,37 @@
+using AuthPlatform.Application.Common.Results;
+using AuthPlatform.Application.TwoFactor.Common;
+using AuthPlatform.Application.Users;
+using FluentValidation;
+using Mediator;
+
+namespace AuthPlatform.Application.TwoFactor.RegenerateRecoveryCodes;
+
+/// <summary>Ten new recovery codes for a current TOTP code; the old ones stop working.</summary>
+public sealed record RegenerateRecoveryCodesCommand(Guid UserId, string? Code) : ICommand<Result<RecoveryCodesResponse>>;
+
+public sealed class RegenerateRecoveryCodesValidator : AbstractValidator<RegenerateRecoveryCodesCommand>
+{
+    public RegenerateRecoveryCodesValidator() => RuleFor(c => c.Code).TotpCode();
+}
+
+public sealed class RegenerateRecoveryCodesHandler(CallerAccounts callers, SecondFactorVerifier verifier, RecoveryCodes recoveryCodes)
+    : ICommandHandler<RegenerateRecoveryCodesCommand, Result<RecoveryCodesResponse>>
+{
+    public async ValueTask<Result<RecoveryCodesResponse>> Handle(RegenerateRecoveryCodesCommand command, CancellationToken cancellationToken)
+    {
+        var user = await callers.LoadEnrolledAsync(verifier, command.UserId, cancellationToken);
+        if (user.IsFailure)
+        {
+            return user.Error!;
+        }
+
+        if (await verifier.VerifyTotpAsync(user.Value, command.Code!, pending: false, cancellationToken) is null)
+        {
+            return await verifier.RecordFailureAsync(user.Value, "recovery_codes", cancellationToken);
+        }
+
+        var codes = recoveryCodes.Generate(user.Value);
+        user.Value.ReplaceRecoveryCodes(codes.Entities);
+        return new RecoveryCodesResponse(codes.Codes);
+    }
+}

@@ -1,0 +1,32 @@
+using AuthPlatform.Application.Common.Results;
+using AuthPlatform.Application.TwoFactor.Common;
+using AuthPlatform.Application.Users;
+using Mediator;
+
+namespace AuthPlatform.Application.TwoFactor.SetupTwoFactor;
+
+/// <summary>Creates a new 160-bit secret and answers it with its <c>otpauth://</c> URI and QR code. 2FA is not on yet.</summary>
+public sealed record SetupTwoFactorCommand(Guid UserId) : ICommand<Result<TwoFactorSetupResponse>>;
+
+public sealed class SetupTwoFactorHandler(CallerAccounts callers, ITotp totp, ISecretProtector protector, IQrCodeRenderer qr)
+    : ICommandHandler<SetupTwoFactorCommand, Result<TwoFactorSetupResponse>>
+{
+    public async ValueTask<Result<TwoFactorSetupResponse>> Handle(SetupTwoFactorCommand command, CancellationToken cancellationToken)
+    {
+        var user = await callers.LoadAsync(command.UserId, cancellationToken);
+        if (user.IsFailure)
+        {
+            return user.Error!;
+        }
+
+        if (user.Value.TwoFactorEnabled)
+        {
+            return Error.Conflict("Two-factor authentication is already on. Disable it first to enrol a new authenticator.");
+        }
+
+        var secret = totp.NewSecret();
+        user.Value.BeginTwoFactorSetup(protector.Protect(secret));
+        var uri = totp.BuildUri(user.Value.Email.Value, secret);
+        return new TwoFactorSetupResponse(secret, uri, "data:image/png;base64," + Convert.ToBase64String(qr.Png(uri)));
+    }
+}

@@ -1,0 +1,19 @@
+using AuthPlatform.Domain.Common;
+
+namespace AuthPlatform.Domain.ApiKeys;
+
+/// <summary>A change after which a key's verified copy, wherever it is remembered, must be forgotten.</summary>
+public interface IApiKeyInvalidated : IDomainEvent
+{
+    /// <summary>The SHA-256 of the key (not a secret: the key itself has 256 bits).</summary>
+    string KeyHash { get; }
+}
+
+public sealed record ApiKeyCreated(Guid KeyId, Guid OwnerId, string KeyPrefix) : IDomainEvent;
+
+public sealed record ApiKeyRotated(Guid KeyId, Guid OwnerId, Guid SuccessorId, string SuccessorPrefix, string KeyHash) : IApiKeyInvalidated;
+
+/// <summary><see cref="ActorId"/> is who revoked it (the owner, or an administrator).</summary>
+public sealed record ApiKeyRevoked(Guid KeyId, Guid OwnerId, string KeyPrefix, Guid ActorId, string KeyHash) : IApiKeyInvalidated;
+
+public sealed record ApiKeyDeleted(Guid KeyId, Guid OwnerId, string KeyPrefix, Guid ActorId, string KeyHash) : IApiKeyInvalidated;

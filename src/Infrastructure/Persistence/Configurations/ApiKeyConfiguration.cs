@@ -1,0 +1,24 @@
+using AuthPlatform.Domain.ApiKeys;
+using AuthPlatform.Infrastructure.Persistence.Converters;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace AuthPlatform.Infrastructure.Persistence.Configurations;
+
+public sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
+{
+    public void Configure(EntityTypeBuilder<ApiKey> builder)
+    {
+        builder.ToTable("api_keys");
+        builder.HasKey(k => k.Id);
+        builder.Property(k => k.Id).ValueGeneratedNever();
+        builder.HasIndex(k => k.OwnerId);
+        builder.HasOne<Domain.Users.User>().WithMany().HasForeignKey(k => k.OwnerId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(k => k.Name).HasMaxLength(ApiKey.MaxNameLength).IsRequired();
+        builder.Property(k => k.KeyPrefix).HasMaxLength(64).IsRequired();
+        builder.Property(k => k.KeyHash).HasMaxLength(128).IsRequired();
+        builder.HasIndex(k => k.KeyHash).IsUnique();
+        builder.Property(k => k.Permissions).HasConversion<ScopeSetConverter>().HasMaxLength(4096).IsRequired();
+        builder.Property(k => k.Version).IsConcurrencyToken();
+    }
+}

@@ -1,0 +1,20 @@
+using AuthPlatform.Application.ApiKeys.Common;
+using MapsterMapper;
+using Microsoft.EntityFrameworkCore;
+
+namespace AuthPlatform.Infrastructure.Persistence.Readers;
+
+public sealed class ApiKeyReader(AuthDbContext db, IMapper mapper) : IApiKeyReader
+{
+    public async Task<IReadOnlyList<ApiKeyResponse>> ListAsync(Guid? ownerId, CancellationToken cancellationToken)
+    {
+        var keys = db.ApiKeys.AsNoTracking();
+        if (ownerId is { } owner)
+        {
+            keys = keys.Where(k => k.OwnerId == owner);
+        }
+
+        var rows = await keys.OrderByDescending(k => k.CreatedAt).ToListAsync(cancellationToken);
+        return mapper.Map<List<ApiKeyResponse>>(rows);
+    }
+}

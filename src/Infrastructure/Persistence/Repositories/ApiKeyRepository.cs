@@ -1,0 +1,15 @@
+using AuthPlatform.Application.ApiKeys.Common;
+using AuthPlatform.Domain.ApiKeys;
+using Microsoft.EntityFrameworkCore;
+
+namespace AuthPlatform.Infrastructure.Persistence.Repositories;
+
+public sealed class ApiKeyRepository(AuthDbContext db) : IApiKeyRepository
+{
+    public Task<ApiKey?> FindByIdAsync(Guid id, CancellationToken cancellationToken) =>
+        db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, cancellationToken);
+
+    public void Add(ApiKey key) => db.ApiKeys.Add(key);
+
+    public void Remove(ApiKey key) => db.ApiKeys.Remove(key);
+}

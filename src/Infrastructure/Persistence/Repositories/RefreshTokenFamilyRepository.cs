@@ -1,0 +1,53 @@
+using AuthPlatform.Application.Auth.Common;
+using AuthPlatform.Domain.Sessions;
+using Microsoft.EntityFrameworkCore;
+
+namespace AuthPlatform.Infrastructure.Persistence.Repositories;
+
+/// <summary>
+/// The <see cref="RefreshTokenFamily"/> repository. Revocation is one conditional update (ADR
+/// 0009): the first revocation wins, bumps the version so that a refresh in flight fails its
+/// compare-and-swap, and nothing a racing refresh saves can undo it.
+/// </summary>
+public sealed class RefreshTokenFamilyRepository(AuthDbContext db) : IRefreshTokenFamilyRepository
+{
+    public async Task<RefreshTokenFamily?> FindByTokenHashAsync(string tokenHash, CancellationToken cancellationToken)
+    {
+        var familyId = await db.RefreshTokens
+            .Where(t => t.TokenHash == tokenHash)
+            .Select(t => (Guid?)t.FamilyId)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (familyId is null)
+        {
+            return null;
+        }
+
+        return await db.RefreshTokenFamilies
+            .Include(f => f.Tokens.Where(t => t.TokenHash == tokenHash))
+            .FirstOrDefaultAsync(f => f.Id == familyId, cancellationToken);
+    }
+
+    public Task<RefreshTokenFamily?> FindByIdAsync(Guid id, CancellationToken cancellationToken) =>
+        db.RefreshTokenFamilies.FirstOrDefaultAsync(f => f.Id == id, cancellationToken);
+
+    public async Task<IReadOnlyList<RefreshTokenFamily>> ListActiveForUserAsync(Guid userId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await db.RefreshTokenFamilies
+            .Where(f => f.UserId == userId && f.RevokedAt == null && f.AbsoluteExpiresAt > now && f.CurrentTokenExpiresAt > now)
+            .ToListAsync(cancellationToken);
+
+    public async Task<bool> RevokeAsync(Guid familyId, string reason, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await db.RefreshTokenFamilies
+            .Where(f => f.Id == familyId && f.RevokedAt == null)
+            .ExecuteUpdateAsync(
+                s => s.SetProperty(f => f.RevokedAt, now).SetProperty(f => f.RevocationReason, reason).SetProperty(f => f.Version, f => f.Version + 1),
+                cancellationToken) == 1;
+
+    public Task<int> RevokeAllForUserAsync(Guid userId, Guid? exceptFamilyId, string reason, DateTimeOffset now, CancellationToken cancellationToken) =>
+        db.RefreshTokenFamilies
+            .Where(f => f.UserId == userId && f.RevokedAt == null && f.Id != exceptFamilyId)
+            .ExecuteUpdateAsync(
+                s => s.SetProperty(f => f.RevokedAt, now).SetProperty(f => f.RevocationReason, reason).SetProperty(f => f.Version, f => f.Version + 1),
+                cancellationToken);
+
+    public void Add(RefreshTokenFamily family) => db.RefreshTokenFamilies.Add(family);
+}
