@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using AuthPlatform.Application.Common.Ports;
 using AuthPlatform.Domain.ApiKeys;
 using AuthPlatform.Domain.Users;
 using AuthPlatform.Infrastructure;
@@ -16,6 +15,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using AuthPlatform.Application.Common.Security;
+using AuthPlatform.Application.Auth.Common;
 
 namespace AuthPlatform.Benchmarks;
 

@@ -1,10 +1,13 @@
-using AuthPlatform.Application.ApiKeys;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.Common.Security;
 using AuthPlatform.Application.UnitTests.TestSupport;
 using AuthPlatform.Domain.Audit;
 using AuthPlatform.Domain.Users;
 using NSubstitute;
+using AuthPlatform.Application.Auth.Common;
+using AuthPlatform.Application.ApiKeys.Common;
+using AuthPlatform.Application.ApiKeys.RotateApiKey;
+using AuthPlatform.Application.TwoFactor.Common;
 
 namespace AuthPlatform.Application.UnitTests.ApiKeys;
 

@@ -1,5 +1,4 @@
 using AuthPlatform.Application.Auth.ChangePassword;
-using AuthPlatform.Application.Common.Ports;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.UnitTests.TestSupport;
 using AuthPlatform.Domain.Audit;
@@ -7,6 +6,8 @@ using AuthPlatform.Domain.Sessions;
 using AuthPlatform.Domain.Users;
 using Microsoft.Extensions.Options;
 using NSubstitute;
+using AuthPlatform.Application.Common.Security;
+using AuthPlatform.Application.TwoFactor.Common;
 
 namespace AuthPlatform.Application.UnitTests.Auth;
 

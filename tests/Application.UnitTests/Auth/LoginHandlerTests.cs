@@ -1,5 +1,4 @@
 using AuthPlatform.Application.Auth.Login;
-using AuthPlatform.Application.Common.Ports;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.UnitTests.TestSupport;
 using AuthPlatform.Domain.Audit;
@@ -8,6 +7,8 @@ using AuthPlatform.Domain.Sessions;
 using AuthPlatform.Domain.Users;
 using Microsoft.Extensions.Options;
 using NSubstitute;
+using AuthPlatform.Application.Common.Security;
+using AuthPlatform.Application.Auth.Common;
 
 namespace AuthPlatform.Application.UnitTests.Auth;
 

@@ -1,12 +1,13 @@
 using AuthPlatform.Application.Auth.Common;
 using AuthPlatform.Application.Auth.Login;
-using AuthPlatform.Application.Common.Ports;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.UnitTests.TestSupport;
 using AuthPlatform.Domain.Audit;
 using AuthPlatform.Domain.Users;
 using Microsoft.Extensions.Options;
 using NSubstitute;
+using AuthPlatform.Application.Common.Security;
+using AuthPlatform.Application.Auth.LoginWithSecondFactor;
 
 namespace AuthPlatform.Application.UnitTests.Auth;
 

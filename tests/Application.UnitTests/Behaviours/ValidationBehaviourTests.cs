@@ -4,11 +4,11 @@ using AuthPlatform.Application.Auth.Common;
 using AuthPlatform.Application.Auth.Login;
 using AuthPlatform.Application.Auth.Register;
 using AuthPlatform.Application.Common.Behaviours;
-using AuthPlatform.Application.Common.Ports;
 using AuthPlatform.Application.Common.Results;
 using FluentValidation;
 using Mediator;
 using NSubstitute;
+using AuthPlatform.Application.Common.Security;
 
 namespace AuthPlatform.Application.UnitTests.Behaviours;
 

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
-using AuthPlatform.Application.Common.Ports;
 using AuthPlatform.Infrastructure.Hashing;
 using Microsoft.Extensions.Options;
+using AuthPlatform.Application.Common.Security;
 
 namespace AuthPlatform.Application.UnitTests.Infrastructure;
 

@@ -1,14 +1,16 @@
-using AuthPlatform.Application.ApiKeys;
-using AuthPlatform.Application.TwoFactor;
 using AuthPlatform.Application.Common.Security;
 using AuthPlatform.Application.Auth.Common;
 using AuthPlatform.Application.Common.Options;
-using AuthPlatform.Application.Common.Ports;
 using AuthPlatform.Domain.Sessions;
 using AuthPlatform.Domain.Users;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using NSubstitute;
+using AuthPlatform.Application.Common.Persistence;
+using AuthPlatform.Application.Users;
+using AuthPlatform.Application.Audit;
+using AuthPlatform.Application.ApiKeys.Common;
+using AuthPlatform.Application.TwoFactor.Common;
 
 namespace AuthPlatform.Application.UnitTests.TestSupport;
 

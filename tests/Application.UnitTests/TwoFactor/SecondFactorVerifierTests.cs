@@ -1,11 +1,11 @@
 using System.Text.RegularExpressions;
-using AuthPlatform.Application.Common.Ports;
 using AuthPlatform.Application.Common.Results;
-using AuthPlatform.Application.TwoFactor;
 using AuthPlatform.Application.UnitTests.TestSupport;
 using AuthPlatform.Domain.Audit;
 using AuthPlatform.Domain.Users;
 using NSubstitute;
+using AuthPlatform.Application.Common.Security;
+using AuthPlatform.Application.TwoFactor.Common;
 
 namespace AuthPlatform.Application.UnitTests.TwoFactor;
 
