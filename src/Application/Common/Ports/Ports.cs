@@ -134,12 +134,6 @@ public interface IAccessTokenIssuer
     Task<IssuedAccessToken> IssueAsync(AccessTokenRequest request, CancellationToken cancellationToken);
 }
 
-public interface ISigningKeyManager
-{
-    /// <summary>Creates a new signing key, published now and signing after the activation delay; the current key retires then.</summary>
-    Task<string> RotateAsync(CancellationToken cancellationToken);
-}
-
 /// <summary>The scopes the operator has configured beside the built-in ones.</summary>
 public interface IScopeCatalog
 {
