@@ -3,7 +3,7 @@ using AuthPlatform.Application.Common.Ports;
 using AuthPlatform.Infrastructure.Hashing;
 using Microsoft.Extensions.Options;
 
-namespace AuthPlatform.Application.UnitTests.Infrastructure;
+namespace AuthPlatform.Infrastructure.Tests;
 
 public sealed class IdentityPasswordHasherTests
 {
