@@ -4,7 +4,7 @@ using AuthPlatform.Infrastructure.Tokens;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.IdentityModel.Tokens;
 
-namespace AuthPlatform.Application.UnitTests.Infrastructure;
+namespace AuthPlatform.Infrastructure.Tests;
 
 public sealed class SigningKeyFactoryTests
 {
