@@ -74,7 +74,7 @@ public class HotPathBenchmarks
         _issuer = _services.GetRequiredService<IAccessTokenIssuer>();
         _validator = _services.GetRequiredService<IAccessTokenValidator>();
         _request = new AccessTokenRequest(
-            Guid.NewGuid(), Guid.NewGuid(), ["profile", "api_keys:read", "api_keys:write"], ["pwd"], DateTimeOffset.UtcNow, "user");
+            Guid.NewGuid(), Guid.NewGuid(), ["profile", "api_keys:read", "api_keys:write"], ["pwd"], DateTimeOffset.UtcNow, "user", "bench-stamp-0001");
         _token = _issuer.IssueAsync(_request, CancellationToken.None).GetAwaiter().GetResult().Token;
         if (!_validator.ValidateAsync(_token, CancellationToken.None).GetAwaiter().GetResult().IsValid)
         {

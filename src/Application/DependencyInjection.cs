@@ -16,6 +16,8 @@ public static class DependencyInjection
     {
         services.AddScoped<Users.CallerAccounts>();
         services.AddScoped<Users.FailedAttempts>();
+        services.AddScoped<Users.PasswordConfirmation>();
+        services.AddScoped<Auth.Common.SessionLiveness>();
         services.AddScoped<Auth.Common.SessionIssuer>();
         services.AddScoped<TwoFactor.Common.RecoveryCodes>();
         services.AddScoped<TwoFactor.Common.SecondFactorVerifier>();

@@ -64,6 +64,7 @@ public static class DependencyInjection
         services.AddScoped<IRefreshTokenFamilyRepository, RefreshTokenFamilyRepository>();
         services.AddScoped<IAuditLog, AuditLog>();
         services.AddScoped<Application.Audit.ListAuditEvents.IAuditEventReader, AuditEventReader>();
+        services.AddScoped<Application.Admin.ListUsers.IUserReader, UserReader>();
 
         services.AddSingleton<Application.Common.Security.IPasswordHasher, IdentityPasswordHasher>();
         services.AddSingleton<ICommonPasswordList, CommonPasswordList>();
@@ -78,6 +79,8 @@ public static class DependencyInjection
         services.AddScoped<Application.Signing.ISigningKeyRepository, SigningKeyRepository>();
         services.AddSingleton<IAccessTokenIssuer, JwtAccessTokenIssuer>();
         services.AddSingleton<IAccessTokenValidator, JwtAccessTokenValidator>();
+        services.AddSingleton<SecurityStampCache>();
+        services.AddSingleton<ISecurityStamps>(sp => sp.GetRequiredService<SecurityStampCache>());
         services.AddScoped<DatabaseInitializer>();
 
         services.AddMemoryCache(cache => cache.SizeLimit = 100_000);

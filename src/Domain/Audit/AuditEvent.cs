@@ -86,4 +86,8 @@ public static class AuditEventTypes
     public const string MfaFailed = "mfa.failed";
     public const string RecoveryCodeUsed = "mfa.recovery_code_used";
     public const string RecoveryCodesRegenerated = "mfa.recovery_codes_regenerated";
+    public const string SessionsRevokedAll = "sessions.revoked_all";
+    public const string AccountDisabled = "account.disabled";
+    public const string AccountEnabled = "account.enabled";
+    public const string AccountUnlocked = "account.unlocked";
 }

@@ -84,6 +84,14 @@ public sealed class ScopeSet : IReadOnlyList<string>, IEquatable<ScopeSet>
         return null;
     }
 
+    /// <summary>The scopes of this set that <paramref name="allowed"/> also holds, in this set's order (a cap applied).</summary>
+    public ScopeSet Within(IEnumerable<string> allowed)
+    {
+        var permitted = new HashSet<string>(allowed, StringComparer.Ordinal);
+        var kept = _scopes.Where(permitted.Contains).ToArray();
+        return kept.Length == _scopes.Length ? this : kept.Length == 0 ? Empty : new ScopeSet(kept);
+    }
+
     public IEnumerator<string> GetEnumerator() => ((IEnumerable<string>)_scopes).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();

@@ -17,6 +17,9 @@ public static class RevocationReasons
     public const string Reuse = "refresh_token_reused";
     public const string PasswordChanged = "password_changed";
     public const string RevokedByUser = "revoked_by_user";
+    public const string TwoFactorChanged = "two_factor_changed";
+    public const string SignedOutEverywhere = "signed_out_everywhere";
+    public const string AccountDisabled = "account_disabled";
 }
 
 /// <summary>Lifetimes a family is issued with.</summary>

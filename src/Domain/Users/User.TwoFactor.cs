@@ -16,8 +16,11 @@ public sealed partial class User
         PendingTotpSecret = Guard.NotBlank(protectedSecret, nameof(protectedSecret), 1024);
     }
 
-    /// <summary>Turns 2FA on with the pending secret, after a code of <paramref name="verifiedStep"/> proved it.</summary>
-    public void EnableTwoFactor(long verifiedStep, IReadOnlyCollection<RecoveryCode> recoveryCodes, DateTimeOffset now)
+    /// <summary>
+    /// Turns 2FA on with the pending secret, after a code of <paramref name="verifiedStep"/> proved
+    /// it, and rotates the security stamp: tokens issued before the change stop.
+    /// </summary>
+    public void EnableTwoFactor(long verifiedStep, IReadOnlyCollection<RecoveryCode> recoveryCodes, string newSecurityStamp, DateTimeOffset now)
     {
         if (TwoFactorEnabled || PendingTotpSecret is null)
         {
@@ -25,23 +28,28 @@ public sealed partial class User
         }
 
         EnsureValidRecoveryCodes(recoveryCodes);
+        var stamp = GuardedStamp(newSecurityStamp, now);
         TotpSecret = PendingTotpSecret;
         PendingTotpSecret = null;
         TwoFactorEnabled = true;
         TwoFactorEnabledAt = now;
         LastTotpStep = verifiedStep;
         SetRecoveryCodes(recoveryCodes);
+        RotateSecurityStamp(stamp, now);
         Raise(new TwoFactorEnabled(Id));
     }
 
-    public void DisableTwoFactor()
+    /// <summary>Turns 2FA off and rotates the security stamp: tokens issued before the change stop.</summary>
+    public void DisableTwoFactor(string newSecurityStamp, DateTimeOffset now)
     {
+        var stamp = GuardedStamp(newSecurityStamp, now);
         TwoFactorEnabled = false;
         TwoFactorEnabledAt = null;
         TotpSecret = null;
         PendingTotpSecret = null;
         LastTotpStep = null;
         _recoveryCodes.Clear();
+        RotateSecurityStamp(stamp, now);
         Raise(new TwoFactorDisabled(Id));
     }
 

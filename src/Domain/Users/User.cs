@@ -31,8 +31,11 @@ public sealed partial class User : AggregateRoot
 
     public string PasswordHash { get; private set; } = string.Empty;
 
-    /// <summary>Changes whenever the credentials change; tokens can be bound to it.</summary>
+    /// <summary>Changes with the credentials or the account's standing; tokens carry its fingerprint and die with it.</summary>
     public string SecurityStamp { get; private set; } = string.Empty;
+
+    /// <summary>When <see cref="SecurityStamp"/> last changed (null: never since registration).</summary>
+    public DateTimeOffset? SecurityStampChangedAt { get; private set; }
 
     public DateTimeOffset CreatedAt { get; private set; }
 
@@ -134,15 +137,13 @@ public sealed partial class User : AggregateRoot
         PasswordHash = Guard.NotBlank(passwordHash, nameof(passwordHash), 1024);
 
     /// <summary>A new password and a new security stamp (tokens bound to the old stamp stop).</summary>
-    public void ChangePassword(string passwordHash, string newSecurityStamp)
+    public void ChangePassword(string passwordHash, string newSecurityStamp, DateTimeOffset now)
     {
-        // Both guarded before either is assigned: a refused change leaves the credentials as they were.
+        // All guarded before anything is assigned: a refused change leaves the credentials as they were.
         var hash = Guard.NotBlank(passwordHash, nameof(passwordHash), 1024);
-        var stamp = Guard.NotBlank(newSecurityStamp, nameof(newSecurityStamp), 64);
+        var stamp = GuardedStamp(newSecurityStamp, now);
         PasswordHash = hash;
-        SecurityStamp = stamp;
+        RotateSecurityStamp(stamp, now);
         Raise(new PasswordChanged(Id));
     }
-
-    public void Disable() => IsDisabled = true;
 }

@@ -44,3 +44,25 @@ public sealed record TwoFactorDisabled(Guid UserId) : IDomainEvent;
 public sealed record RecoveryCodeUsed(Guid UserId, int RecoveryCodesLeft) : IDomainEvent;
 
 public sealed record RecoveryCodesRegenerated(Guid UserId) : IDomainEvent;
+
+/// <summary>
+/// The account's security stamp changed (password, 2FA, disable, sign-out everywhere): tokens
+/// carrying an older <see cref="SecurityStamps.Fingerprint"/> are refused from now on.
+/// </summary>
+public sealed record SecurityStampRotated(Guid UserId, string StampFingerprint, DateTimeOffset RotatedAt) : IDomainEvent;
+
+/// <summary>A change of whether the account may be used at all: caches of its credentials must forget them.</summary>
+public interface IAccountStandingChanged : IDomainEvent
+{
+    Guid UserId { get; }
+}
+
+/// <summary><see cref="ActorId"/> is the administrator who disabled the account.</summary>
+public sealed record UserDisabled(Guid UserId, Guid ActorId) : IAccountStandingChanged;
+
+public sealed record UserEnabled(Guid UserId, Guid ActorId) : IAccountStandingChanged;
+
+public sealed record AccountUnlocked(Guid UserId, Guid ActorId) : IDomainEvent;
+
+/// <summary>The user ended every session and token of their account ("sign out everywhere").</summary>
+public sealed record SignedOutEverywhere(Guid UserId) : IDomainEvent;

@@ -16,7 +16,8 @@ namespace AuthPlatform.Infrastructure.ApiKeys;
 /// <summary>
 /// Verifies API keys on the hot path: shape and checksum first (no I/O), then this instance's
 /// memory, then the database. A verified key is trusted from memory for
-/// <see cref="ApiKeyOptions.CacheDuration"/>; revoking, rotating or deleting it evicts it at once.
+/// <see cref="ApiKeyOptions.CacheDuration"/>; revoking, rotating or deleting it, and disabling or
+/// enabling its owner's account, evicts it at once.
 /// </summary>
 public sealed class ApiKeyAuthenticator(
     ApiKeyFormat format,
@@ -81,8 +82,10 @@ public sealed class ApiKeyAuthenticator(
         var evictionsBefore = Interlocked.Read(ref _evictions);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
+        // A key of a disabled account reads as unknown: disabling evicts the account's keys, and
+        // enabling it again evicts them once more, so that neither answer outlives the change here.
         var found = await db.ApiKeys.AsNoTracking()
-            .Where(k => k.KeyHash == hash)
+            .Where(k => k.KeyHash == hash && !db.Users.Any(u => u.Id == k.OwnerId && u.IsDisabled))
             .Select(k => new { k.Id, k.OwnerId, k.KeyHash, k.Permissions, k.ExpiresAt, k.RevokedAt })
             .FirstOrDefaultAsync(cancellationToken);
         var entry = found is null

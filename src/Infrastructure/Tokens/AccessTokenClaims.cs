@@ -21,4 +21,7 @@ public static class AccessTokenClaims
     public const string AuthTime = "auth_time";
     public const string SessionId = "sid";
     public const string Role = "role";
+
+    /// <summary>The user's security-stamp fingerprint (never the stamp): the token dies when the stamp changes.</summary>
+    public const string SecurityStamp = "stamp";
 }

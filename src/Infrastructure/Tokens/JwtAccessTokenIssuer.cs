@@ -30,6 +30,7 @@ public sealed class JwtAccessTokenIssuer(SigningKeyRing ring, IOptions<JwtOption
             [AccessTokenClaims.AuthTime] = request.AuthenticatedAt.ToUnixTimeSeconds(),
             [AccessTokenClaims.SessionId] = request.SessionId.ToString(),
             [AccessTokenClaims.Role] = request.Role,
+            [AccessTokenClaims.SecurityStamp] = request.StampFingerprint,
         };
         if (request.ClientId is not null)
         {

@@ -15,7 +15,9 @@ namespace AuthPlatform.Infrastructure.Tokens;
 /// <summary>
 /// Validates access tokens against the published keys only: the key is chosen by <c>kid</c>
 /// among our own, never from <c>jku</c>, <c>x5u</c> or <c>jwk</c> headers (JWT-02); only
-/// asymmetric algorithms are accepted, so <c>alg: none</c> and HS256 fail (JWT-01).
+/// asymmetric algorithms are accepted, so <c>alg: none</c> and HS256 fail (JWT-01). A token
+/// whose security-stamp fingerprint is no longer its user's is refused (<see cref="SecurityStampCache"/>),
+/// also when it is remembered as verified.
 /// </summary>
 public sealed class JwtAccessTokenValidator : IAccessTokenValidator
 {
@@ -25,13 +27,15 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator
     private readonly TokenValidationParameters _parameters;
     private readonly ConcurrentDictionary<string, Verified> _validated = new(TokenComparer.Instance);
     private readonly SigningKeyRing _ring;
+    private readonly SecurityStampCache _stamps;
     private readonly TimeProvider _clock;
     private readonly TimeSpan _skew;
 
-    public JwtAccessTokenValidator(SigningKeyRing ring, IOptions<JwtOptions> options, TimeProvider clock)
+    public JwtAccessTokenValidator(SigningKeyRing ring, SecurityStampCache stamps, IOptions<JwtOptions> options, TimeProvider clock)
     {
         var jwt = options.Value;
         _ring = ring;
+        _stamps = stamps;
         _clock = clock;
         _skew = jwt.ClockSkew;
         _parameters = new TokenValidationParameters
@@ -116,30 +120,35 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator
 
             if (verified.NotBefore <= now + _skew)
             {
-                return verified.Result;
+                return _stamps.Accepts(verified.UserId, verified.Stamp) ? verified.Result : StampChanged;
             }
         }
 
         var validation = await ValidateUncachedAsync(token);
-        if (validation.Result.IsValid)
+        if (!validation.Result.IsValid)
         {
-            if (_validated.Count >= MaxCachedTokens)
-            {
-                // Bounded memory: start over rather than track recency on the hot path.
-                _validated.Clear();
-            }
-
-            _validated[token] = new Verified(validation.Result, validation.ExpiresAt, validation.NotBefore, generation);
+            return validation.Result;
         }
 
-        return validation.Result;
+        if (_validated.Count >= MaxCachedTokens)
+        {
+            // Bounded memory: start over rather than track recency on the hot path.
+            _validated.Clear();
+        }
+
+        var userId = validation.Result.Caller!.Identity.UserId!.Value;
+        _validated[token] = new Verified(validation.Result, validation.ExpiresAt, validation.NotBefore, generation, userId, validation.Stamp);
+        return _stamps.Accepts(userId, validation.Stamp) ? validation.Result : StampChanged;
     }
 
     private static readonly TokenValidation Expired = new(null, ErrorCodes.TokenExpired, "The access token has expired.");
 
-    private sealed record Verified(TokenValidation Result, DateTimeOffset ExpiresAt, DateTimeOffset NotBefore, int Generation);
+    private static readonly TokenValidation StampChanged =
+        new(null, ErrorCodes.InvalidToken, "The access token was revoked: the account's credentials or standing changed. Sign in again.");
 
-    private async Task<(TokenValidation Result, DateTimeOffset ExpiresAt, DateTimeOffset NotBefore)> ValidateUncachedAsync(string token)
+    private sealed record Verified(TokenValidation Result, DateTimeOffset ExpiresAt, DateTimeOffset NotBefore, int Generation, Guid UserId, string? Stamp);
+
+    private async Task<(TokenValidation Result, DateTimeOffset ExpiresAt, DateTimeOffset NotBefore, string? Stamp)> ValidateUncachedAsync(string token)
     {
         var result = await _handler.ValidateTokenAsync(token, _parameters);
         if (!result.IsValid)
@@ -147,19 +156,19 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator
             var failure = result.Exception is SecurityTokenExpiredException
                 ? Expired
                 : new TokenValidation(null, ErrorCodes.InvalidToken, "The access token is invalid.");
-            return (failure, default, default);
+            return (failure, default, default, null);
         }
 
         var jwt = (JsonWebToken)result.SecurityToken;
         if (!Guid.TryParse(jwt.Subject, out var userId))
         {
-            return (new TokenValidation(null, ErrorCodes.InvalidToken, "The access token is invalid."), default, default);
+            return (new TokenValidation(null, ErrorCodes.InvalidToken, "The access token is invalid."), default, default, null);
         }
 
         jwt.TryGetPayloadValue<string>(AccessTokenClaims.Scope, out var scope);
         if (!ScopeSet.TryParse(scope, out var scopes))
         {
-            return (new TokenValidation(null, ErrorCodes.InvalidToken, "The access token is invalid."), default, default);
+            return (new TokenValidation(null, ErrorCodes.InvalidToken, "The access token is invalid."), default, default, null);
         }
 
         jwt.TryGetPayloadValue<string>(AccessTokenClaims.ClientId, out var clientId);
@@ -167,11 +176,12 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator
         var amr = jwt.Claims.Where(c => c.Type == AccessTokenClaims.AuthenticationMethods).Select(c => c.Value).ToArray();
         DateTimeOffset? authTime = jwt.TryGetPayloadValue<long>(AccessTokenClaims.AuthTime, out var at) ? DateTimeOffset.FromUnixTimeSeconds(at) : null;
         jwt.TryGetPayloadValue<string>(AccessTokenClaims.Role, out var role);
+        jwt.TryGetPayloadValue<string>(AccessTokenClaims.SecurityStamp, out var stamp);
 
         var identity = new CallerIdentity(
             jwt.Subject, userId, AuthMethods.Jwt, scopes, clientId, null, sessionId, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), amr, authTime);
         return (new TokenValidation(new CallerIdentityResult(identity, role), null, null),
-            new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), new DateTimeOffset(jwt.ValidFrom, TimeSpan.Zero));
+            new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), new DateTimeOffset(jwt.ValidFrom, TimeSpan.Zero), stamp);
     }
 }
 

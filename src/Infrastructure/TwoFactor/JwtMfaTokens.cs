@@ -8,7 +8,9 @@ namespace AuthPlatform.Infrastructure.TwoFactor;
 
 /// <summary>
 /// The <c>mfa_token</c>: a JWT signed with the token key ring, but with its own type
-/// (<c>mfa+jwt</c>) and audience, so it is refused as an access token, and lives 5 minutes.
+/// (<c>mfa+jwt</c>) and audience, so it is refused as an access token, and lives 5 minutes. It
+/// carries the user's security-stamp fingerprint (refused once the stamp changes) and a
+/// <c>jti</c>, spent by the login it completes (<see cref="SecondFactorStore.TrySpendMfaTokenAsync"/>).
 /// </summary>
 public sealed class JwtMfaTokens(SigningKeyRing ring, IOptions<Application.Common.Options.JwtOptions> jwt, TimeProvider clock) : IMfaTokens
 {
@@ -18,7 +20,7 @@ public sealed class JwtMfaTokens(SigningKeyRing ring, IOptions<Application.Commo
 
     private string Audience => jwt.Value.Audience + ":mfa";
 
-    public async Task<IssuedMfaToken> IssueAsync(Guid userId, CancellationToken cancellationToken)
+    public async Task<IssuedMfaToken> IssueAsync(Guid userId, string stampFingerprint, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var token = _handler.CreateToken(new SecurityTokenDescriptor
@@ -33,13 +35,14 @@ public sealed class JwtMfaTokens(SigningKeyRing ring, IOptions<Application.Commo
             {
                 [JwtRegisteredClaimNames.Sub] = userId.ToString(),
                 [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N"),
+                [AccessTokenClaims.SecurityStamp] = stampFingerprint,
             },
             SigningCredentials = await ring.GetSigningCredentialsAsync(cancellationToken),
         });
         return new IssuedMfaToken(token, (int)Lifetime.TotalSeconds);
     }
 
-    public async Task<Guid?> ValidateAsync(string token, CancellationToken cancellationToken)
+    public async Task<MfaTokenClaims?> ValidateAsync(string token, CancellationToken cancellationToken)
     {
         var result = await _handler.ValidateTokenAsync(token, new TokenValidationParameters
         {
@@ -54,6 +57,13 @@ public sealed class JwtMfaTokens(SigningKeyRing ring, IOptions<Application.Commo
             LifetimeValidator = (notBefore, expires, _, _) =>
                 expires is { } exp && exp > clock.GetUtcNow().UtcDateTime && (notBefore is null || notBefore <= clock.GetUtcNow().UtcDateTime),
         });
-        return result.IsValid && Guid.TryParse(((JsonWebToken)result.SecurityToken).Subject, out var id) ? id : null;
+        if (!result.IsValid || result.SecurityToken is not JsonWebToken mfa || !Guid.TryParse(mfa.Subject, out var userId)
+            || string.IsNullOrEmpty(mfa.Id) || mfa.Id.Length > SpentMfaToken.MaxIdLength)
+        {
+            return null;
+        }
+
+        mfa.TryGetPayloadValue<string>(AccessTokenClaims.SecurityStamp, out var stamp);
+        return new MfaTokenClaims(userId, stamp, mfa.Id, new DateTimeOffset(mfa.ValidTo, TimeSpan.Zero));
     }
 }

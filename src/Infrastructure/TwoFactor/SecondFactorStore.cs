@@ -4,8 +4,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AuthPlatform.Infrastructure.TwoFactor;
 
-/// <summary>The atomic claims of MFA-01: conditional updates, so a parallel replay finds nothing to update.</summary>
-public sealed class SecondFactorStore(AuthDbContext db) : ISecondFactorStore
+/// <summary>
+/// The atomic claims of MFA-01 and of the single-use <c>mfa_token</c>: conditional updates and a
+/// conditional insert, so a parallel replay finds nothing to claim.
+/// </summary>
+public sealed class SecondFactorStore(AuthDbContext db, TimeProvider clock) : ISecondFactorStore
 {
     public async Task<bool> TryAdvanceTotpStepAsync(Guid userId, long step, CancellationToken cancellationToken) =>
         await db.Users
@@ -16,4 +19,36 @@ public sealed class SecondFactorStore(AuthDbContext db) : ISecondFactorStore
         await db.Set<Domain.Users.RecoveryCode>()
             .Where(c => c.Id == codeId && c.UsedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.UsedAt, now), cancellationToken) == 1;
+
+    /// <summary>
+    /// One insert that does nothing when the id is there already (the primary key decides between
+    /// parallel inserts: exactly one adds the row). Then the rows of expired tokens go.
+    /// </summary>
+    public async Task<bool> TrySpendMfaTokenAsync(string tokenId, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        var expires = expiresAt.ToUnixTimeSeconds();
+        int inserted;
+        try
+        {
+            inserted = db is SqlServerAuthDbContext
+                ? await db.Database.ExecuteSqlAsync(
+                    $"INSERT INTO spent_mfa_tokens (token_id, expires_at) SELECT {tokenId}, {expires} WHERE NOT EXISTS (SELECT 1 FROM spent_mfa_tokens WITH (UPDLOCK, HOLDLOCK) WHERE token_id = {tokenId})",
+                    cancellationToken)
+                : await db.Database.ExecuteSqlAsync(
+                    $"INSERT INTO spent_mfa_tokens (token_id, expires_at) VALUES ({tokenId}, {expires}) ON CONFLICT (token_id) DO NOTHING",
+                    cancellationToken);
+        }
+        catch (Exception e) when (e is Microsoft.Data.SqlClient.SqlException { Number: 2601 or 2627 })
+        {
+            inserted = 0;
+        }
+
+        if (inserted == 1)
+        {
+            var now = clock.GetUtcNow().ToUnixTimeSeconds();
+            await db.Set<SpentMfaToken>().Where(t => t.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
+        }
+
+        return inserted == 1;
+    }
 }

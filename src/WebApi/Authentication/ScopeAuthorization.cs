@@ -1,3 +1,4 @@
+using AuthPlatform.Application.Auth.Common;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.WebApi.Http;
 using Microsoft.AspNetCore.Authorization;
@@ -14,28 +15,6 @@ public sealed class RequireScopeAttribute(string scope) : AuthorizeAttribute(Sco
 }
 
 public sealed record ScopeRequirement(string Scope) : IAuthorizationRequirement;
-
-/// <summary>
-/// Account-security calls (2FA, sessions, password) need a signed-in session, never an API
-/// key: a key handed to a script must not be able to take over the account it belongs to.
-/// </summary>
-[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method, AllowMultiple = false)]
-public sealed class RequireSessionAttribute() : AuthorizeAttribute(ScopePolicy.SessionPolicyName);
-
-public sealed record SessionRequirement : IAuthorizationRequirement;
-
-public sealed class SessionRequirementHandler : AuthorizationHandler<SessionRequirement>
-{
-    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, SessionRequirement requirement)
-    {
-        if (context.User.HasClaim("auth_method", Application.Common.Security.AuthMethods.Jwt))
-        {
-            context.Succeed(requirement);
-        }
-
-        return Task.CompletedTask;
-    }
-}
 
 public sealed class ScopeRequirementHandler : AuthorizationHandler<ScopeRequirement>
 {
@@ -55,6 +34,8 @@ public sealed class ScopePolicy(IOptions<AuthorizationOptions> options) : Defaul
 {
     public const string SessionPolicyName = "session";
 
+    public const string LiveSessionPolicyName = "live-session";
+
     public const string Prefix = "scope:";
 
     /// <summary>Scope policies never change at run time, so the authorization middleware may cache them per endpoint.</summary>
@@ -62,11 +43,11 @@ public sealed class ScopePolicy(IOptions<AuthorizationOptions> options) : Defaul
 
     public override async Task<AuthorizationPolicy?> GetPolicyAsync(string policyName)
     {
-        if (policyName == SessionPolicyName)
+        if (policyName is SessionPolicyName or LiveSessionPolicyName)
         {
             return new AuthorizationPolicyBuilder(BearerAuthenticationHandler.SchemeName)
                 .RequireAuthenticatedUser()
-                .AddRequirements(new SessionRequirement())
+                .AddRequirements(new SessionRequirement(AllowsApiKeys: policyName == LiveSessionPolicyName))
                 .Build();
         }
 
@@ -89,6 +70,12 @@ public sealed class ScopeForbiddenResultHandler : IAuthorizationMiddlewareResult
 
     public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
+        // An ended session is a dead credential: 401 invalid_token with its challenge, before any 403.
+        if (authorizeResult.Forbidden && authorizeResult.AuthorizationFailure?.FailureReasons.Any(r => r.Message == SessionRequirementHandler.SessionEnded) == true)
+        {
+            return Problems.WriteAsync(context, SessionLiveness.SessionEnded);
+        }
+
         if (authorizeResult.Forbidden && authorizeResult.AuthorizationFailure?.FailedRequirements.OfType<ScopeRequirement>().FirstOrDefault() is { } missing)
         {
             context.Response.StatusCode = StatusCodes.Status403Forbidden;

@@ -14,6 +14,7 @@ namespace AuthPlatform.WebApi.Controllers;
 [ApiController]
 [Route("api/v1/admin")]
 [Produces("application/json")]
+[RequireLiveSession]
 [RequireScope(Scopes.Admin)]
 [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status401Unauthorized, "application/problem+json")]
 [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status403Forbidden, "application/problem+json")]

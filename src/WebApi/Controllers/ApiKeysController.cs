@@ -20,6 +20,7 @@ public sealed record CreateApiKeyRequest(string? Name, IReadOnlyList<string>? Pe
 [ApiController]
 [Route("api/v1/auth/api-keys")]
 [Produces("application/json")]
+[RequireLiveSession]
 [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status401Unauthorized, "application/problem+json")]
 [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status403Forbidden, "application/problem+json")]
 public sealed class ApiKeysController(ISender sender) : ControllerBase

@@ -11,6 +11,7 @@ namespace AuthPlatform.WebApi.Controllers;
 [ApiController]
 [Route("api/v1/audit-events")]
 [Produces("application/json")]
+[RequireLiveSession]
 [RequireScope(Scopes.AuditRead)]
 [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status400BadRequest, "application/problem+json")]
 [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status401Unauthorized, "application/problem+json")]

@@ -4,6 +4,7 @@ using AuthPlatform.WebApi.Http;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
 using AuthPlatform.Application.Auth.ListSessions;
+using AuthPlatform.Application.Auth.RevokeAllSessions;
 using AuthPlatform.Application.Auth.RevokeSession;
 
 namespace AuthPlatform.WebApi.Controllers;
@@ -28,4 +29,10 @@ public sealed class SessionsController(ISender sender) : ControllerBase
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Revoke(Guid id, CancellationToken ct) =>
         this.ToNoContent(await sender.Send(new RevokeSessionCommand(HttpContext.CallerUserId(), id), ct));
+
+    /// <summary>Sign out everywhere: every session ends, this one too, and every access token stops at once.</summary>
+    [HttpDelete(Name = "RevokeAllSessions")]
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
+    public async Task<IActionResult> RevokeAll(CancellationToken ct) =>
+        this.ToNoContent(await sender.Send(new RevokeAllSessionsCommand(HttpContext.Caller()), ct));
 }

@@ -16,6 +16,10 @@ namespace AuthPlatform.WebApi.Controllers;
 
 public sealed record TwoFactorCodeRequest(string? Code);
 
+public sealed record TwoFactorSetupRequest(string? CurrentPassword);
+
+public sealed record TwoFactorEnableRequest(string? Code, string? CurrentPassword);
+
 public sealed record TwoFactorFactorRequest(string? Code, string? RecoveryCode);
 
 /// <summary>TOTP two-factor authentication, enrolled by QR code (SPEC section 7).</summary>
@@ -33,12 +37,16 @@ public sealed class TwoFactorController(ISender sender) : ControllerBase
     public async Task<IActionResult> Status(CancellationToken ct) =>
         this.ToActionResult(await sender.Send(new GetTwoFactorStatusQuery(HttpContext.CallerUserId()), ct));
 
+    /// <summary>Starts enrolment; needs the current password.</summary>
     [HttpPost("setup", Name = "SetupTwoFactor")]
     [NoStore]
+    [EnableRateLimiting(RateLimits.Credentials)]
     [ProducesResponseType<TwoFactorSetupResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public async Task<IActionResult> Setup(CancellationToken ct) =>
-        this.ToActionResult(await sender.Send(new SetupTwoFactorCommand(HttpContext.CallerUserId()), ct));
+    [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status423Locked, "application/problem+json")]
+    public async Task<IActionResult> Setup(TwoFactorSetupRequest request, CancellationToken ct) =>
+        this.ToActionResult(await sender.Send(new SetupTwoFactorCommand(HttpContext.CallerUserId(), request.CurrentPassword ?? ""), ct));
 
     [HttpGet("qr.png", Name = "GetTwoFactorQrCode")]
     [NoStore]
@@ -48,14 +56,16 @@ public sealed class TwoFactorController(ISender sender) : ControllerBase
     public async Task<IActionResult> QrCode(CancellationToken ct) =>
         this.ToActionResult(await sender.Send(new GetTwoFactorQrCodeQuery(HttpContext.CallerUserId()), ct), png => File(png, "image/png"));
 
+    /// <summary>Turns 2FA on with a code and the current password; other sessions end and every access token is renewed by refreshing.</summary>
     [HttpPost("enable", Name = "EnableTwoFactor")]
     [NoStore]
     [EnableRateLimiting(RateLimits.Credentials)]
     [ProducesResponseType<RecoveryCodesResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public async Task<IActionResult> Enable(TwoFactorCodeRequest request, CancellationToken ct) =>
-        this.ToActionResult(await sender.Send(new EnableTwoFactorCommand(HttpContext.CallerUserId(), request.Code), ct));
+    [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status423Locked, "application/problem+json")]
+    public async Task<IActionResult> Enable(TwoFactorEnableRequest request, CancellationToken ct) =>
+        this.ToActionResult(await sender.Send(new EnableTwoFactorCommand(HttpContext.Caller(), request.Code, request.CurrentPassword ?? ""), ct));
 
     [HttpPost("disable", Name = "DisableTwoFactor")]
     [EnableRateLimiting(RateLimits.Credentials)]
@@ -63,7 +73,7 @@ public sealed class TwoFactorController(ISender sender) : ControllerBase
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status409Conflict, "application/problem+json")]
     public async Task<IActionResult> Disable(TwoFactorFactorRequest request, CancellationToken ct) =>
-        this.ToNoContent(await sender.Send(new DisableTwoFactorCommand(HttpContext.CallerUserId(), request.Code, request.RecoveryCode), ct));
+        this.ToNoContent(await sender.Send(new DisableTwoFactorCommand(HttpContext.Caller(), request.Code, request.RecoveryCode), ct));
 
     [HttpPost("recovery-codes", Name = "RegenerateRecoveryCodes")]
     [NoStore]

@@ -7,7 +7,10 @@ using AuthPlatform.Application.Admin.EnsureBootstrapAdministrator;
 
 namespace AuthPlatform.WebApi.Startup;
 
-/// <summary>Before the server listens: migrate, make sure a signing key exists, create the first administrator.</summary>
+/// <summary>
+/// Before the server listens: migrate, remember the security stamps that changed within a token's
+/// lifetime, make sure a signing key exists, create the first administrator.
+/// </summary>
 public static partial class StartupTasks
 {
     public static async Task InitializeAsync(this WebApplication app)
@@ -15,6 +18,8 @@ public static partial class StartupTasks
         await using var scope = app.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
         await services.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
+        await services.GetRequiredService<Infrastructure.Tokens.SecurityStampCache>()
+            .LoadRecentAsync(services.GetRequiredService<AuthDbContext>(), CancellationToken.None);
         await EnsureSigningKeyAsync(services);
         await EnsureBootstrapAdministratorAsync(services);
     }

@@ -171,7 +171,7 @@ public sealed class LoginHandlerTests
     public async Task Handle_DisabledUserWithRightPassword_RefusesWithoutCountingFailure()
     {
         var user = UserWithPassword();
-        user.Disable();
+        user.Disable(Guid.NewGuid(), "stamp-disabled", _ports.Clock.GetUtcNow());
 
         var result = await Login("alice@example.com", RightPassword);
 

@@ -22,8 +22,8 @@ public sealed class LoginHandlerTwoFactorTests
     {
         _user = _ports.TwoFactorUser();
         _ports.Hasher.Verify("stored-hash", RightPassword).Returns(PasswordCheck.Success);
-        _ports.MfaTokens.IssueAsync(_user.Id, Arg.Any<CancellationToken>()).Returns(new IssuedMfaToken("mfa-token-1", 300));
-        _ports.MfaTokens.ValidateAsync("mfa-token-1", Arg.Any<CancellationToken>()).Returns(_user.Id);
+        _ports.MfaTokens.IssueAsync(_user.Id, SecurityStamps.Fingerprint(_user.SecurityStamp), Arg.Any<CancellationToken>()).Returns(new IssuedMfaToken("mfa-token-1", 300));
+        _ports.MfaChallengeFor(_user);
     }
 
     private Task<Result<LoginResponse>> Login(string password = RightPassword) =>
@@ -31,7 +31,7 @@ public sealed class LoginHandlerTwoFactorTests
             .Handle(new LoginCommand("alice@example.com", password), CancellationToken.None).AsTask();
 
     private Task<Result<SessionResponse>> SecondStep(string code) =>
-        new LoginWithSecondFactorHandler(_ports.MfaTokens, _ports.Users, _ports.SecondFactor, _ports.Sessions)
+        new LoginWithSecondFactorHandler(_ports.MfaTokens, _ports.Users, _ports.SecondFactor, _ports.SecondFactorStore, _ports.Sessions)
             .Handle(new LoginWithSecondFactorCommand("mfa-token-1", code, null), CancellationToken.None).AsTask();
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class LoginHandlerTwoFactorTests
         Assert.True(challenge.MfaRequired);
         Assert.Equal("mfa-token-1", challenge.MfaToken);
         Assert.Equal(300, challenge.ExpiresIn);
-        await _ports.MfaTokens.Received(1).IssueAsync(_user.Id, Arg.Any<CancellationToken>());
+        await _ports.MfaTokens.Received(1).IssueAsync(_user.Id, SecurityStamps.Fingerprint(_user.SecurityStamp), Arg.Any<CancellationToken>());
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed class LoginHandlerTwoFactorTests
         var result = await Login("wrong password here");
 
         Assert.Equal(ErrorCodes.InvalidCredentials, result.Error!.Code);
-        await _ports.MfaTokens.DidNotReceiveWithAnyArgs().IssueAsync(default, default);
+        await _ports.MfaTokens.DidNotReceiveWithAnyArgs().IssueAsync(default, default!, default);
         await _ports.FailureCountedAsync(_user, times: 1);
         Assert.DoesNotContain(_ports.AuditCalls(), c => c.Type == AuditEventTypes.LoginPasswordVerified);
     }

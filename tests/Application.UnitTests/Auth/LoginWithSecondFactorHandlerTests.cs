@@ -16,12 +16,12 @@ public sealed class LoginWithSecondFactorHandlerTests
     public LoginWithSecondFactorHandlerTests()
     {
         _user = _ports.TwoFactorUser();
-        _ports.MfaTokens.ValidateAsync("mfa-token-1", Arg.Any<CancellationToken>()).Returns(_user.Id);
+        _ports.MfaChallengeFor(_user);
         _ports.TotpCode("123456", Ports.StartStep);
     }
 
     private Task<Result<SessionResponse>> Complete(string? code, string? recoveryCode = null, string token = "mfa-token-1") =>
-        new LoginWithSecondFactorHandler(_ports.MfaTokens, _ports.Users, _ports.SecondFactor, _ports.Sessions)
+        new LoginWithSecondFactorHandler(_ports.MfaTokens, _ports.Users, _ports.SecondFactor, _ports.SecondFactorStore, _ports.Sessions)
             .Handle(new LoginWithSecondFactorCommand(token, code, recoveryCode), CancellationToken.None).AsTask();
 
     [Fact]
@@ -38,7 +38,8 @@ public sealed class LoginWithSecondFactorHandlerTests
     [Fact]
     public async Task Handle_TokenOfUserWithoutTwoFactor_AnswersInvalidToken()
     {
-        _user.DisableTwoFactor();
+        _user.DisableTwoFactor("stamp-off", _ports.Clock.GetUtcNow());
+        _ports.MfaChallengeFor(_user); // bound to the new stamp: only the 2FA rule is left to refuse it
 
         var result = await Complete("123456");
 
@@ -49,7 +50,8 @@ public sealed class LoginWithSecondFactorHandlerTests
     [Fact]
     public async Task Handle_DisabledUser_AnswersInvalidToken()
     {
-        _user.Disable();
+        _user.Disable(Guid.NewGuid(), "stamp-disabled", _ports.Clock.GetUtcNow());
+        _ports.MfaChallengeFor(_user); // bound to the new stamp: only the disabled rule is left to refuse it
 
         var result = await Complete("123456");
 

@@ -166,7 +166,7 @@ public sealed class RefreshHandlerTests
     public async Task Handle_DisabledUser_DiscardsRotationAndReturnsInvalidToken()
     {
         FamilyWith("refresh-0");
-        _user.Disable();
+        _user.Disable(Guid.NewGuid(), "stamp-disabled", _ports.Clock.GetUtcNow());
 
         var result = await Refresh("refresh-0");
 

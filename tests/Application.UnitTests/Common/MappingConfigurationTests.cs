@@ -1,8 +1,10 @@
+using AuthPlatform.Application.Admin.Common;
 using AuthPlatform.Application.ApiKeys.Common;
 using AuthPlatform.Application.Auth.Common;
 using AuthPlatform.Application.Auth.GetMe;
 using AuthPlatform.Application.Auth.ListSessions;
 using AuthPlatform.Application.Common.Mapping;
+using AuthPlatform.Application.UnitTests.TestSupport;
 using AuthPlatform.Domain.ApiKeys;
 using AuthPlatform.Domain.Authorization;
 using AuthPlatform.Domain.Sessions;
@@ -63,6 +65,7 @@ public sealed class MappingConfigurationTests
                 (typeof(User), typeof(SessionUser)),
                 (typeof(User), typeof(MeResponse)),
                 (typeof(RefreshTokenFamily), typeof(SessionSummary)),
+                (typeof(User), typeof(AdminUserResponse)),
             },
             registered);
     }
@@ -129,7 +132,7 @@ public sealed class MappingConfigurationTests
         var user = NewUser();
         user.BeginTwoFactorSetup("enc:secret");
         user.EnableTwoFactor(
-            1, Enumerable.Range(0, User.RecoveryCodeCount).Select(i => RecoveryCode.Create(Guid.NewGuid(), user.Id, $"loc{i}", "h", Now)).ToList(), Now);
+            1, Enumerable.Range(0, User.RecoveryCodeCount).Select(i => RecoveryCode.Create(Guid.NewGuid(), user.Id, $"loc{i}", "h", Now)).ToList(), "stamp-2fa", Now);
 
         var response = _mapper.Map<MeResponse>(user);
 
@@ -207,5 +210,31 @@ public sealed class MappingConfigurationTests
     public void Map_UnregisteredPair_Fails()
     {
         Assert.ThrowsAny<Exception>(() => _mapper.Map<Destination>(new Source(Guid.NewGuid(), "x")));
+    }
+
+    [Fact]
+    public void Describe_LockedDisabledUser_CopiesTheProfileAndTheStanding()
+    {
+        var user = NewUser(UserRole.Admin);
+        user.Disable(Guid.NewGuid(), "stamp-2", Now);
+        StoredColumns.Set(user, nameof(User.LockedUntil), Now.AddMinutes(5));
+
+        var response = _mapper.Describe(user, Now);
+
+        Assert.Equal(new AdminUserResponse(user.Id, "Alice.Smith@Example.com", "Alice", "admin", Now, true, true, Now.AddMinutes(5), false), response);
+    }
+
+    [Fact]
+    public void Describe_LockThatRanOut_IsNoLock()
+    {
+        var user = NewUser();
+        StoredColumns.Set(user, nameof(User.LockedUntil), Now.AddMinutes(-1));
+
+        var response = _mapper.Describe(user, Now);
+
+        Assert.False(response.Locked);
+        Assert.Null(response.LockedUntil);
+        Assert.False(response.Disabled);
+        Assert.Equal("user", response.Role);
     }
 }

@@ -88,7 +88,12 @@ internal sealed class Ports
         FailedAttempts = new FailedAttempts(Users, Options.Create(Lockout), Clock);
         Sessions = new SessionIssuer(Families, Secrets, AccessTokens, ScopeCatalog, Client, Mapper, Options.Create(Jwt), Clock);
         SecondFactor = new SecondFactorVerifier(Totp, Protector, SecondFactorStore, Hasher, FailedAttempts, Clock);
-        StepUp = new StepUp(SecondFactor, Families, Clock);
+        Liveness = new SessionLiveness(Families, Clock);
+        StepUp = new StepUp(SecondFactor, Liveness, Clock);
+        PasswordConfirmation = new PasswordConfirmation(Hasher, FailedAttempts, Clock);
+
+        // The single use of an mfa_token is the store's rule; by default this presentation spends it.
+        SecondFactorStore.TrySpendMfaTokenAsync(Arg.Any<string>(), Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>()).Returns(true);
         RecoveryCodes = new RecoveryCodes(Secrets, Hasher, Clock);
     }
 
@@ -123,6 +128,10 @@ internal sealed class Ports
     public FailedAttempts FailedAttempts { get; }
 
     public SessionIssuer Sessions { get; }
+
+    public SessionLiveness Liveness { get; }
+
+    public PasswordConfirmation PasswordConfirmation { get; }
 
     public static string HashOf(string secret) => $"sha:{secret}";
 
@@ -290,6 +299,7 @@ internal sealed class Ports
         user.EnableTwoFactor(
             lastStep ?? StartStep - 10,
             DefaultRecoveryCodes.Select(c => RecoveryCode.Create(Guid.NewGuid(), user.Id, c.Locator, SlowHashOf(c.Secret), Clock.GetUtcNow())).ToList(),
+            "stamp-2fa",
             Clock.GetUtcNow());
         user.DequeueDomainEvents();
         Hasher.Verify(Arg.Any<string>(), Arg.Any<string>())
@@ -302,6 +312,17 @@ internal sealed class Ports
         Enumerable.Range(0, 10).Select(i => ($"cd2{"abcdefghjk"[i]}", $"sec{"abcdefghjk"[i]}2345")).ToArray();
 
     public static string SlowHashOf(string secret) => $"slow:{secret}";
+
+    /// <summary>
+    /// A genuine <c>mfa_token</c> named <paramref name="token"/> from the password step of
+    /// <paramref name="user"/>, bound to their stamp as it is now, id <paramref name="tokenId"/>.
+    /// </summary>
+    public MfaTokenClaims MfaChallengeFor(User user, string token = "mfa-token-1", string tokenId = "jti-1")
+    {
+        var claims = new MfaTokenClaims(user.Id, SecurityStamps.Fingerprint(user.SecurityStamp), tokenId, Clock.GetUtcNow() + TimeSpan.FromMinutes(5));
+        MfaTokens.ValidateAsync(token, Arg.Any<CancellationToken>()).Returns(claims);
+        return claims;
+    }
 
     /// <summary>Makes <paramref name="code"/> the TOTP code of <paramref name="step"/> for <paramref name="secret"/>; the store accepts that step.</summary>
     public void TotpCode(string code, long step, string secret = TotpSecret)

@@ -87,7 +87,7 @@ public sealed class RecoveryCodesTests
         _ports.Hasher.Hash(Arg.Any<string>()).Returns("slow-hash");
 
         var (_, entities) = _ports.RecoveryCodes.Generate(user);
-        user.EnableTwoFactor(Ports.StartStep, entities, _ports.Clock.GetUtcNow());
+        user.EnableTwoFactor(Ports.StartStep, entities, "stamp-2fa", _ports.Clock.GetUtcNow());
 
         Assert.Equal(User.RecoveryCodeCount, user.RecoveryCodesLeft);
     }

@@ -156,4 +156,28 @@ public sealed class ScopeSetTests
         Assert.False(a.Equals(null));
         Assert.False(a.Equals((object)"profile models.read"));
     }
+
+    [Fact]
+    public void Within_AllowedSubset_KeepsOnlyTheAllowedInThisOrder()
+    {
+        var set = ScopeSet.Parse("profile admin models.read audit:read");
+
+        var capped = set.Within(["audit:read", "profile", "models.write"]);
+
+        Assert.Equal(["profile", "audit:read"], capped.ToArray());
+    }
+
+    [Fact]
+    public void Within_NothingAllowed_IsEmpty()
+    {
+        Assert.Same(ScopeSet.Empty, ScopeSet.Parse("profile admin").Within([]));
+    }
+
+    [Fact]
+    public void Within_EverythingAllowed_IsTheSameSet()
+    {
+        var set = ScopeSet.Parse("profile admin");
+
+        Assert.Same(set, set.Within(["admin", "profile", "models.read"]));
+    }
 }

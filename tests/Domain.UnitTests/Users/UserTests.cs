@@ -234,11 +234,14 @@ public sealed class UserTests
     {
         var user = NewUser();
 
-        user.ChangePassword("hash-2", "stamp-2");
+        user.ChangePassword("hash-2", "stamp-2", Now.AddMinutes(5));
 
         Assert.Equal("hash-2", user.PasswordHash);
         Assert.Equal("stamp-2", user.SecurityStamp);
-        Assert.Equal(new PasswordChanged(user.Id), Assert.Single(user.DequeueDomainEvents()));
+        Assert.Equal(Now.AddMinutes(5), user.SecurityStampChangedAt);
+        Assert.Equal(
+            [new SecurityStampRotated(user.Id, SecurityStamps.Fingerprint("stamp-2"), Now.AddMinutes(5)), new PasswordChanged(user.Id)],
+            user.DequeueDomainEvents());
     }
 
     [Theory]
@@ -246,14 +249,16 @@ public sealed class UserTests
     [InlineData("   ", "stamp-2")]
     [InlineData("hash-2", "")]
     [InlineData("hash-2", "  ")]
+    [InlineData("hash-2", "stamp-1")] // the current stamp: tokens bound to it would live on
     public void ChangePassword_WithBlankHashOrStamp_ThrowsAndKeepsCredentials(string hash, string stamp)
     {
         var user = NewUser();
 
-        Assert.Throws<DomainException>(() => user.ChangePassword(hash, stamp));
+        Assert.Throws<DomainException>(() => user.ChangePassword(hash, stamp, Now));
 
         Assert.Equal("hash-1", user.PasswordHash);
         Assert.Equal("stamp-1", user.SecurityStamp);
+        Assert.Null(user.SecurityStampChangedAt);
         Assert.Empty(user.DequeueDomainEvents());
     }
 
@@ -267,16 +272,6 @@ public sealed class UserTests
         Assert.Equal("stronger-hash", user.PasswordHash);
         Assert.Equal("stamp-1", user.SecurityStamp);
         Assert.Empty(user.DequeueDomainEvents());
-    }
-
-    [Fact]
-    public void Disable_Always_MarksUserDisabled()
-    {
-        var user = NewUser();
-
-        user.Disable();
-
-        Assert.True(user.IsDisabled);
     }
 
     // ---- Events ----

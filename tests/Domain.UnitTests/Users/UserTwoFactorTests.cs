@@ -23,7 +23,7 @@ public sealed class UserTwoFactorTests
     {
         var user = NewUser();
         user.BeginTwoFactorSetup("protected-secret");
-        user.EnableTwoFactor(step, Codes(user.Id), Now);
+        user.EnableTwoFactor(step, Codes(user.Id), "stamp-on", Now);
         user.DequeueDomainEvents();
         return user;
     }
@@ -89,7 +89,7 @@ public sealed class UserTwoFactorTests
     {
         var user = NewUser();
 
-        Assert.Throws<DomainException>(() => user.EnableTwoFactor(100, Codes(user.Id), Now));
+        Assert.Throws<DomainException>(() => user.EnableTwoFactor(100, Codes(user.Id), "stamp-on", Now));
         Assert.False(user.TwoFactorEnabled);
         Assert.Null(user.TotpSecret);
         Assert.Empty(user.RecoveryCodes);
@@ -103,7 +103,7 @@ public sealed class UserTwoFactorTests
         user.BeginTwoFactorSetup("protected-secret");
         var codes = Codes(user.Id);
 
-        user.EnableTwoFactor(12345, codes, Now.AddMinutes(1));
+        user.EnableTwoFactor(12345, codes, "stamp-on", Now.AddMinutes(1));
 
         Assert.True(user.TwoFactorEnabled);
         Assert.Equal(Now.AddMinutes(1), user.TwoFactorEnabledAt);
@@ -112,7 +112,34 @@ public sealed class UserTwoFactorTests
         Assert.Equal(12345, user.LastTotpStep);
         Assert.Equal(codes, user.RecoveryCodes);
         Assert.Equal(User.RecoveryCodeCount, user.RecoveryCodesLeft);
-        Assert.Equal(new TwoFactorEnabled(user.Id), Assert.Single(user.DequeueDomainEvents()));
+        Assert.Equal(
+            [new SecurityStampRotated(user.Id, SecurityStamps.Fingerprint("stamp-on"), Now.AddMinutes(1)), new TwoFactorEnabled(user.Id)],
+            user.DequeueDomainEvents());
+    }
+
+    [Fact]
+    public void EnableTwoFactor_WithPendingSecret_RotatesTheSecurityStamp()
+    {
+        var user = NewUser();
+        user.BeginTwoFactorSetup("protected-secret");
+
+        user.EnableTwoFactor(12345, Codes(user.Id), "stamp-on", Now);
+
+        Assert.Equal("stamp-on", user.SecurityStamp);
+        Assert.Equal(Now, user.SecurityStampChangedAt);
+    }
+
+    [Fact]
+    public void EnableTwoFactor_WithTheCurrentStamp_ThrowsAndStaysOff()
+    {
+        var user = NewUser();
+        user.BeginTwoFactorSetup("protected-secret");
+
+        Assert.Throws<DomainException>(() => user.EnableTwoFactor(12345, Codes(user.Id), "stamp-1", Now));
+
+        Assert.False(user.TwoFactorEnabled);
+        Assert.Equal("protected-secret", user.PendingTotpSecret);
+        Assert.Empty(user.DequeueDomainEvents());
     }
 
     [Fact]
@@ -121,7 +148,7 @@ public sealed class UserTwoFactorTests
         var user = EnabledUser(step: 100);
         var before = user.RecoveryCodes.ToList();
 
-        Assert.Throws<DomainException>(() => user.EnableTwoFactor(200, Codes(user.Id, tag: "b"), Now));
+        Assert.Throws<DomainException>(() => user.EnableTwoFactor(200, Codes(user.Id, tag: "b"), "stamp-on", Now));
         Assert.Equal(100, user.LastTotpStep);
         Assert.Equal(before, user.RecoveryCodes);
         Assert.Empty(user.DequeueDomainEvents());
@@ -133,7 +160,7 @@ public sealed class UserTwoFactorTests
         var user = NewUser();
         user.BeginTwoFactorSetup("protected-secret");
 
-        Assert.Throws<DomainException>(() => user.EnableTwoFactor(100, Codes(user.Id, count: 9), Now));
+        Assert.Throws<DomainException>(() => user.EnableTwoFactor(100, Codes(user.Id, count: 9), "stamp-on", Now));
         Assert.False(user.TwoFactorEnabled);
         Assert.Equal("protected-secret", user.PendingTotpSecret);
         Assert.Null(user.TotpSecret);
@@ -195,7 +222,7 @@ public sealed class UserTwoFactorTests
     public void ReplaceRecoveryCodes_AfterTwoFactorWasDisabled_Throws()
     {
         var user = EnabledUser();
-        user.DisableTwoFactor();
+        user.DisableTwoFactor("stamp-off", Now);
 
         Assert.Throws<DomainException>(() => user.ReplaceRecoveryCodes(Codes(user.Id, tag: "b")));
         Assert.Empty(user.RecoveryCodes);
@@ -206,7 +233,7 @@ public sealed class UserTwoFactorTests
     {
         var user = EnabledUser();
 
-        user.DisableTwoFactor();
+        user.DisableTwoFactor("stamp-off", Now);
 
         Assert.False(user.TwoFactorEnabled);
         Assert.Null(user.TwoFactorEnabledAt);
@@ -215,7 +242,11 @@ public sealed class UserTwoFactorTests
         Assert.Null(user.LastTotpStep);
         Assert.Empty(user.RecoveryCodes);
         Assert.Equal(0, user.RecoveryCodesLeft);
-        Assert.Equal(new TwoFactorDisabled(user.Id), Assert.Single(user.DequeueDomainEvents()));
+        Assert.Equal("stamp-off", user.SecurityStamp);
+        Assert.Equal(Now, user.SecurityStampChangedAt);
+        Assert.Equal(
+            [new SecurityStampRotated(user.Id, SecurityStamps.Fingerprint("stamp-off"), Now), new TwoFactorDisabled(user.Id)],
+            user.DequeueDomainEvents());
     }
 
     [Fact]
@@ -224,7 +255,7 @@ public sealed class UserTwoFactorTests
         var user = NewUser();
         user.BeginTwoFactorSetup("protected-secret");
 
-        user.DisableTwoFactor();
+        user.DisableTwoFactor("stamp-off", Now);
 
         Assert.Null(user.PendingTotpSecret);
     }
@@ -233,10 +264,10 @@ public sealed class UserTwoFactorTests
     public void DisableTwoFactor_ThenSetupAgain_IsAllowed()
     {
         var user = EnabledUser();
-        user.DisableTwoFactor();
+        user.DisableTwoFactor("stamp-off", Now);
 
         user.BeginTwoFactorSetup("new-secret");
-        user.EnableTwoFactor(7, Codes(user.Id, tag: "c"), Now);
+        user.EnableTwoFactor(7, Codes(user.Id, tag: "c"), "stamp-on", Now);
 
         Assert.True(user.TwoFactorEnabled);
         Assert.Equal("new-secret", user.TotpSecret);
@@ -253,7 +284,7 @@ public sealed class UserTwoFactorTests
         MarkUsed(codes[3], Now);
         MarkUsed(codes[9], Now);
 
-        user.EnableTwoFactor(1, codes, Now);
+        user.EnableTwoFactor(1, codes, "stamp-on", Now);
 
         Assert.Equal(User.RecoveryCodeCount, user.RecoveryCodes.Count);
         Assert.Equal(7, user.RecoveryCodesLeft);

@@ -24,7 +24,7 @@ public abstract class SecondFactorStoreTests<TDatabase>(TDatabase database)
         var codes = Enumerable.Range(0, User.RecoveryCodeCount)
             .Select(i => RecoveryCode.Create(Guid.NewGuid(), user.Id, $"cd{i:00}", $"slow-hash-{i}", Start))
             .ToList();
-        user.EnableTwoFactor(enrolledStep, codes, Start);
+        user.EnableTwoFactor(enrolledStep, codes, "stamp-2fa", Start);
         await database.AddAsync(user);
         return user;
     }

@@ -51,6 +51,10 @@ public sealed class AuditTrail(IAuditLog audit) : INotificationHandler<DomainEve
             AuditEventTypes.ApiKeyRotated, e.OwnerId, Fields(("api_key", e.KeyId), ("successor", e.SuccessorId), ("prefix", e.SuccessorPrefix))),
         ApiKeyRevoked e => new(AuditEventTypes.ApiKeyRevoked, e.OwnerId, Fields(("api_key", e.KeyId), ("prefix", e.KeyPrefix)), e.ActorId),
         ApiKeyDeleted e => new(AuditEventTypes.ApiKeyDeleted, e.OwnerId, Fields(("api_key", e.KeyId), ("prefix", e.KeyPrefix)), e.ActorId),
+        SignedOutEverywhere e => new(AuditEventTypes.SessionsRevokedAll, e.UserId),
+        UserDisabled e => new(AuditEventTypes.AccountDisabled, e.UserId, ActorId: e.ActorId),
+        UserEnabled e => new(AuditEventTypes.AccountEnabled, e.UserId, ActorId: e.ActorId),
+        AccountUnlocked e => new(AuditEventTypes.AccountUnlocked, e.UserId, ActorId: e.ActorId),
         SigningKeyRotated e => new(AuditEventTypes.SigningKeyRotated, null, Fields(("kid", e.KeyId)), e.ActorId),
         _ => null,
     };

@@ -11,7 +11,8 @@ using Mediator;
 namespace AuthPlatform.Application.Auth.ChangePassword;
 
 /// <summary>
-/// Changes the caller's password; every session but the current one is revoked (PWD-04).
+/// Changes the caller's password; every session but the current one is revoked (PWD-04), and the
+/// new security stamp ends every access token, this one's too: the current session refreshes.
 /// <see cref="StepUpCode"/> is the <c>X-2FA-Code</c> header.
 /// </summary>
 public sealed record ChangePasswordCommand(CallerIdentity Caller, string CurrentPassword, string NewPassword, string? StepUpCode = null)
@@ -63,7 +64,7 @@ public sealed class ChangePasswordHandler(
             return refused;
         }
 
-        user.ChangePassword(hasher.Hash(command.NewPassword), secrets.NewSecret(16));
+        user.ChangePassword(hasher.Hash(command.NewPassword), secrets.NewSecret(16), now);
         await families.RevokeAllForUserAsync(user.Id, command.Caller.SessionId, RevocationReasons.PasswordChanged, now, cancellationToken);
         return Result.Success();
     }

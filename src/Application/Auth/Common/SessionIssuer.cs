@@ -27,7 +27,7 @@ public sealed class SessionIssuer(
     {
         var now = clock.GetUtcNow();
         var refreshToken = secrets.NewSecret();
-        var scopes = ScopeSet.From(Scopes.ForRole(user.Role, scopeCatalog.OperatorScopes));
+        var scopes = ScopeSet.From(RoleScopes(user));
         var family = RefreshTokenFamily.Start(
             Guid.CreateVersion7(now), user.Id, secrets.Hash(refreshToken), scopes, authenticationMethods,
             client.IpAddress, client.UserAgent, Lifetimes, now);
@@ -37,9 +37,18 @@ public sealed class SessionIssuer(
         return new SessionResponse(access.Token, refreshToken, "Bearer", access.ExpiresIn, access.ExpiresAt, mapper.Map<SessionUser>(user));
     }
 
+    /// <summary>
+    /// An access token for the session, as the user stands now: its scopes are those the login
+    /// granted (the family's scopes, a cap that never widens) that the user's role still grants
+    /// today, so a demoted administrator loses <c>admin</c> at the next refresh; its role and
+    /// security-stamp fingerprint are the user's current ones.
+    /// </summary>
     public Task<IssuedAccessToken> IssueAccessTokenAsync(User user, RefreshTokenFamily family, CancellationToken cancellationToken) =>
         accessTokens.IssueAsync(
             new AccessTokenRequest(
-                user.Id, family.Id, family.Scopes, family.AuthenticationMethodList, family.AuthenticatedAt, UserResponse.RoleName(user.Role)),
+                user.Id, family.Id, family.Scopes.Within(RoleScopes(user)), family.AuthenticationMethodList, family.AuthenticatedAt,
+                UserResponse.RoleName(user.Role), SecurityStamps.Fingerprint(user.SecurityStamp)),
             cancellationToken);
+
+    private IReadOnlyList<string> RoleScopes(User user) => Scopes.ForRole(user.Role, scopeCatalog.OperatorScopes);
 }

@@ -84,7 +84,7 @@ public sealed class LoginHandler(
         {
             // The failure counter is reset only once the second factor is verified too, so
             // that wrong codes add up to a lockout even for someone who knows the password.
-            var challenge = await mfaTokens.IssueAsync(user.Id, cancellationToken);
+            var challenge = await mfaTokens.IssueAsync(user.Id, SecurityStamps.Fingerprint(user.SecurityStamp), cancellationToken);
             user.RecordPasswordVerified();
             return new LoginResponse(null, new MfaChallenge(true, challenge.Token, challenge.ExpiresIn));
         }

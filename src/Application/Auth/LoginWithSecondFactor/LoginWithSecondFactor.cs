@@ -3,12 +3,17 @@ using AuthPlatform.Application.Common.Behaviours;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.TwoFactor.Common;
 using AuthPlatform.Application.Users;
+using AuthPlatform.Domain.Users;
 using FluentValidation;
 using Mediator;
 
 namespace AuthPlatform.Application.Auth.LoginWithSecondFactor;
 
-/// <summary>Completes a login with 2FA: the <c>mfa_token</c> of the password step and a TOTP or recovery code.</summary>
+/// <summary>
+/// Completes a login with 2FA: the <c>mfa_token</c> of the password step and a TOTP or recovery
+/// code. The token is refused once the account's security stamp changed (a password change, a
+/// 2FA change, a disable) and is spent by the login it completes: it starts one session only.
+/// </summary>
 public sealed record LoginWithSecondFactorCommand(string MfaToken, string? Code, string? RecoveryCode) : ICommand<Result<SessionResponse>>, ISavesWithoutAmbientTransaction;
 
 public sealed class LoginWithSecondFactorValidator : AbstractValidator<LoginWithSecondFactorCommand>
@@ -25,15 +30,17 @@ public sealed class LoginWithSecondFactorHandler(
     IMfaTokens mfaTokens,
     IUserRepository users,
     SecondFactorVerifier verifier,
+    ISecondFactorStore store,
     SessionIssuer sessions) : ICommandHandler<LoginWithSecondFactorCommand, Result<SessionResponse>>
 {
     private static readonly Error ExpiredChallenge = new(ErrorCodes.InvalidToken, "The mfa_token is invalid or has expired: sign in again.");
 
     public async ValueTask<Result<SessionResponse>> Handle(LoginWithSecondFactorCommand command, CancellationToken cancellationToken)
     {
-        var userId = await mfaTokens.ValidateAsync(command.MfaToken, cancellationToken);
-        var user = userId is { } id ? await users.FindByIdWithRecoveryCodesAsync(id, cancellationToken) : null;
-        if (user is null || !user.TwoFactorEnabled || user.IsDisabled)
+        var challenge = await mfaTokens.ValidateAsync(command.MfaToken, cancellationToken);
+        var user = challenge is not null ? await users.FindByIdWithRecoveryCodesAsync(challenge.UserId, cancellationToken) : null;
+        if (user is null || !user.TwoFactorEnabled || user.IsDisabled
+            || challenge!.StampFingerprint != SecurityStamps.Fingerprint(user.SecurityStamp))
         {
             return ExpiredChallenge;
         }
@@ -46,6 +53,12 @@ public sealed class LoginWithSecondFactorHandler(
         if (!await verifier.VerifyAnyAsync(user, command.Code, command.RecoveryCode, cancellationToken))
         {
             return await verifier.RecordFailureAsync(user, "login", cancellationToken);
+        }
+
+        // Single use: of parallel or later presentations of one mfa_token, one completes a login.
+        if (!await store.TrySpendMfaTokenAsync(challenge.TokenId, challenge.ExpiresAt, cancellationToken))
+        {
+            return ExpiredChallenge;
         }
 
         user.RecordSuccessfulLogin(AuthenticationMethods.PasswordAndOtp, withRecoveryCode: command.Code is null);

@@ -11,4 +11,10 @@ public interface ISecondFactorStore
 
     /// <summary>Marks a recovery code used if it was unused; false when another request used it first.</summary>
     Task<bool> TryRedeemRecoveryCodeAsync(Guid codeId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records an <c>mfa_token</c>'s id as spent with one conditional insert; false when it was
+    /// spent already (a replay, or a parallel request that came first). Kept until <paramref name="expiresAt"/>.
+    /// </summary>
+    Task<bool> TrySpendMfaTokenAsync(string tokenId, DateTimeOffset expiresAt, CancellationToken cancellationToken);
 }

@@ -10,11 +10,11 @@ namespace AuthPlatform.Application.TwoFactor.Common;
 /// section 7): a session whose login verified it in the last 10 minutes, or a current code sent
 /// as <c>X-2FA-Code</c>, which the command carries as its step-up code.
 /// </summary>
-public sealed class StepUp(SecondFactorVerifier verifier, IRefreshTokenFamilyRepository sessions, TimeProvider clock)
+public sealed class StepUp(SecondFactorVerifier verifier, SessionLiveness liveness, TimeProvider clock)
 {
     public static readonly TimeSpan FreshFor = TimeSpan.FromMinutes(10);
 
-    public static readonly Error SessionEnded = new(ErrorCodes.InvalidToken, "This session has ended: sign in again.");
+    public static readonly Error SessionEnded = SessionLiveness.SessionEnded;
 
     public static readonly Error SecondFactorNeeded = new(
         ErrorCodes.MfaRequired, "This operation needs a second factor: send a current code in the X-2FA-Code header, or sign in again with your code.");
@@ -25,10 +25,11 @@ public sealed class StepUp(SecondFactorVerifier verifier, IRefreshTokenFamilyRep
         var now = clock.GetUtcNow();
 
         // A sensitive operation checks that the caller's session still lives: an access token
-        // outlives a logout or a revocation by up to its lifetime, but not here.
-        if (caller.SessionId is { } sessionId && !IsLive(await sessions.FindByIdAsync(sessionId, cancellationToken), now))
+        // outlives a logout or a revocation by up to its lifetime, but not here. (The HTTP layer
+        // asks the same before these calls; this keeps the rule for any other way in.)
+        if (caller.SessionId is not null && await liveness.RequireLiveAsync(caller, cancellationToken) is { IsFailure: true } ended)
         {
-            return SessionEnded;
+            return ended;
         }
 
         if (!user.TwoFactorEnabled)
@@ -55,6 +56,4 @@ public sealed class StepUp(SecondFactorVerifier verifier, IRefreshTokenFamilyRep
             ? Result.Success()
             : await verifier.RecordFailureAsync(user, "step_up", cancellationToken);
     }
-
-    private static bool IsLive(Domain.Sessions.RefreshTokenFamily? session, DateTimeOffset now) => session is not null && session.IsActive(now);
 }

@@ -1,25 +1,40 @@
+using AuthPlatform.Application.Auth.Common;
 using AuthPlatform.Application.Common.Results;
+using AuthPlatform.Application.Common.Security;
 using AuthPlatform.Application.TwoFactor.Common;
 using AuthPlatform.Application.Users;
+using AuthPlatform.Domain.Sessions;
 using FluentValidation;
 using Mediator;
 
 namespace AuthPlatform.Application.TwoFactor.DisableTwoFactor;
 
-/// <summary>Turns 2FA off; needs a factor (a code or a recovery code).</summary>
-public sealed record DisableTwoFactorCommand(Guid UserId, string? Code, string? RecoveryCode) : ICommand<Result>;
+/// <summary>
+/// Turns 2FA off; needs a current factor (a code or a recovery code). A change of authentication
+/// factor: every other session is revoked and the new security stamp ends every access token.
+/// </summary>
+public sealed record DisableTwoFactorCommand(CallerIdentity Caller, string? Code, string? RecoveryCode) : ICommand<Result>;
 
 public sealed class DisableTwoFactorValidator : AbstractValidator<DisableTwoFactorCommand>
 {
     public DisableTwoFactorValidator() => this.OneFactor(c => c.Code, c => c.RecoveryCode);
 }
 
-public sealed class DisableTwoFactorHandler(CallerAccounts callers, SecondFactorVerifier verifier)
-    : ICommandHandler<DisableTwoFactorCommand, Result>
+public sealed class DisableTwoFactorHandler(
+    CallerAccounts callers,
+    SecondFactorVerifier verifier,
+    IRefreshTokenFamilyRepository families,
+    ISecretGenerator secrets,
+    TimeProvider clock) : ICommandHandler<DisableTwoFactorCommand, Result>
 {
     public async ValueTask<Result> Handle(DisableTwoFactorCommand command, CancellationToken cancellationToken)
     {
-        var user = await callers.LoadEnrolledAsync(verifier, command.UserId, cancellationToken);
+        if (command.Caller.UserId is not { } userId)
+        {
+            return CallerAccounts.NotAUser;
+        }
+
+        var user = await callers.LoadEnrolledAsync(verifier, userId, cancellationToken);
         if (user.IsFailure)
         {
             return user.Error!;
@@ -30,7 +45,9 @@ public sealed class DisableTwoFactorHandler(CallerAccounts callers, SecondFactor
             return await verifier.RecordFailureAsync(user.Value, "disable", cancellationToken);
         }
 
-        user.Value.DisableTwoFactor();
+        var now = clock.GetUtcNow();
+        user.Value.DisableTwoFactor(secrets.NewSecret(16), now);
+        await families.RevokeAllForUserAsync(userId, command.Caller.SessionId, RevocationReasons.TwoFactorChanged, now, cancellationToken);
         return Result.Success();
     }
 }

@@ -1,25 +1,44 @@
+using AuthPlatform.Application.Auth.Common;
 using AuthPlatform.Application.Common.Results;
+using AuthPlatform.Application.Common.Security;
 using AuthPlatform.Application.TwoFactor.Common;
 using AuthPlatform.Application.Users;
+using AuthPlatform.Domain.Sessions;
 using FluentValidation;
 using Mediator;
 
 namespace AuthPlatform.Application.TwoFactor.EnableTwoFactor;
 
-/// <summary>Turns 2FA on once a code from the app proves it holds the secret; answers ten recovery codes.</summary>
-public sealed record EnableTwoFactorCommand(Guid UserId, string? Code) : ICommand<Result<RecoveryCodesResponse>>;
+/// <summary>
+/// Turns 2FA on once a code from the app proves it holds the secret; answers ten recovery codes.
+/// Needs the current password too (the pending secret can be read back from <c>qr.png</c>, so the
+/// code alone proves nothing about who sends it). Turning 2FA on is a change of authentication
+/// factor (ASVS 7.4.3): every other session is revoked and the new security stamp ends every
+/// access token, so the current session refreshes to go on.
+/// </summary>
+public sealed record EnableTwoFactorCommand(CallerIdentity Caller, string? Code, string CurrentPassword) : ICommand<Result<RecoveryCodesResponse>>;
 
 public sealed class EnableTwoFactorValidator : AbstractValidator<EnableTwoFactorCommand>
 {
-    public EnableTwoFactorValidator() => RuleFor(c => c.Code).TotpCode();
+    public EnableTwoFactorValidator()
+    {
+        RuleFor(c => c.Code).TotpCode();
+        RuleFor(c => c.CurrentPassword).PresentedPassword();
+    }
 }
 
-public sealed class EnableTwoFactorHandler(CallerAccounts callers, SecondFactorVerifier verifier, RecoveryCodes recoveryCodes, TimeProvider clock)
-    : ICommandHandler<EnableTwoFactorCommand, Result<RecoveryCodesResponse>>
+public sealed class EnableTwoFactorHandler(
+    CallerAccounts callers,
+    PasswordConfirmation password,
+    SecondFactorVerifier verifier,
+    RecoveryCodes recoveryCodes,
+    IRefreshTokenFamilyRepository families,
+    ISecretGenerator secrets,
+    TimeProvider clock) : ICommandHandler<EnableTwoFactorCommand, Result<RecoveryCodesResponse>>
 {
     public async ValueTask<Result<RecoveryCodesResponse>> Handle(EnableTwoFactorCommand command, CancellationToken cancellationToken)
     {
-        var loaded = await callers.LoadAsync(command.UserId, cancellationToken, withRecoveryCodes: true);
+        var loaded = await callers.LoadAsync(command.Caller, cancellationToken, withRecoveryCodes: true);
         if (loaded.IsFailure)
         {
             return loaded.Error!;
@@ -31,9 +50,10 @@ public sealed class EnableTwoFactorHandler(CallerAccounts callers, SecondFactorV
             return Error.Conflict(user.TwoFactorEnabled ? "Two-factor authentication is already on." : "Start with POST /api/v1/auth/2fa/setup.");
         }
 
-        if (verifier.IsLocked(user))
+        // The password first: a wrong one is counted and claims no code's time step.
+        if (await password.ConfirmAsync(user, command.CurrentPassword, cancellationToken) is { IsFailure: true } refused)
         {
-            return SecondFactorVerifier.Locked;
+            return refused;
         }
 
         var step = await verifier.VerifyTotpAsync(user, command.Code!, pending: true, cancellationToken);
@@ -42,8 +62,10 @@ public sealed class EnableTwoFactorHandler(CallerAccounts callers, SecondFactorV
             return await verifier.RecordFailureAsync(user, "enable", cancellationToken);
         }
 
+        var now = clock.GetUtcNow();
         var codes = recoveryCodes.Generate(user);
-        user.EnableTwoFactor(step.Value, codes.Entities, clock.GetUtcNow());
+        user.EnableTwoFactor(step.Value, codes.Entities, secrets.NewSecret(16), now);
+        await families.RevokeAllForUserAsync(user.Id, command.Caller.SessionId, RevocationReasons.TwoFactorChanged, now, cancellationToken);
         return new RecoveryCodesResponse(codes.Codes);
     }
 }

@@ -19,6 +19,7 @@ public sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.Property(u => u.Role).HasConversion<string>().HasMaxLength(16);
         builder.Property(u => u.PasswordHash).HasMaxLength(1024).IsRequired();
         builder.Property(u => u.SecurityStamp).HasMaxLength(64).IsRequired();
+        builder.HasIndex(u => u.SecurityStampChangedAt); // read at start-up: the stamps changed within a token's lifetime
         builder.Property(u => u.TotpSecret).HasMaxLength(1024);
         builder.Property(u => u.PendingTotpSecret).HasMaxLength(1024);
         builder.Ignore(u => u.RecoveryCodesLeft);

@@ -413,6 +413,10 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(64)")
                         .HasColumnName("security_stamp");
 
+                    b.Property<DateTimeOffset?>("SecurityStampChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("security_stamp_changed_at");
+
                     b.Property<string>("TotpSecret")
                         .HasMaxLength(1024)
                         .HasColumnType("character varying(1024)")
@@ -431,7 +435,27 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Postgres
                     b.HasIndex("NormalizedEmail")
                         .IsUnique();
 
+                    b.HasIndex("SecurityStampChangedAt");
+
                     b.ToTable("users", (string)null);
+                });
+
+            modelBuilder.Entity("AuthPlatform.Infrastructure.TwoFactor.SpentMfaToken", b =>
+                {
+                    b.Property<string>("TokenId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("token_id");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("expires_at");
+
+                    b.HasKey("TokenId");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("spent_mfa_tokens", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>

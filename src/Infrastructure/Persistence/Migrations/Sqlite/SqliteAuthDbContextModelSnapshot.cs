@@ -408,6 +408,10 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("security_stamp");
 
+                    b.Property<long?>("SecurityStampChangedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("security_stamp_changed_at");
+
                     b.Property<string>("TotpSecret")
                         .HasMaxLength(1024)
                         .HasColumnType("TEXT")
@@ -426,7 +430,27 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("NormalizedEmail")
                         .IsUnique();
 
+                    b.HasIndex("SecurityStampChangedAt");
+
                     b.ToTable("users", (string)null);
+                });
+
+            modelBuilder.Entity("AuthPlatform.Infrastructure.TwoFactor.SpentMfaToken", b =>
+                {
+                    b.Property<string>("TokenId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("token_id");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.HasKey("TokenId");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("spent_mfa_tokens", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>

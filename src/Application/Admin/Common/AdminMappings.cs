@@ -1,0 +1,17 @@
+using AuthPlatform.Application.Auth.Common;
+using AuthPlatform.Domain.Users;
+using Mapster;
+
+namespace AuthPlatform.Application.Admin.Common;
+
+/// <summary>How a user is answered to administrators. Whether a lock still holds depends on the clock: <see cref="AdminUsers.Describe"/> fills it.</summary>
+public sealed class AdminMappings : IRegister
+{
+    public void Register(TypeAdapterConfig config) =>
+        config.NewConfig<User, AdminUserResponse>()
+            .Map(response => response.Email, user => user.Email.Value)
+            .Map(response => response.Role, user => UserResponse.RoleName(user.Role))
+            .Map(response => response.Disabled, user => user.IsDisabled)
+            .Ignore(response => response.Locked)
+            .Ignore(response => response.LockedUntil);
+}

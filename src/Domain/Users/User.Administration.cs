@@ -1,0 +1,76 @@
+using AuthPlatform.Domain.Common;
+
+namespace AuthPlatform.Domain.Users;
+
+/// <summary>The account's standing: the security stamp, disabling and enabling, an administrator's unlock.</summary>
+public sealed partial class User
+{
+    /// <summary>
+    /// Disables the account and rotates the stamp, so that every token bound to it stops at once.
+    /// The caller revokes the sessions and the API keys' cached copies. Disabling a disabled
+    /// account changes nothing and raises nothing.
+    /// </summary>
+    public void Disable(Guid actorId, string newSecurityStamp, DateTimeOffset now)
+    {
+        var stamp = GuardedStamp(newSecurityStamp, now);
+        if (IsDisabled)
+        {
+            return;
+        }
+
+        IsDisabled = true;
+        RotateSecurityStamp(stamp, now);
+        Raise(new UserDisabled(Id, actorId));
+    }
+
+    /// <summary>Enables a disabled account. What disabling ended (sessions, tokens) stays ended.</summary>
+    public void Enable(Guid actorId)
+    {
+        if (!IsDisabled)
+        {
+            return;
+        }
+
+        IsDisabled = false;
+        Raise(new UserEnabled(Id, actorId));
+    }
+
+    /// <summary>
+    /// An administrator lifts a lockout: the lock and the failed-attempt count are cleared. A
+    /// failure the store counts at the same moment may be lost; that is what an unlock means.
+    /// </summary>
+    public void Unlock(Guid actorId)
+    {
+        FailedLoginCount = 0;
+        FailedLoginWindowStartedAt = null;
+        LockedUntil = null;
+        Raise(new AccountUnlocked(Id, actorId));
+    }
+
+    /// <summary>"Sign out everywhere": a new stamp ends every access token; the caller revokes every session.</summary>
+    public void SignOutEverywhere(string newSecurityStamp, DateTimeOffset now)
+    {
+        RotateSecurityStamp(GuardedStamp(newSecurityStamp, now), now);
+        Raise(new SignedOutEverywhere(Id));
+    }
+
+    private string GuardedStamp(string newSecurityStamp, DateTimeOffset now)
+    {
+        Guard.Utc(now, nameof(now));
+        var stamp = Guard.NotBlank(newSecurityStamp, nameof(newSecurityStamp), 64);
+        if (stamp == SecurityStamp)
+        {
+            throw new DomainException("A new security stamp must differ from the current one.");
+        }
+
+        return stamp;
+    }
+
+    /// <summary>Only ever called with a stamp that <see cref="GuardedStamp"/> accepted.</summary>
+    private void RotateSecurityStamp(string stamp, DateTimeOffset now)
+    {
+        SecurityStamp = stamp;
+        SecurityStampChangedAt = now;
+        Raise(new SecurityStampRotated(Id, SecurityStamps.Fingerprint(stamp), now));
+    }
+}

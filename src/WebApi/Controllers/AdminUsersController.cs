@@ -1,0 +1,58 @@
+using AuthPlatform.Application.Admin.Common;
+using AuthPlatform.Application.Admin.DisableUser;
+using AuthPlatform.Application.Admin.EnableUser;
+using AuthPlatform.Application.Admin.GetUser;
+using AuthPlatform.Application.Admin.ListUsers;
+using AuthPlatform.Application.Admin.UnlockUser;
+using AuthPlatform.Domain.Authorization;
+using AuthPlatform.WebApi.Authentication;
+using AuthPlatform.WebApi.Http;
+using Mediator;
+using Microsoft.AspNetCore.Mvc;
+
+namespace AuthPlatform.WebApi.Controllers;
+
+/// <summary>Administration of users (SPEC section 8): list and search, get, unlock, disable, enable.</summary>
+[ApiController]
+[Route("api/v1/admin/users")]
+[Produces("application/json")]
+[RequireScope(Scopes.Admin)]
+[RequireLiveSession]
+[ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+[ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status403Forbidden, "application/problem+json")]
+public sealed class AdminUsersController(ISender sender) : ControllerBase
+{
+    /// <summary>Oldest account first; <c>email</c> matches any part of the address, case-insensitively.</summary>
+    [HttpGet(Name = "AdminListUsers")]
+    [ProducesResponseType<UserPage>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    public async Task<IActionResult> List(
+        [FromQuery] string? email, [FromQuery] int? page, [FromQuery(Name = "page_size")] int? pageSize, CancellationToken ct) =>
+        this.ToActionResult(await sender.Send(new ListUsersQuery(email, page, pageSize), ct));
+
+    [HttpGet("{id:guid}", Name = "AdminGetUser")]
+    [ProducesResponseType<AdminUserResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> Get(Guid id, CancellationToken ct) =>
+        this.ToActionResult(await sender.Send(new GetUserQuery(id), ct));
+
+    [HttpPost("{id:guid}/unlock", Name = "AdminUnlockUser")]
+    [ProducesResponseType<AdminUserResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> Unlock(Guid id, CancellationToken ct) =>
+        this.ToActionResult(await sender.Send(new UnlockUserCommand(HttpContext.CallerUserId(), id), ct));
+
+    /// <summary>Its sessions, tokens and API keys stop at once; an administrator cannot disable themselves (403).</summary>
+    [HttpPost("{id:guid}/disable", Name = "AdminDisableUser")]
+    [ProducesResponseType<AdminUserResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> Disable(Guid id, CancellationToken ct) =>
+        this.ToActionResult(await sender.Send(new DisableUserCommand(HttpContext.CallerUserId(), id), ct));
+
+    /// <summary>The user may sign in again; sessions that disabling ended stay ended.</summary>
+    [HttpPost("{id:guid}/enable", Name = "AdminEnableUser")]
+    [ProducesResponseType<AdminUserResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> Enable(Guid id, CancellationToken ct) =>
+        this.ToActionResult(await sender.Send(new EnableUserCommand(HttpContext.CallerUserId(), id), ct));
+}
