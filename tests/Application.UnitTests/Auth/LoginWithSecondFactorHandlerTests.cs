@@ -185,4 +185,51 @@ public sealed class LoginWithSecondFactorHandlerTests
         Assert.DoesNotContain(_ports.AuditCalls(), c => c.Type == AuditEventTypes.RecoveryCodeUsed);
         _ports.Families.DidNotReceiveWithAnyArgs().Add(default!);
     }
+
+    [Fact]
+    public async Task Handle_TokenFromBeforeAStampChange_AnswersInvalidTokenWithoutCheckingTheCode()
+    {
+        _user.ChangePassword("hash-2", "stamp-after-change", _ports.Clock.GetUtcNow());
+
+        var result = await Complete("123456");
+
+        Assert.Equal(ErrorCodes.InvalidToken, result.Error!.Code);
+        _ports.Totp.DidNotReceiveWithAnyArgs().Match(default!, default!, default);
+        await _ports.SecondFactorStore.DidNotReceiveWithAnyArgs().TrySpendMfaTokenAsync(default!, default, default);
+        _ports.Families.DidNotReceiveWithAnyArgs().Add(default!);
+    }
+
+    [Fact]
+    public async Task Handle_RightCode_SpendsTheTokenOnce()
+    {
+        var challenge = _ports.MfaChallengeFor(_user, tokenId: "jti-42");
+
+        var result = await Complete("123456");
+
+        Assert.True(result.IsSuccess);
+        await _ports.SecondFactorStore.Received(1).TrySpendMfaTokenAsync("jti-42", challenge.ExpiresAt, Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task Handle_TokenAlreadySpent_AnswersInvalidTokenAndStartsNoSession()
+    {
+        _ports.SecondFactorStore.TrySpendMfaTokenAsync("jti-1", Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>()).Returns(false);
+
+        var result = await Complete("123456");
+
+        Assert.Equal(ErrorCodes.InvalidToken, result.Error!.Code);
+        Assert.False(result.KeepsChanges);
+        _ports.Families.DidNotReceiveWithAnyArgs().Add(default!);
+        await _ports.AccessTokens.DidNotReceiveWithAnyArgs().IssueAsync(default!, default);
+        Assert.DoesNotContain(_ports.AuditCalls(), c => c.Type == AuditEventTypes.LoginSucceeded);
+        await _ports.NoFailureCountedAsync();
+    }
+
+    [Fact]
+    public async Task Handle_WrongCode_DoesNotSpendTheToken()
+    {
+        await Complete("000000");
+
+        await _ports.SecondFactorStore.DidNotReceiveWithAnyArgs().TrySpendMfaTokenAsync(default!, default, default);
+    }
 }

@@ -3,6 +3,7 @@ using AuthPlatform.Application.Auth.Refresh;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.UnitTests.TestSupport;
 using AuthPlatform.Domain.Audit;
+using AuthPlatform.Domain.Authorization;
 using AuthPlatform.Domain.Sessions;
 using AuthPlatform.Domain.Users;
 using NSubstitute;
@@ -87,6 +88,51 @@ public sealed class RefreshHandlerTests
         var request = _ports.SingleAccessTokenRequest();
         Assert.Equal(family.Id, request.SessionId);
         Assert.Equal(family.AuthenticatedAt, request.AuthenticatedAt);
+    }
+
+    [Fact]
+    public async Task Handle_SessionOfADemotedAdministrator_IssuesTheScopesTheRoleGrantsNow()
+    {
+        // The login granted admin; the user is a plain user now: the session's scopes are only a cap.
+        var family = RefreshTokenFamily.Start(
+            Guid.NewGuid(), _user.Id, Ports.HashOf("refresh-0"), ScopeSet.Parse("profile admin models.read"), ["pwd"], null, null,
+            _ports.Sessions.Lifetimes, _ports.Clock.GetUtcNow());
+        family.DequeueDomainEvents();
+        _ports.Track(family);
+        _ports.Families.FindByTokenHashAsync(Ports.HashOf("refresh-0"), Arg.Any<CancellationToken>()).Returns(family);
+
+        await Refresh("refresh-0");
+
+        var request = _ports.SingleAccessTokenRequest();
+        Assert.Equal(["profile", "models.read"], request.Scopes.ToArray());
+        Assert.Equal("user", request.Role);
+        Assert.Equal(ScopeSet.Parse("profile admin models.read"), family.Scopes); // the cap is kept as the login set it
+    }
+
+    [Fact]
+    public async Task Handle_ScopeTheOperatorNoLongerOffers_IsLeftOutOfTheNewToken()
+    {
+        var family = RefreshTokenFamily.Start(
+            Guid.NewGuid(), _user.Id, Ports.HashOf("refresh-0"), ScopeSet.Parse("profile models.read"), ["pwd"], null, null,
+            _ports.Sessions.Lifetimes, _ports.Clock.GetUtcNow());
+        family.DequeueDomainEvents();
+        _ports.Families.FindByTokenHashAsync(Ports.HashOf("refresh-0"), Arg.Any<CancellationToken>()).Returns(family);
+        _ports.ScopeCatalog.OperatorScopes.Returns(["objects.read"]);
+
+        await Refresh("refresh-0");
+
+        Assert.Equal(["profile"], _ports.SingleAccessTokenRequest().Scopes.ToArray());
+    }
+
+    [Fact]
+    public async Task Handle_CurrentToken_BindsTheNewAccessTokenToTheUsersCurrentStamp()
+    {
+        FamilyWith("refresh-0");
+        _user.ChangePassword("hash-2", "stamp-after-change", _ports.Clock.GetUtcNow());
+
+        await Refresh("refresh-0");
+
+        Assert.Equal(SecurityStamps.Fingerprint("stamp-after-change"), _ports.SingleAccessTokenRequest().StampFingerprint);
     }
 
     [Fact]

@@ -157,6 +157,53 @@ public abstract class SecondFactorStoreTests<TDatabase>(TDatabase database)
         Assert.All(stored.Where(c => c.Key != code.Id), c => Assert.Null(c.Value));
         Assert.False(await RedeemAsync(code.Id, Start.AddMinutes(5)));
     }
+
+    private async Task<bool> SpendAsync(string tokenId, DateTimeOffset expiresAt)
+    {
+        await using var scope = database.NewScope();
+        return await scope.ServiceProvider.GetRequiredService<ISecondFactorStore>().TrySpendMfaTokenAsync(tokenId, expiresAt, CancellationToken.None);
+    }
+
+    private Task<List<string>> SpentAsync() =>
+        database.ReadAsync(db => db.Set<Infrastructure.TwoFactor.SpentMfaToken>().Select(t => t.TokenId).ToListAsync());
+
+    [Fact]
+    public async Task TrySpendMfaTokenAsync_SameTokenTwice_IsSpentOnlyTheFirstTime()
+    {
+        var tokenId = Guid.NewGuid().ToString("N");
+        var expires = DateTimeOffset.UtcNow.AddMinutes(5);
+
+        Assert.True(await SpendAsync(tokenId, expires));
+        Assert.False(await SpendAsync(tokenId, expires));
+        Assert.True(await SpendAsync(Guid.NewGuid().ToString("N"), expires));
+    }
+
+    [Fact]
+    public async Task TrySpendMfaTokenAsync_TwentyParallelCallsWithTheSameToken_SpendExactlyOnce()
+    {
+        var tokenId = Guid.NewGuid().ToString("N");
+        var expires = DateTimeOffset.UtcNow.AddMinutes(5);
+
+        var spent = await database.InParallelAsync(20, (services, _) =>
+            services.GetRequiredService<ISecondFactorStore>().TrySpendMfaTokenAsync(tokenId, expires, CancellationToken.None));
+
+        Assert.Equal(1, spent.Count(s => s));
+        Assert.Single(await SpentAsync(), tokenId);
+    }
+
+    [Fact]
+    public async Task TrySpendMfaTokenAsync_AfterASpend_ForgetsTokensThatHaveExpired()
+    {
+        var expired = Guid.NewGuid().ToString("N");
+        Assert.True(await SpendAsync(expired, DateTimeOffset.UtcNow.AddMinutes(-1)));
+
+        var live = Guid.NewGuid().ToString("N");
+        Assert.True(await SpendAsync(live, DateTimeOffset.UtcNow.AddMinutes(5)));
+
+        var stored = await SpentAsync();
+        Assert.DoesNotContain(expired, stored);
+        Assert.Contains(live, stored);
+    }
 }
 
 public sealed class SecondFactorStoreSqliteTests(SqliteDatabase database)

@@ -23,17 +23,32 @@ public abstract class TwoFactorTests<TFixture>(TFixture fixture) : ApiTestBase<T
 
     private record Enrolled(string Email, JsonObject Session, string Secret, IReadOnlyList<string> RecoveryCodes);
 
+    /// <summary>
+    /// Enrols a new user. Turning 2FA on rotates the security stamp, which ends every access token
+    /// of the account, so the session of the enrolment is refreshed: <see cref="Enrolled.Session"/>
+    /// holds its new token pair (a session started before enrolment: <c>amr</c> is <c>pwd</c> only).
+    /// </summary>
     private async Task<Enrolled> EnrolAsync()
     {
         var (email, session) = await NewSessionAsync();
-        var setup = await ReadObjectAsync(await PostJsonAsync($"{TwoFa}/setup", new { }, Str(session, "token")));
+        var setup = await ReadObjectAsync(await PostJsonAsync($"{TwoFa}/setup", new { current_password = Password }, Str(session, "token")));
         var secret = Str(setup, "secret");
-        var enable = await PostJsonAsync($"{TwoFa}/enable", new { code = CodeNow(secret) }, Str(session, "token"));
+        var enable = await PostJsonAsync($"{TwoFa}/enable", new { code = CodeNow(secret), current_password = Password }, Str(session, "token"));
         Assert.Equal(HttpStatusCode.OK, enable.StatusCode);
         var codes = (await ReadObjectAsync(enable))["recovery_codes"]!.AsArray().Select(c => (string)c!).ToList();
         NextStep();
-        return new Enrolled(email, session, secret, codes);
+        return new Enrolled(email, await RefreshAsync(session), secret, codes);
     }
+
+    private async Task<JsonObject> RefreshAsync(JsonObject session)
+    {
+        var refreshed = await PostJsonAsync("/api/v1/auth/refresh", new { refresh_token = Str(session, "refresh_token") });
+        Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
+        return await ReadObjectAsync(refreshed);
+    }
+
+    private Task<HttpResponseMessage> SetupAsync(string token, string password = Password) =>
+        PostJsonAsync($"{TwoFa}/setup", new { current_password = password }, token);
 
     private async Task<JsonObject> PasswordStepAsync(string email)
     {
@@ -47,7 +62,7 @@ public abstract class TwoFactorTests<TFixture>(TFixture fixture) : ApiTestBase<T
     {
         var (email, session) = await NewSessionAsync();
 
-        var response = await PostJsonAsync($"{TwoFa}/setup", new { }, Str(session, "token"));
+        var response = await SetupAsync(Str(session, "token"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var setup = await ReadObjectAsync(response);
@@ -82,10 +97,10 @@ public abstract class TwoFactorTests<TFixture>(TFixture fixture) : ApiTestBase<T
     public async Task Enable_WithWrongCode_Returns401AndStaysOff()
     {
         var (_, session) = await NewSessionAsync();
-        var setup = await ReadObjectAsync(await PostJsonAsync($"{TwoFa}/setup", new { }, Str(session, "token")));
+        var setup = await ReadObjectAsync(await SetupAsync(Str(session, "token")));
         var wrong = CodeNow(Str(setup, "secret")) == "000000" ? "111111" : "000000";
 
-        var response = await PostJsonAsync($"{TwoFa}/enable", new { code = wrong }, Str(session, "token"));
+        var response = await PostJsonAsync($"{TwoFa}/enable", new { code = wrong, current_password = Password }, Str(session, "token"));
 
         await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "invalid_mfa_code");
         var status = await ReadObjectAsync(await GetAsync(TwoFa, Str(session, "token")));
@@ -108,7 +123,7 @@ public abstract class TwoFactorTests<TFixture>(TFixture fixture) : ApiTestBase<T
         Assert.True((bool)me["two_factor_enabled"]!);
         // The secret is never shown again (MFA-04).
         await AssertProblemAsync(await GetAsync($"{TwoFa}/qr.png", Str(enrolled.Session, "token")), HttpStatusCode.NotFound, "not_found");
-        await AssertProblemAsync(await PostJsonAsync($"{TwoFa}/setup", new { }, Str(enrolled.Session, "token")), HttpStatusCode.Conflict, "conflict");
+        await AssertProblemAsync(await SetupAsync(Str(enrolled.Session, "token")), HttpStatusCode.Conflict, "conflict");
     }
 
     [Fact]
@@ -294,10 +309,10 @@ public abstract class TwoFactorTests<TFixture>(TFixture fixture) : ApiTestBase<T
     public async Task SecretsInAnswers_AreMarkedNoStore()
     {
         var (_, session) = await NewSessionAsync();
-        var setup = await PostJsonAsync($"{TwoFa}/setup", new { }, Str(session, "token"));
+        var setup = await SetupAsync(Str(session, "token"));
         var secret = Str(await ReadObjectAsync(setup), "secret");
         var qr = await GetAsync($"{TwoFa}/qr.png", Str(session, "token"));
-        var enable = await PostJsonAsync($"{TwoFa}/enable", new { code = CodeNow(secret) }, Str(session, "token"));
+        var enable = await PostJsonAsync($"{TwoFa}/enable", new { code = CodeNow(secret), current_password = Password }, Str(session, "token"));
 
         foreach (var response in new[] { setup, qr, enable })
         {
@@ -383,14 +398,14 @@ public abstract class TwoFactorTests<TFixture>(TFixture fixture) : ApiTestBase<T
     }
 
     [Theory]
-    [InlineData("""{"code":"12345"}""")]
-    [InlineData("""{"code":"abcdef"}""")]
-    [InlineData("""{"code":null}""")]
-    [InlineData("""{}""")]
+    [InlineData("""{"code":"12345","current_password":"correct horse battery staple"}""")]
+    [InlineData("""{"code":"abcdef","current_password":"correct horse battery staple"}""")]
+    [InlineData("""{"code":null,"current_password":"correct horse battery staple"}""")]
+    [InlineData("""{"current_password":"correct horse battery staple"}""")]
     public async Task Enable_WithMalformedCode_Returns400(string body)
     {
         var (_, session) = await NewSessionAsync();
-        await PostJsonAsync($"{TwoFa}/setup", new { }, Str(session, "token"));
+        await SetupAsync(Str(session, "token"));
 
         var response = await PostRawAsync($"{TwoFa}/enable", body, Str(session, "token"));
 
@@ -414,6 +429,122 @@ public abstract class TwoFactorTests<TFixture>(TFixture fixture) : ApiTestBase<T
         }
 
         Assert.Contains("mfa.enabled", logs, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Setup_WithoutOrWithAWrongPassword_IsRefusedAndTheWrongOneCounts()
+    {
+        var (_, session) = await NewSessionAsync();
+        var token = Str(session, "token");
+
+        var missing = await PostJsonAsync($"{TwoFa}/setup", new { }, token);
+        var wrong = await SetupAsync(token, "not my password at all");
+
+        var problem = await AssertProblemAsync(missing, HttpStatusCode.BadRequest, "validation_failed");
+        Assert.NotNull(problem["errors"]?["current_password"]);
+        await AssertProblemAsync(wrong, HttpStatusCode.Unauthorized, "invalid_credentials");
+        await AssertProblemAsync(await GetAsync($"{TwoFa}/qr.png", token), HttpStatusCode.NotFound, "not_found"); // nothing pending
+        Assert.Equal(1L, await Factory.Database.ScalarAsync<long>(
+            "SELECT COUNT(*) FROM audit_events WHERE type = 'login.failed' AND details LIKE '%wrong_current_password%'"));
+        Assert.Equal(1L, await Factory.Database.ScalarAsync<long>("SELECT failed_login_count FROM users WHERE role = 'User'"));
+    }
+
+    [Fact]
+    public async Task Enable_WithAWrongPassword_Returns401AndLeavesTheCodeUnclaimed()
+    {
+        var (_, session) = await NewSessionAsync();
+        var secret = Str(await ReadObjectAsync(await SetupAsync(Str(session, "token"))), "secret");
+        var code = CodeNow(secret);
+
+        var wrong = await PostJsonAsync($"{TwoFa}/enable", new { code, current_password = "not my password at all" }, Str(session, "token"));
+
+        await AssertProblemAsync(wrong, HttpStatusCode.Unauthorized, "invalid_credentials");
+        Assert.False((bool)(await ReadObjectAsync(await GetAsync(TwoFa, Str(session, "token"))))["enabled"]!);
+        var right = await PostJsonAsync($"{TwoFa}/enable", new { code, current_password = Password }, Str(session, "token"));
+        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+    }
+
+    [Fact]
+    public async Task Enable_EndsOtherSessionsAndEveryAccessToken_ThisSessionRefreshes()
+    {
+        var (email, session) = await NewSessionAsync();
+        var other = await LoginAsync(email);
+        var secret = Str(await ReadObjectAsync(await SetupAsync(Str(session, "token"))), "secret");
+
+        var enable = await PostJsonAsync($"{TwoFa}/enable", new { code = CodeNow(secret), current_password = Password }, Str(session, "token"));
+
+        Assert.Equal(HttpStatusCode.OK, enable.StatusCode);
+        await AssertProblemAsync(await PostJsonAsync("/api/v1/auth/refresh", new { refresh_token = Str(other, "refresh_token") }), HttpStatusCode.Unauthorized, "invalid_token");
+        await AssertProblemAsync(await GetAsync("/api/v1/auth/verify", Str(other, "token")), HttpStatusCode.Unauthorized, "invalid_token");
+        await AssertProblemAsync(await GetAsync("/api/v1/auth/verify", Str(session, "token")), HttpStatusCode.Unauthorized, "invalid_token");
+        var refreshed = await RefreshAsync(session);
+        Assert.True((bool)(await ReadObjectAsync(await GetAsync(TwoFa, Str(refreshed, "token"))))["enabled"]!);
+    }
+
+    [Fact]
+    public async Task Disable_EndsOtherSessionsAndEveryAccessToken_ThisSessionRefreshes()
+    {
+        var enrolled = await EnrolAsync();
+        var other = await ReadObjectAsync(await PostJsonAsync(
+            "/api/v1/auth/login/2fa", new { mfa_token = Str(await PasswordStepAsync(enrolled.Email), "mfa_token"), code = CodeNow(enrolled.Secret) }));
+        NextStep();
+
+        var disable = await PostJsonAsync($"{TwoFa}/disable", new { code = CodeNow(enrolled.Secret) }, Str(enrolled.Session, "token"));
+
+        Assert.Equal(HttpStatusCode.NoContent, disable.StatusCode);
+        await AssertProblemAsync(await PostJsonAsync("/api/v1/auth/refresh", new { refresh_token = Str(other, "refresh_token") }), HttpStatusCode.Unauthorized, "invalid_token");
+        await AssertProblemAsync(await GetAsync("/api/v1/auth/verify", Str(enrolled.Session, "token")), HttpStatusCode.Unauthorized, "invalid_token");
+        await RefreshAsync(enrolled.Session);
+    }
+
+    [Fact]
+    public async Task LoginSecondFactor_MfaTokenReplayedWithAnotherFactor_IsRefused()
+    {
+        var enrolled = await EnrolAsync();
+        var mfaToken = Str(await PasswordStepAsync(enrolled.Email), "mfa_token");
+        var first = await PostJsonAsync("/api/v1/auth/login/2fa", new { mfa_token = mfaToken, code = CodeNow(enrolled.Secret) });
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+
+        var replay = await PostJsonAsync("/api/v1/auth/login/2fa", new { mfa_token = mfaToken, recovery_code = enrolled.RecoveryCodes[0] });
+
+        await AssertProblemAsync(replay, HttpStatusCode.Unauthorized, "invalid_token");
+        // The session of the enrolment, and the one the token started.
+        Assert.Equal(2L, await Factory.Database.ScalarAsync<long>("SELECT COUNT(*) FROM refresh_token_families WHERE revoked_at IS NULL"));
+    }
+
+    [Fact]
+    public async Task LoginSecondFactor_OneMfaTokenTwentyTimesInParallel_StartsExactlyOneSession()
+    {
+        var enrolled = await EnrolAsync();
+        var mfaToken = Str(await PasswordStepAsync(enrolled.Email), "mfa_token");
+        var code = CodeNow(enrolled.Secret);
+        var bodies = enrolled.RecoveryCodes.Select(recovery => (object)new { mfa_token = mfaToken, recovery_code = recovery })
+            .Concat(Enumerable.Range(0, 10).Select(_ => (object)new { mfa_token = mfaToken, code }))
+            .ToList();
+
+        var responses = await Task.WhenAll(bodies.Select(body => Task.Run(() => PostJsonAsync("/api/v1/auth/login/2fa", body))));
+
+        Assert.Equal(20, responses.Length);
+        Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.OK), r => Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode));
+        // The session of the enrolment, and exactly one more.
+        Assert.Equal(2L, await Factory.Database.ScalarAsync<long>("SELECT COUNT(*) FROM refresh_token_families WHERE revoked_at IS NULL"));
+    }
+
+    [Fact]
+    public async Task LoginSecondFactor_MfaTokenFromBeforeAPasswordChange_IsRefused()
+    {
+        var enrolled = await EnrolAsync();
+        var session = await ReadObjectAsync(await PostJsonAsync(
+            "/api/v1/auth/login/2fa", new { mfa_token = Str(await PasswordStepAsync(enrolled.Email), "mfa_token"), code = CodeNow(enrolled.Secret) }));
+        var pending = Str(await PasswordStepAsync(enrolled.Email), "mfa_token");
+        var change = await PostJsonAsync("/api/v1/auth/password", new { current_password = Password, new_password = "a brand new passphrase" }, Str(session, "token"));
+        Assert.Equal(HttpStatusCode.NoContent, change.StatusCode);
+        NextStep();
+
+        var response = await PostJsonAsync("/api/v1/auth/login/2fa", new { mfa_token = pending, code = CodeNow(enrolled.Secret) });
+
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "invalid_token");
     }
 
     private async Task<string> DumpRecoveryCodesAsync()
