@@ -54,6 +54,7 @@ public abstract class AdminUsersTests<TFixture>(TFixture fixture) : ApiTestBase<
         foreach (var i in Enumerable.Range(1, 3))
         {
             await NewUserAsync($"{marker}-{i}@example.com");
+            Factory.Clock.Advance(TimeSpan.FromSeconds(1)); // oldest first: the order of registration
         }
 
         await NewUserAsync();
