@@ -44,7 +44,8 @@ public sealed class SecurityStampCache(IOptions<JwtOptions> options, TimeProvide
     /// <summary>False when the user's stamp changed recently and <paramref name="fingerprint"/> is not the current one.</summary>
     public bool Accepts(Guid userId, string? fingerprint)
     {
-        if (_current.IsEmpty || !_current.TryGetValue(userId, out var entry)
+        // TryGetValue takes no lock (IsEmpty would take them all when the map is empty).
+        if (!_current.TryGetValue(userId, out var entry)
             || string.Equals(entry.Fingerprint, fingerprint, StringComparison.Ordinal))
         {
             return true;
