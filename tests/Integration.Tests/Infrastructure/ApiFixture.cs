@@ -9,10 +9,13 @@ public abstract class ApiFixture(DatabaseKind kind) : IAsyncLifetime
 
     public TestDatabase Database => _database!;
 
+    /// <summary>Settings of this fixture's app on top of the test defaults.</summary>
+    protected virtual IReadOnlyDictionary<string, string?>? Settings => null;
+
     public async Task InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync(kind);
-        Factory = new AuthApiFactory(_database);
+        Factory = new AuthApiFactory(_database, Settings);
         _ = Factory.Server; // starts the host: migrations, signing key, bootstrap admin
     }
 
