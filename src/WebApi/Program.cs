@@ -108,7 +108,7 @@ if (app.Environment.IsDevelopment())
 
 app.MapControllers();
 app.MapVerifyEndpoint();
-app.MapMetricsEndpoint();
+app.UseObservability();
 
 await app.InitializeAsync();
 await app.RunAsync();

@@ -66,6 +66,9 @@ public static class Observability
         // Every log line written during a request carries its trace and span ids as a scope.
         builder.Logging.Configure(logging => logging.ActivityTrackingOptions =
             ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
+        // A formatter named explicitly: with none, the console logger resets the simple formatter's
+        // options from its own obsolete ones (IncludeScopes false). Logging:Console:FormatterName wins.
+        builder.Services.Configure<ConsoleLoggerOptions>(console => console.FormatterName ??= ConsoleFormatterNames.Simple);
         builder.Services.Configure<SimpleConsoleFormatterOptions>(console => console.IncludeScopes = true);
         builder.Services.Configure<JsonConsoleFormatterOptions>(console => console.IncludeScopes = true);
 
@@ -79,7 +82,9 @@ public static class Observability
             .ConfigureResource(resource => resource.AddService(configuration["OTEL_SERVICE_NAME"] ?? DefaultServiceName))
             .WithMetrics(meters =>
             {
-                meters.AddMeter(AuthMetrics.MeterName).AddAspNetCoreInstrumentation();
+                // Of ASP.NET Core's meters, only the request duration and active requests (Hosting) and
+                // Kestrel's connections: the others would add a measurement per request on the hot path.
+                meters.AddMeter(AuthMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel");
                 if (metrics.Enabled)
                 {
                     meters.AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = Math.Max(0, metrics.ScrapeCacheMilliseconds));
@@ -101,9 +106,13 @@ public static class Observability
         return builder;
     }
 
-    /// <summary>Maps the Prometheus scrape endpoint (<c>Metrics:Path</c>) unless <c>Metrics:Enabled</c> is false.</summary>
-    public static WebApplication MapMetricsEndpoint(this WebApplication app)
+    /// <summary>
+    /// Checks the <c>Metrics</c> and <c>Otel</c> settings (a bad one stops the start-up before the
+    /// database is touched) and maps the Prometheus scrape endpoint unless <c>Metrics:Enabled</c> is false.
+    /// </summary>
+    public static WebApplication UseObservability(this WebApplication app)
     {
+        _ = app.Services.GetRequiredService<IOptions<OtelOptions>>().Value;
         var metrics = app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value;
         if (metrics.Enabled)
         {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
@@ -9,6 +8,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Trace;
@@ -62,8 +62,21 @@ public sealed class TracesAndLogsTests(SqliteMetricsFixture fixture) : ApiTestBa
         var line = Assert.Single(logs.Lines, l => l.Message.StartsWith("LoginCommand failed with invalid_credentials", StringComparison.Ordinal));
         Assert.Equal(traceId, line.Scopes.GetValueOrDefault("TraceId"));
         Assert.False(string.IsNullOrEmpty(line.Scopes.GetValueOrDefault("SpanId")));
-        Assert.True(app.Services.GetRequiredService<IOptionsMonitor<SimpleConsoleFormatterOptions>>().CurrentValue.IncludeScopes);
-        Assert.True(app.Services.GetRequiredService<IOptionsMonitor<JsonConsoleFormatterOptions>>().CurrentValue.IncludeScopes);
+        Assert.Contains("=> TraceId:" + traceId, ConsoleLine(app.Services, "TraceId:" + traceId), StringComparison.Ordinal);
+    }
+
+    /// <summary>A line as the app's console logger writes it, inside a scope <paramref name="scope"/>.</summary>
+    private static string ConsoleLine(IServiceProvider services, string scope)
+    {
+        // The console provider applies its options to the formatters (the same singletons) when it is built.
+        _ = services.GetServices<ILoggerProvider>().OfType<ConsoleLoggerProvider>().Single();
+        var name = services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue.FormatterName ?? ConsoleFormatterNames.Simple;
+        var formatter = services.GetServices<ConsoleFormatter>().Single(f => f.Name == name);
+        var scopes = new LoggerExternalScopeProvider();
+        using var pushed = scopes.Push(scope);
+        using var text = new StringWriter();
+        formatter.Write(new LogEntry<string>(LogLevel.Information, "Test", default, "a line", null, (s, _) => s), scopes, text);
+        return text.ToString();
     }
 
     /// <summary>A refused login; the trace id of its request, from the problem's <c>trace_id</c> (<c>00-trace-span-01</c>).</summary>
@@ -94,48 +107,6 @@ public sealed class TracesAndLogsTests(SqliteMetricsFixture fixture) : ApiTestBa
             }
 
             await Task.Delay(50);
-        }
-    }
-
-    /// <summary>Keeps each log line with the scopes it was written in, as a console logger with scopes on prints them.</summary>
-    private sealed class ScopeCapturingLogs : ILoggerProvider, ISupportExternalScope
-    {
-        private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
-
-        public ConcurrentQueue<(string Message, Dictionary<string, string?> Scopes)> Lines { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this);
-
-        public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(ScopeCapturingLogs owner) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => owner._scopes.Push(state);
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                var scopes = new Dictionary<string, string?>(StringComparer.Ordinal);
-                owner._scopes.ForEachScope(
-                    (scope, values) =>
-                    {
-                        if (scope is IEnumerable<KeyValuePair<string, object?>> pairs)
-                        {
-                            foreach (var (key, value) in pairs)
-                            {
-                                values[key] = value?.ToString();
-                            }
-                        }
-                    },
-                    scopes);
-                owner.Lines.Enqueue((formatter(state, exception), scopes));
-            }
         }
     }
 }
