@@ -31,6 +31,7 @@ services.AddHttpContextAccessor();
 services.AddScoped<IClientContext, HttpClientContext>();
 services.AddExceptionHandler<GlobalExceptionHandler>();
 services.AddProblemDetails();
+services.AddSingleton<ExtensionErrorStatuses>();
 
 services.AddControllers(mvc => mvc.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true)
     .AddJsonOptions(json => JsonDefaults.Apply(json.JsonSerializerOptions))
@@ -67,6 +68,9 @@ services.Configure<ForwardedHeadersOptions>(forwarded =>
 services.AddHealthChecks()
     .AddDbContextCheck<AuthDbContext>("database", tags: ["ready"]);
 services.AddOpenApi(openApi => openApi.AddDocumentTransformer<OpenApiDocumentSetup>());
+
+// Last, so that what an extension registers wins over the defaults (docs/extending.md).
+services.AddConfiguredExtensions(builder.Configuration);
 
 var app = builder.Build();
 

@@ -22,10 +22,10 @@ public enum BootstrapOutcome
 
 public sealed class EnsureBootstrapAdministratorValidator : AbstractValidator<EnsureBootstrapAdministratorCommand>
 {
-    public EnsureBootstrapAdministratorValidator(ICommonPasswordList commonPasswords)
+    public EnsureBootstrapAdministratorValidator(IPasswordPolicy passwordPolicy)
     {
         RuleFor(c => c.Email).EmailAddress();
-        RuleFor(c => c.Password).NewPassword(commonPasswords);
+        RuleFor(c => c.Password).NewPassword(passwordPolicy, c => (c.Email, c.Name));
         RuleFor(c => c.Name).DisplayText(User.MaxNameLength);
     }
 }

@@ -15,10 +15,10 @@ public sealed record RegisterCommand(string Email, string Password, string Name)
 
 public sealed class RegisterValidator : AbstractValidator<RegisterCommand>
 {
-    public RegisterValidator(ICommonPasswordList commonPasswords)
+    public RegisterValidator(IPasswordPolicy passwordPolicy)
     {
         RuleFor(c => c.Email).EmailAddress();
-        RuleFor(c => c.Password).NewPassword(commonPasswords);
+        RuleFor(c => c.Password).NewPassword(passwordPolicy, c => (c.Email, c.Name));
         RuleFor(c => c.Name).DisplayText(User.MaxNameLength);
     }
 }
