@@ -71,10 +71,11 @@ public static class DependencyInjection
         services.AddSingleton<IScopeCatalog, ScopeCatalog>();
 
         services.AddSingleton<SigningKeyFactory>();
+        services.AddSingleton<Application.Signing.ISigningKeyMaterialFactory>(sp => sp.GetRequiredService<SigningKeyFactory>());
         services.AddSingleton<SigningKeyRing>();
         services.AddSingleton<IPublishedKeys>(sp => sp.GetRequiredService<SigningKeyRing>());
-        services.AddScoped<SigningKeyManager>();
-        services.AddScoped<ISigningKeyManager>(sp => sp.GetRequiredService<SigningKeyManager>());
+        services.AddSingleton<Application.Signing.ISigningKeyRing>(sp => sp.GetRequiredService<SigningKeyRing>());
+        services.AddScoped<Application.Signing.ISigningKeyRepository, SigningKeyRepository>();
         services.AddSingleton<IAccessTokenIssuer, JwtAccessTokenIssuer>();
         services.AddSingleton<IAccessTokenValidator, JwtAccessTokenValidator>();
         services.AddScoped<DatabaseInitializer>();

@@ -4,9 +4,9 @@ namespace AuthPlatform.Domain.Users;
 
 /// <summary>
 /// A person who signs in. Owns its credentials' state: the password hash, the failed-login
-/// counter and the lockout that follows it.
+/// counter and the lockout that follows it, and its second factor (<c>User.TwoFactor.cs</c>).
 /// </summary>
-public sealed class User : AggregateRoot
+public sealed partial class User : AggregateRoot
 {
     public const int MaxEmailLength = EmailAddress.MaxLength;
     public const int RecoveryCodeCount = 10;
@@ -142,109 +142,4 @@ public sealed class User : AggregateRoot
     }
 
     public void Disable() => IsDisabled = true;
-
-    /// <summary>Starts (or restarts) enrolment with a new protected secret. 2FA is not on yet.</summary>
-    public void BeginTwoFactorSetup(string protectedSecret)
-    {
-        if (TwoFactorEnabled)
-        {
-            throw new DomainException("Two-factor authentication is already on: disable it first.");
-        }
-
-        PendingTotpSecret = Guard.NotBlank(protectedSecret, nameof(protectedSecret), 1024);
-    }
-
-    /// <summary>Turns 2FA on with the pending secret, after a code of <paramref name="verifiedStep"/> proved it.</summary>
-    public void EnableTwoFactor(long verifiedStep, IReadOnlyCollection<RecoveryCode> recoveryCodes, DateTimeOffset now)
-    {
-        if (TwoFactorEnabled || PendingTotpSecret is null)
-        {
-            throw new DomainException("There is no two-factor enrolment to complete.");
-        }
-
-        EnsureValidRecoveryCodes(recoveryCodes);
-        TotpSecret = PendingTotpSecret;
-        PendingTotpSecret = null;
-        TwoFactorEnabled = true;
-        TwoFactorEnabledAt = now;
-        LastTotpStep = verifiedStep;
-        SetRecoveryCodes(recoveryCodes);
-        Raise(new TwoFactorEnabled(Id));
-    }
-
-    public void DisableTwoFactor()
-    {
-        TwoFactorEnabled = false;
-        TwoFactorEnabledAt = null;
-        TotpSecret = null;
-        PendingTotpSecret = null;
-        LastTotpStep = null;
-        _recoveryCodes.Clear();
-        Raise(new TwoFactorDisabled(Id));
-    }
-
-    /// <summary>New recovery codes; the old ones stop working.</summary>
-    public void ReplaceRecoveryCodes(IReadOnlyCollection<RecoveryCode> recoveryCodes)
-    {
-        if (!TwoFactorEnabled)
-        {
-            throw new DomainException("Recovery codes belong to an account with two-factor authentication on.");
-        }
-
-        SetRecoveryCodes(recoveryCodes);
-        Raise(new RecoveryCodesRegenerated(Id));
-    }
-
-    /// <summary>
-    /// Reports a recovery code that the user store has marked used (single use is one atomic
-    /// conditional update there, ADR 0009).
-    /// </summary>
-    public void RecordRecoveryCodeUsed() => Raise(new RecoveryCodeUsed(Id, Math.Max(0, RecoveryCodesLeft - 1)));
-
-    private void SetRecoveryCodes(IReadOnlyCollection<RecoveryCode> recoveryCodes)
-    {
-        EnsureValidRecoveryCodes(recoveryCodes);
-        _recoveryCodes.Clear();
-        _recoveryCodes.AddRange(recoveryCodes);
-    }
-
-    private void EnsureValidRecoveryCodes(IReadOnlyCollection<RecoveryCode> recoveryCodes)
-    {
-        if (recoveryCodes.Count != RecoveryCodeCount || recoveryCodes.Any(c => c.UserId != Id))
-        {
-            throw new DomainException($"A user has exactly {RecoveryCodeCount} recovery codes of their own.");
-        }
-    }
-}
-
-/// <summary>
-/// A single-use recovery code. Its <see cref="Locator"/> (the first group, not secret) picks the
-/// row; only a slow hash of the secret part is stored.
-/// </summary>
-public sealed class RecoveryCode
-{
-    private RecoveryCode()
-    {
-    }
-
-    public Guid Id { get; private set; }
-
-    public Guid UserId { get; private set; }
-
-    public string Locator { get; private set; } = string.Empty;
-
-    public string CodeHash { get; private set; } = string.Empty;
-
-    public DateTimeOffset CreatedAt { get; private set; }
-
-    public DateTimeOffset? UsedAt { get; private set; }
-
-    public static RecoveryCode Create(Guid id, Guid userId, string locator, string codeHash, DateTimeOffset now) => new()
-    {
-        Id = id,
-        UserId = userId,
-        Locator = Guard.NotBlank(locator, nameof(locator), 16),
-        CodeHash = Guard.NotBlank(codeHash, nameof(codeHash), 1024),
-        CreatedAt = now,
-    };
 }

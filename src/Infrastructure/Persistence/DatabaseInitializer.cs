@@ -1,11 +1,10 @@
-using AuthPlatform.Infrastructure.Tokens;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace AuthPlatform.Infrastructure.Persistence;
 
-/// <summary>At start-up: applies migrations (unless configured off) and makes sure a signing key exists.</summary>
-public sealed class DatabaseInitializer(AuthDbContext db, SigningKeyManager keys, IOptions<DatabaseOptions> options)
+/// <summary>At start-up: applies migrations (unless configured off) and sets SQLite's journal mode.</summary>
+public sealed class DatabaseInitializer(AuthDbContext db, IOptions<DatabaseOptions> options)
 {
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -19,7 +18,5 @@ public sealed class DatabaseInitializer(AuthDbContext db, SigningKeyManager keys
             // Readers never wait for the writer; writers queue on the busy timeout.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
-
-        await keys.EnsureSigningKeyAsync(cancellationToken);
     }
 }

@@ -1,3 +1,4 @@
+// Longer than 150 lines because the transaction, the domain-event dispatch and the after-commit queue are one lifecycle.
 using AuthPlatform.Application.Common.Events;
 using AuthPlatform.Domain.Common;
 using Mediator;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using AuthPlatform.Application.Signing;
 using AuthPlatform.Domain.Signing;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.WebUtilities;
@@ -8,14 +9,14 @@ using Microsoft.IdentityModel.Tokens;
 namespace AuthPlatform.Infrastructure.Tokens;
 
 /// <summary>
-/// Makes new signing keys and turns stored ones back into usable keys. The private key is kept
+/// Makes new key pairs and turns stored keys back into usable keys. The private key is kept
 /// as PKCS#8, encrypted with ASP.NET Core Data Protection (whose key ring is in the database).
 /// </summary>
-public sealed class SigningKeyFactory(IDataProtectionProvider dataProtection)
+public sealed class SigningKeyFactory(IDataProtectionProvider dataProtection) : ISigningKeyMaterialFactory
 {
     private const string Purpose = "AuthPlatform.SigningKeys.v1";
 
-    public SigningKey Create(string algorithm, DateTimeOffset now, DateTimeOffset activatesAt)
+    public SigningKeyMaterial Generate(string algorithm)
     {
         var kid = WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(12));
         byte[] pkcs8;
@@ -49,7 +50,7 @@ public sealed class SigningKeyFactory(IDataProtectionProvider dataProtection)
         jwk["alg"] = algorithm;
         var protectedKey = Convert.ToBase64String(dataProtection.CreateProtector(Purpose).Protect(pkcs8));
         CryptographicOperations.ZeroMemory(pkcs8);
-        return SigningKey.Create(kid, algorithm, JsonSerializer.Serialize(jwk), protectedKey, now, activatesAt);
+        return new SigningKeyMaterial(kid, algorithm, JsonSerializer.Serialize(jwk), protectedKey);
     }
 
     /// <summary>The public key, for validation and the JWKS.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AuthPlatform.Application.Signing;
 using AuthPlatform.Domain.Signing;
 using AuthPlatform.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -14,7 +15,7 @@ namespace AuthPlatform.Infrastructure.Tokens;
 /// database. Reloaded after a rotation commits, and every minute so that other instances'
 /// rotations are seen too.
 /// </summary>
-public sealed class SigningKeyRing(IServiceScopeFactory scopes, SigningKeyFactory factory, TimeProvider clock) : IPublishedKeys
+public sealed class SigningKeyRing(IServiceScopeFactory scopes, SigningKeyFactory factory, TimeProvider clock) : IPublishedKeys, ISigningKeyRing
 {
     private static readonly TimeSpan RefreshInterval = TimeSpan.FromMinutes(1);
     private readonly SemaphoreSlim _reloadLock = new(1, 1);

@@ -1,3 +1,4 @@
+// Longer than 150 lines because one parser serves the three accepted credential forms and the RFC 6750 challenges.
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using AuthPlatform.Application.Common.Results;

@@ -1,4 +1,5 @@
 using AuthPlatform.Application.Common.Options;
+using AuthPlatform.Application.Signing.EnsureSigningKey;
 using AuthPlatform.Infrastructure.Persistence;
 using Mediator;
 using Microsoft.Extensions.Options;
@@ -14,7 +15,18 @@ public static partial class StartupTasks
         await using var scope = app.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
         await services.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
+        await EnsureSigningKeyAsync(services);
         await EnsureBootstrapAdministratorAsync(services);
+    }
+
+    /// <summary>Creates a key that signs at once if none can sign (or is waiting to), and loads the key ring.</summary>
+    public static async Task EnsureSigningKeyAsync(IServiceProvider services)
+    {
+        var result = await services.GetRequiredService<ISender>().Send(new EnsureSigningKeyCommand());
+        if (!result.IsSuccess)
+        {
+            throw new InvalidOperationException($"Could not make sure a signing key exists: {result.Error!.Code} {result.Error.Message}");
+        }
     }
 
     public static async Task EnsureBootstrapAdministratorAsync(IServiceProvider services)

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
-namespace AuthPlatform.Application.UnitTests.Infrastructure;
+namespace AuthPlatform.Infrastructure.Tests;
 
 /// <summary>
 /// The coalescing of <c>last_used_at</c> writes, flushed into a real SQLite database in a temporary

@@ -3,7 +3,7 @@ using AuthPlatform.Domain.Authorization;
 using AuthPlatform.Infrastructure;
 using Microsoft.Extensions.Options;
 
-namespace AuthPlatform.Application.UnitTests.Infrastructure;
+namespace AuthPlatform.Infrastructure.Tests;
 
 public sealed class ScopeCatalogTests
 {

@@ -3,7 +3,7 @@ using AuthPlatform.Infrastructure.Hashing;
 using Microsoft.Extensions.Options;
 using AuthPlatform.Application.Common.Security;
 
-namespace AuthPlatform.Application.UnitTests.Infrastructure;
+namespace AuthPlatform.Infrastructure.Tests;
 
 public sealed class IdentityPasswordHasherTests
 {

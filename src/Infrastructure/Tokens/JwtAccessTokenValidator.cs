@@ -1,3 +1,4 @@
+// Longer than 150 lines because the hot-path validator and its verified-token cache must change together (ADR 0006).
 using AuthPlatform.Domain.Authorization;
 using System.Collections.Concurrent;
 using System.Security.Claims;
@@ -10,59 +11,6 @@ using Microsoft.IdentityModel.Tokens;
 using AuthPlatform.Application.Auth.Common;
 
 namespace AuthPlatform.Infrastructure.Tokens;
-
-/// <summary>The claim names of our access tokens (RFC 9068, RFC 8176, RFC 8693).</summary>
-public static class AccessTokenClaims
-{
-    public const string TokenType = "at+jwt";
-    public const string Scope = "scope";
-    public const string ClientId = "client_id";
-    public const string AuthenticationMethods = "amr";
-    public const string AuthTime = "auth_time";
-    public const string SessionId = "sid";
-    public const string Role = "role";
-}
-
-/// <summary>Signs access tokens: <c>typ: at+jwt</c>, ES256 (or RS256), with the current key of the ring.</summary>
-public sealed class JwtAccessTokenIssuer(SigningKeyRing ring, IOptions<JwtOptions> options, TimeProvider clock) : IAccessTokenIssuer
-{
-    private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
-
-    public async Task<IssuedAccessToken> IssueAsync(AccessTokenRequest request, CancellationToken cancellationToken)
-    {
-        var jwt = options.Value;
-        var now = clock.GetUtcNow();
-        var expires = now + jwt.AccessTokenLifetime;
-        var claims = new Dictionary<string, object>
-        {
-            [JwtRegisteredClaimNames.Sub] = request.UserId.ToString(),
-            [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N"),
-            [AccessTokenClaims.Scope] = request.Scopes.ToString(),
-            [AccessTokenClaims.AuthenticationMethods] = request.AuthenticationMethods.ToArray(),
-            [AccessTokenClaims.AuthTime] = request.AuthenticatedAt.ToUnixTimeSeconds(),
-            [AccessTokenClaims.SessionId] = request.SessionId.ToString(),
-            [AccessTokenClaims.Role] = request.Role,
-        };
-        if (request.ClientId is not null)
-        {
-            claims[AccessTokenClaims.ClientId] = request.ClientId;
-        }
-
-        var descriptor = new SecurityTokenDescriptor
-        {
-            Issuer = jwt.Issuer,
-            Audience = jwt.Audience,
-            IssuedAt = now.UtcDateTime,
-            NotBefore = now.UtcDateTime,
-            Expires = expires.UtcDateTime,
-            TokenType = AccessTokenClaims.TokenType,
-            Claims = claims,
-            SigningCredentials = await ring.GetSigningCredentialsAsync(cancellationToken),
-        };
-        var token = _handler.CreateToken(descriptor);
-        return new IssuedAccessToken(token, DateTimeOffset.FromUnixTimeSeconds(expires.ToUnixTimeSeconds()), (int)jwt.AccessTokenLifetime.TotalSeconds);
-    }
-}
 
 /// <summary>
 /// Validates access tokens against the published keys only: the key is chosen by <c>kid</c>

@@ -4,7 +4,7 @@ using AuthPlatform.Infrastructure.ApiKeys;
 using AuthPlatform.Infrastructure.Hashing;
 using Microsoft.Extensions.Options;
 
-namespace AuthPlatform.Application.UnitTests.Infrastructure;
+namespace AuthPlatform.Infrastructure.Tests;
 
 public sealed class ApiKeyFormatTests
 {

@@ -1,6 +1,6 @@
 using AuthPlatform.Infrastructure.Hashing;
 
-namespace AuthPlatform.Application.UnitTests.Infrastructure;
+namespace AuthPlatform.Infrastructure.Tests;
 
 public sealed class CommonPasswordListTests
 {

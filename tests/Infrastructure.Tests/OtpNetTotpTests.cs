@@ -1,7 +1,7 @@
 using AuthPlatform.Infrastructure.TwoFactor;
 using Microsoft.Extensions.Options;
 
-namespace AuthPlatform.Application.UnitTests.Infrastructure;
+namespace AuthPlatform.Infrastructure.Tests;
 
 public sealed class OtpNetTotpTests
 {

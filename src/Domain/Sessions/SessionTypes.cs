@@ -1,0 +1,23 @@
+namespace AuthPlatform.Domain.Sessions;
+
+/// <summary>What happened when a refresh token was presented.</summary>
+public enum RotationOutcome
+{
+    Rotated,
+    /// <summary>The token had already been redeemed: the whole family is now revoked.</summary>
+    ReuseDetected,
+    Expired,
+    Revoked,
+}
+
+/// <summary>Why a session ended.</summary>
+public static class RevocationReasons
+{
+    public const string Logout = "logout";
+    public const string Reuse = "refresh_token_reused";
+    public const string PasswordChanged = "password_changed";
+    public const string RevokedByUser = "revoked_by_user";
+}
+
+/// <summary>Lifetimes a family is issued with.</summary>
+public sealed record SessionLifetimes(TimeSpan RefreshTokenLifetime, TimeSpan AbsoluteLifetime);

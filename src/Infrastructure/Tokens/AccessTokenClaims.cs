@@ -1,0 +1,24 @@
+using AuthPlatform.Domain.Authorization;
+using System.Collections.Concurrent;
+using System.Security.Claims;
+using AuthPlatform.Application.Common.Options;
+using AuthPlatform.Application.Common.Results;
+using AuthPlatform.Application.Common.Security;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using AuthPlatform.Application.Auth.Common;
+
+namespace AuthPlatform.Infrastructure.Tokens;
+
+/// <summary>The claim names of our access tokens (RFC 9068, RFC 8176, RFC 8693).</summary>
+public static class AccessTokenClaims
+{
+    public const string TokenType = "at+jwt";
+    public const string Scope = "scope";
+    public const string ClientId = "client_id";
+    public const string AuthenticationMethods = "amr";
+    public const string AuthTime = "auth_time";
+    public const string SessionId = "sid";
+    public const string Role = "role";
+}
