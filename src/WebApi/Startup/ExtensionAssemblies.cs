@@ -16,15 +16,24 @@ public static class ExtensionAssemblies
 
     public static IServiceCollection AddConfiguredExtensions(this IServiceCollection services, IConfiguration configuration)
     {
-        foreach (var entry in configuration.GetSection(Section).GetChildren())
+        // Extensions__Assemblies=one.dll (a single value) works as well as Extensions__Assemblies__0=one.dll.
+        var section = configuration.GetSection(Section);
+        var entries = !string.IsNullOrWhiteSpace(section.Value)
+            ? [(Setting: Section, section.Value)]
+            : section.GetChildren().Select(c => (Setting: $"{Section}:{c.Key}", c.Value)).ToList();
+        var loaded = new HashSet<Assembly>();
+        foreach (var (setting, value) in entries)
         {
-            var setting = $"{Section}:{entry.Key}";
-            if (string.IsNullOrWhiteSpace(entry.Value))
+            if (string.IsNullOrWhiteSpace(value))
             {
                 continue;
             }
 
-            services.AddAuthPlatformExtensions(Load(entry.Value.Trim(), setting), configuration, setting);
+            var assembly = Load(value.Trim(), setting);
+            if (loaded.Add(assembly))
+            {
+                services.AddAuthPlatformExtensions(assembly, configuration, setting);
+            }
         }
 
         return services;

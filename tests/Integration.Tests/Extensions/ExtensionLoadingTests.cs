@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Acme.AuthPlatform.Extensions;
+using Acme.AuthPlatform.Extensions.ExternalDirectory;
 using Acme.AuthPlatform.Extensions.Passwords;
 using AuthPlatform.Application.Extensions;
 using AuthPlatform.Integration.Tests.Infrastructure;
@@ -53,6 +54,35 @@ public sealed class ExtensionLoadingTests
         await using var factory = new AuthApiFactory(database, AcmeExtensionFixture.Settings("Acme.AuthPlatform.Extensions"));
 
         await AssertRefusedByAcmeAsync(await RegisterWithAcmePasswordAsync(factory));
+    }
+
+    [Fact]
+    public async Task ExtensionsAssemblies_SingleValueInsteadOfAList_LoadsTheExtension()
+    {
+        var settings = AcmeExtensionFixture.Settings("");
+        settings.Remove("Extensions:Assemblies:0");
+        settings["Extensions:Assemblies"] = typeof(AcmeExtension).Assembly.Location;
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
+        await using var factory = new AuthApiFactory(database, settings);
+
+        await AssertRefusedByAcmeAsync(await RegisterWithAcmePasswordAsync(factory));
+    }
+
+    [Fact]
+    public async Task ExtensionsAssemblies_SameAssemblyByPathAndByName_IsCalledOnce()
+    {
+        var settings = AcmeExtensionFixture.Settings(typeof(AcmeExtension).Assembly.Location);
+        settings["Extensions:Assemblies:1"] = "Acme.AuthPlatform.Extensions";
+        var directory = new RecordingDirectory();
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
+        directory.Database = database;
+        await using var factory = new AuthApiFactory(database, settings, s => s.AddSingleton<IExternalDirectory>(directory));
+        using var client = factory.CreateClient();
+
+        var response = await client.PostAsJsonAsync("/api/v1/auth/register", new { email = "once@example.com", password = "correct horse battery staple", name = "Once" });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Single(directory.Calls);
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public static partial class ErrorCodeRegistration
         }
 
         var existing = services
-            .Select(d => d.ServiceType == typeof(ErrorCodeStatus) ? d.ImplementationInstance as ErrorCodeStatus : null)
+            .Select(d => d.ServiceType == typeof(ErrorCodeStatus) && !d.IsKeyedService ? d.ImplementationInstance as ErrorCodeStatus : null)
             .FirstOrDefault(e => e?.Code == code);
         if (existing is not null)
         {
