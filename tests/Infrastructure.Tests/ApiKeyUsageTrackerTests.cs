@@ -34,7 +34,7 @@ public sealed class ApiKeyUsageTrackerTests : IAsyncLifetime
         await using var scope = _services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
         await db.Database.EnsureCreatedAsync();
-        var owner = User.Register(Guid.NewGuid(), "alice@example.com", "Alice", "hash", Start);
+        var owner = User.Register(Guid.NewGuid(), EmailAddress.Create("alice@example.com"), "Alice", "hash", "stamp", Start);
         db.Users.Add(owner);
         await db.SaveChangesAsync();
         _ownerId = owner.Id;

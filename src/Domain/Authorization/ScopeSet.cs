@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Runtime.CompilerServices;
 using AuthPlatform.Domain.Common;
 
 namespace AuthPlatform.Domain.Authorization;
@@ -8,6 +9,7 @@ namespace AuthPlatform.Domain.Authorization;
 /// first given. Parsed and validated once: from the space-separated form of OAuth's
 /// <c>scope</c> (RFC 6749 section 3.3), which is also how it is stored, or from a list.
 /// </summary>
+[CollectionBuilder(typeof(ScopeSet), nameof(Create))]
 public sealed class ScopeSet : IReadOnlyList<string>, IEquatable<ScopeSet>
 {
     private readonly string[] _scopes;
@@ -44,6 +46,9 @@ public sealed class ScopeSet : IReadOnlyList<string>, IEquatable<ScopeSet>
         set = list.Count == 0 ? Empty : new ScopeSet([.. list]);
         return true;
     }
+
+    /// <summary>A set written as a collection expression: <c>ScopeSet scopes = ["profile", "admin"];</c>.</summary>
+    public static ScopeSet Create(ReadOnlySpan<string> scopes) => From(scopes.ToArray());
 
     /// <summary>The space-separated form (as stored, and as in a token's <c>scope</c> claim).</summary>
     public static ScopeSet Parse(string? value) =>

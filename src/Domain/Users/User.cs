@@ -136,8 +136,11 @@ public sealed partial class User : AggregateRoot
     /// <summary>A new password and a new security stamp (tokens bound to the old stamp stop).</summary>
     public void ChangePassword(string passwordHash, string newSecurityStamp)
     {
-        PasswordHash = Guard.NotBlank(passwordHash, nameof(passwordHash), 1024);
-        SecurityStamp = Guard.NotBlank(newSecurityStamp, nameof(newSecurityStamp), 64);
+        // Both guarded before either is assigned: a refused change leaves the credentials as they were.
+        var hash = Guard.NotBlank(passwordHash, nameof(passwordHash), 1024);
+        var stamp = Guard.NotBlank(newSecurityStamp, nameof(newSecurityStamp), 64);
+        PasswordHash = hash;
+        SecurityStamp = stamp;
         Raise(new PasswordChanged(Id));
     }
 

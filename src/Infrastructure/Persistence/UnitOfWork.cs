@@ -86,9 +86,11 @@ public sealed class UnitOfWork(AuthDbContext db, IServiceProvider services) : IU
         _transaction = null;
     }
 
+    /// <summary>Forgets tracked changes, the events not yet dispatched and the work queued for after a commit of them.</summary>
     public void DiscardChanges()
     {
         _raised.Clear();
+        _afterCommit.Clear();
         db.ChangeTracker.Clear();
     }
 

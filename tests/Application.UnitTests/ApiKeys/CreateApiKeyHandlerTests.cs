@@ -4,10 +4,8 @@ using AuthPlatform.Application.UnitTests.TestSupport;
 using AuthPlatform.Domain.Audit;
 using AuthPlatform.Domain.Users;
 using NSubstitute;
-using AuthPlatform.Application.Auth.Common;
 using AuthPlatform.Application.ApiKeys.Common;
 using AuthPlatform.Application.ApiKeys.CreateApiKey;
-using AuthPlatform.Application.TwoFactor.Common;
 
 namespace AuthPlatform.Application.UnitTests.ApiKeys;
 
@@ -22,13 +20,14 @@ public sealed class CreateApiKeyHandlerTests
     public CreateApiKeyHandlerTests() => _ports.ApiKeyGenerator.Generate().Returns(Generated);
 
     private CreateApiKeyHandler Handler() =>
-        new(_ports.ApiKeys, _ports.Users, _ports.StepUp, _ports.ApiKeyGenerator, _ports.Audit, _ports.Clock);
+        new(_ports.ApiKeys, _ports.Callers, _ports.StepUp, _ports.ApiKeyGenerator, _ports.Mapper, _ports.Clock);
 
     private static CallerIdentity Caller(User user, IReadOnlyList<string>? scopes = null, IReadOnlyList<string>? amr = null, DateTimeOffset? authenticatedAt = null) =>
         new(user.Id.ToString(), user.Id, AuthMethods.Jwt, scopes ?? UserScopes, AuthenticationMethods: amr ?? ["pwd"], AuthenticatedAt: authenticatedAt);
 
-    private Task<Result<ApiKeyCreatedResponse>> Create(CallerIdentity caller, IReadOnlyList<string>? permissions = null, DateTimeOffset? expiresAt = null) =>
-        Handler().Handle(new CreateApiKeyCommand(caller, "ci key", permissions ?? ["models.read", "profile"], expiresAt), CancellationToken.None).AsTask();
+    private Task<Result<ApiKeyCreatedResponse>> Create(
+        CallerIdentity caller, IReadOnlyList<string>? permissions = null, DateTimeOffset? expiresAt = null, string? stepUpCode = null) =>
+        Handler().Handle(new CreateApiKeyCommand(caller, "ci key", permissions ?? ["models.read", "profile"], expiresAt, stepUpCode), CancellationToken.None).AsTask();
 
     [Fact]
     public async Task Handle_PermissionTheCallerLacks_RefusesInsufficientScopeAndAddsNothing()
@@ -109,14 +108,42 @@ public sealed class CreateApiKeyHandlerTests
     public async Task Handle_TwoFactorOwnerWithWrongHeaderCode_RefusesInvalidMfaCodeKeepingTheFailure()
     {
         var user = _ports.TwoFactorUser();
-        _ports.Client.SecondFactorCode.Returns("000000");
 
-        var result = await Create(Caller(user));
+        var result = await Create(Caller(user), stepUpCode: "000000");
 
         Assert.Equal(ErrorCodes.InvalidMfaCode, result.Error!.Code);
         Assert.True(result.KeepsChanges);
-        Assert.Equal(1, user.FailedLoginCount);
+        await _ports.FailureCountedAsync(user, times: 1);
+        Assert.Equal("step_up", _ports.SingleAudit(AuditEventTypes.MfaFailed).Details!["reason"]);
         _ports.ApiKeys.DidNotReceiveWithAnyArgs().Add(default!);
+        Assert.DoesNotContain(_ports.AuditCalls(), c => c.Type == AuditEventTypes.ApiKeyCreated);
+    }
+
+    [Fact]
+    public async Task Handle_TwoFactorOwnerWithValidHeaderCode_CreatesKey()
+    {
+        var user = _ports.TwoFactorUser();
+        _ports.TotpCode("123456", Ports.StartStep);
+
+        var result = await Create(Caller(user), stepUpCode: " 123456 ");
+
+        Assert.True(result.IsSuccess);
+        Assert.Single(_ports.AddedKeys());
+        await _ports.SecondFactorStore.Received(1).TryAdvanceTotpStepAsync(user.Id, Ports.StartStep, Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task Handle_ValidHeaderCodeButAPermissionTheCallerLacks_RefusesWithoutSpendingTheCode()
+    {
+        // Step-up comes last: a code it accepts is spent, so no other check may fail after it.
+        var user = _ports.TwoFactorUser();
+        _ports.TotpCode("123456", Ports.StartStep);
+
+        var result = await Create(Caller(user, scopes: ["profile"]), permissions: ["models.read"], stepUpCode: "123456");
+
+        Assert.Equal(ErrorCodes.InsufficientScope, result.Error!.Code);
+        await _ports.SecondFactorStore.DidNotReceiveWithAnyArgs().TryAdvanceTotpStepAsync(default, default, default);
+        _ports.Totp.DidNotReceiveWithAnyArgs().Match(default!, default!, default);
     }
 
     [Fact]
@@ -146,7 +173,7 @@ public sealed class CreateApiKeyHandlerTests
         Assert.Equal("ci key", added.Name);
         Assert.Equal(Generated.Hash, added.KeyHash);
         Assert.Equal(Generated.Prefix, added.KeyPrefix);
-        Assert.Equal(["models.read", "profile"], added.PermissionList);
+        Assert.Equal(["models.read", "profile"], added.Permissions);
         Assert.Equal(expiry, added.ExpiresAt);
         Assert.Equal(_ports.Clock.GetUtcNow(), added.CreatedAt);
         Assert.DoesNotContain(Secret, added.KeyHash, StringComparison.Ordinal);
@@ -181,10 +208,14 @@ public sealed class CreateApiKeyHandlerTests
         var added = Assert.Single(_ports.AddedKeys());
         var audit = _ports.SingleAudit(AuditEventTypes.ApiKeyCreated);
         Assert.Equal(user.Id, audit.UserId);
-        Assert.Contains(added.Id.ToString(), audit.Details);
-        Assert.DoesNotContain(Secret, audit.Details!, StringComparison.Ordinal);
-        Assert.DoesNotContain(Secret[Generated.Prefix.Length..], audit.Details!, StringComparison.Ordinal);
-        Assert.DoesNotContain(Generated.Hash, audit.Details!, StringComparison.Ordinal);
+        Assert.Equal(added.Id, audit.Details!["api_key"]);
+        Assert.Equal(Generated.Prefix, audit.Details["prefix"]);
+        Assert.All(Ports.DetailValues(audit), value =>
+        {
+            Assert.DoesNotContain(Secret, value, StringComparison.Ordinal);
+            Assert.DoesNotContain(Secret[Generated.Prefix.Length..], value, StringComparison.Ordinal);
+            Assert.DoesNotContain(Generated.Hash, value, StringComparison.Ordinal);
+        });
     }
 
     [Fact]

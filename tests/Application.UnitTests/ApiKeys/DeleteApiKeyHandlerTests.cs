@@ -1,9 +1,9 @@
+using AuthPlatform.Application.ApiKeys.Common;
+using AuthPlatform.Application.ApiKeys.DeleteApiKey;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.UnitTests.TestSupport;
 using AuthPlatform.Domain.Audit;
 using NSubstitute;
-using AuthPlatform.Application.ApiKeys.Common;
-using AuthPlatform.Application.ApiKeys.DeleteApiKey;
 
 namespace AuthPlatform.Application.UnitTests.ApiKeys;
 
@@ -12,9 +12,8 @@ public sealed class DeleteApiKeyHandlerTests
     private readonly Ports _ports = new();
     private readonly Guid _owner = Guid.NewGuid();
 
-    private Task<Result<Done>> Delete(KeyScope scope, Guid id) =>
-        new DeleteApiKeyHandler(_ports.ApiKeys, _ports.ApiKeyCache, _ports.AfterCommit, _ports.Audit)
-            .Handle(new DeleteApiKeyCommand(scope, id), CancellationToken.None).AsTask();
+    private Task<Result> Delete(KeyScope scope, Guid id) =>
+        new DeleteApiKeyHandler(_ports.ApiKeys).Handle(new DeleteApiKeyCommand(scope, id), CancellationToken.None).AsTask();
 
     [Fact]
     public async Task Handle_KeyOfAnotherOwner_AnswersNotFoundAndRemovesNothing()
@@ -22,6 +21,7 @@ public sealed class DeleteApiKeyHandlerTests
         var key = _ports.StoredKey(_owner);
 
         var result = await Delete(KeyScope.Own(Guid.NewGuid()), key.Id);
+        await _ports.SaveAsync();
 
         Assert.Equal(ErrorCodes.NotFound, result.Error!.Code);
         _ports.ApiKeys.DidNotReceiveWithAnyArgs().Remove(default!);
@@ -36,6 +36,20 @@ public sealed class DeleteApiKeyHandlerTests
 
         Assert.Equal(ErrorCodes.NotFound, result.Error!.Code);
         _ports.ApiKeys.DidNotReceiveWithAnyArgs().Remove(default!);
+        Assert.Empty(_ports.AuditCalls());
+    }
+
+    [Fact]
+    public async Task Handle_KeyWiderThanTheCallingKey_RefusesInsufficientScopeAndRemovesNothing()
+    {
+        var key = _ports.StoredKey(_owner, permissions: ["profile", "models.read"]);
+
+        var result = await Delete(KeyScope.Own(_owner, ["api_keys:write", "profile"]), key.Id);
+
+        Assert.Equal(ErrorCodes.InsufficientScope, result.Error!.Code);
+        Assert.Contains("models.read", result.Error.Message);
+        _ports.ApiKeys.DidNotReceiveWithAnyArgs().Remove(default!);
+        Assert.Empty(_ports.AuditCalls());
     }
 
     [Fact]
@@ -50,7 +64,9 @@ public sealed class DeleteApiKeyHandlerTests
         var audit = _ports.SingleAudit(AuditEventTypes.ApiKeyDeleted);
         Assert.Equal(_owner, audit.UserId);
         Assert.Equal(_owner, audit.ActorId);
-        Assert.Contains(key.Id.ToString(), audit.Details);
+        Assert.Equal(key.Id, audit.Details!["api_key"]);
+        Assert.Equal("ap_Stored00", audit.Details["prefix"]);
+        Assert.DoesNotContain(key.KeyHash, Ports.DetailValues(audit));
     }
 
     [Fact]
@@ -63,7 +79,9 @@ public sealed class DeleteApiKeyHandlerTests
 
         Assert.True(result.IsSuccess);
         _ports.ApiKeys.Received(1).Remove(key);
-        Assert.Equal(admin, _ports.SingleAudit(AuditEventTypes.ApiKeyDeleted).ActorId);
+        var audit = _ports.SingleAudit(AuditEventTypes.ApiKeyDeleted);
+        Assert.Equal(_owner, audit.UserId);
+        Assert.Equal(admin, audit.ActorId);
     }
 
     [Fact]
@@ -72,6 +90,11 @@ public sealed class DeleteApiKeyHandlerTests
         var key = _ports.StoredKey(_owner, hash: "sha:key-to-delete");
 
         await Delete(KeyScope.Own(_owner), key.Id);
+
+        _ports.AfterCommit.DidNotReceiveWithAnyArgs().Enqueue(default!);
+        _ports.ApiKeyCache.DidNotReceiveWithAnyArgs().Evict(default!);
+
+        await _ports.SaveAsync();
 
         _ports.AfterCommit.ReceivedWithAnyArgs(1).Enqueue(default!);
         _ports.ApiKeyCache.DidNotReceiveWithAnyArgs().Evict(default!);

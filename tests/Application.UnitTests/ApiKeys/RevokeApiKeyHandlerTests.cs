@@ -13,7 +13,7 @@ public sealed class RevokeApiKeyHandlerTests
     private readonly Guid _owner = Guid.NewGuid();
 
     private Task<Result<ApiKeyResponse>> Revoke(KeyScope scope, Guid id) =>
-        new RevokeApiKeyHandler(_ports.ApiKeys, _ports.ApiKeyCache, _ports.AfterCommit, _ports.Audit, _ports.Clock)
+        new RevokeApiKeyHandler(_ports.ApiKeys, _ports.Mapper, _ports.Clock)
             .Handle(new RevokeApiKeyCommand(scope, id), CancellationToken.None).AsTask();
 
     [Fact]
@@ -22,6 +22,7 @@ public sealed class RevokeApiKeyHandlerTests
         var key = _ports.StoredKey(_owner);
 
         var result = await Revoke(KeyScope.Own(Guid.NewGuid()), key.Id);
+        await _ports.SaveAsync();
 
         Assert.Equal(ErrorCodes.NotFound, result.Error!.Code);
         Assert.Null(key.RevokedAt);
@@ -36,7 +37,19 @@ public sealed class RevokeApiKeyHandlerTests
         var result = await Revoke(KeyScope.Own(_owner), Guid.NewGuid());
 
         Assert.Equal(ErrorCodes.NotFound, result.Error!.Code);
-        _ports.AfterCommit.DidNotReceiveWithAnyArgs().Enqueue(default!);
+        Assert.Empty(_ports.AuditCalls());
+    }
+
+    [Fact]
+    public async Task Handle_KeyWiderThanTheCallingKey_RefusesInsufficientScopeAndLeavesItActive()
+    {
+        var key = _ports.StoredKey(_owner, permissions: ["profile", "models.read"]);
+
+        var result = await Revoke(KeyScope.Own(_owner, ["api_keys:write", "profile"]), key.Id);
+
+        Assert.Equal(ErrorCodes.InsufficientScope, result.Error!.Code);
+        Assert.Null(key.RevokedAt);
+        Assert.Empty(_ports.AuditCalls());
     }
 
     [Fact]
@@ -51,10 +64,15 @@ public sealed class RevokeApiKeyHandlerTests
         Assert.Equal(_ports.Clock.GetUtcNow(), key.RevokedAt);
         Assert.Equal(_ports.Clock.GetUtcNow(), result.Value.RevokedAt);
         Assert.Equal(key.Id, result.Value.Id);
+        Assert.Equal(_owner, result.Value.OwnerId);
+        Assert.Equal("ap_Stored00", result.Value.KeyPrefix);
+        Assert.Equal(["profile", "models.read"], result.Value.Permissions);
         var audit = _ports.SingleAudit(AuditEventTypes.ApiKeyRevoked);
         Assert.Equal(_owner, audit.UserId);
         Assert.Equal(_owner, audit.ActorId);
-        Assert.Contains(key.Id.ToString(), audit.Details);
+        Assert.Equal(key.Id, audit.Details!["api_key"]);
+        Assert.Equal("ap_Stored00", audit.Details["prefix"]);
+        Assert.DoesNotContain(key.KeyHash, Ports.DetailValues(audit));
     }
 
     [Fact]
@@ -78,6 +96,7 @@ public sealed class RevokeApiKeyHandlerTests
         var key = _ports.StoredKey(_owner, hash: "sha:key-to-revoke");
 
         await Revoke(KeyScope.Own(_owner), key.Id);
+        await _ports.SaveAsync();
 
         _ports.AfterCommit.ReceivedWithAnyArgs(1).Enqueue(default!);
         _ports.ApiKeyCache.DidNotReceiveWithAnyArgs().Evict(default!);
@@ -92,13 +111,15 @@ public sealed class RevokeApiKeyHandlerTests
     {
         var key = _ports.StoredKey(_owner);
         var first = _ports.Clock.GetUtcNow();
-        key.Revoke(first);
+        key.Revoke(first, _owner);
+        _ports.ForgetEvents(); // that revocation was saved earlier
         _ports.Clock.Advance(TimeSpan.FromHours(1));
 
         var result = await Revoke(KeyScope.Own(_owner), key.Id);
 
         Assert.True(result.IsSuccess);
         Assert.Equal(first, key.RevokedAt);
+        Assert.Equal(first, result.Value.RevokedAt);
         Assert.Equal(1, key.Version);
         Assert.DoesNotContain(_ports.AuditCalls(), c => c.Type == AuditEventTypes.ApiKeyRevoked);
     }

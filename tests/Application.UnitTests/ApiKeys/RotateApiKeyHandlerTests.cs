@@ -4,10 +4,8 @@ using AuthPlatform.Application.UnitTests.TestSupport;
 using AuthPlatform.Domain.Audit;
 using AuthPlatform.Domain.Users;
 using NSubstitute;
-using AuthPlatform.Application.Auth.Common;
 using AuthPlatform.Application.ApiKeys.Common;
 using AuthPlatform.Application.ApiKeys.RotateApiKey;
-using AuthPlatform.Application.TwoFactor.Common;
 
 namespace AuthPlatform.Application.UnitTests.ApiKeys;
 
@@ -24,16 +22,17 @@ public sealed class RotateApiKeyHandlerTests
     private static CallerIdentity Caller(User user, IReadOnlyList<string>? amr = null, DateTimeOffset? authenticatedAt = null) =>
         new(user.Id.ToString(), user.Id, AuthMethods.Jwt, UserScopes, AuthenticationMethods: amr ?? ["pwd"], AuthenticatedAt: authenticatedAt);
 
-    private Task<Result<ApiKeyCreatedResponse>> Rotate(CallerIdentity caller, Guid id) =>
-        new RotateApiKeyHandler(_ports.ApiKeys, _ports.Users, _ports.StepUp, _ports.ApiKeyGenerator, _ports.ApiKeyCache, _ports.AfterCommit, _ports.Audit, _ports.Clock)
-            .Handle(new RotateApiKeyCommand(caller, id), CancellationToken.None).AsTask();
+    private Task<Result<ApiKeyCreatedResponse>> Rotate(CallerIdentity caller, Guid id, string? stepUpCode = null) =>
+        new RotateApiKeyHandler(_ports.ApiKeys, _ports.Callers, _ports.StepUp, _ports.ApiKeyGenerator, _ports.Mapper, _ports.Clock)
+            .Handle(new RotateApiKeyCommand(caller, id, stepUpCode), CancellationToken.None).AsTask();
 
     [Fact]
     public async Task Handle_RevokedKey_AnswersConflictAndIssuesNothing()
     {
         var user = _ports.NewUser();
         var key = _ports.StoredKey(user.Id, hash: "sha:old-key");
-        key.Revoke(_ports.Clock.GetUtcNow());
+        key.Revoke(_ports.Clock.GetUtcNow(), user.Id);
+        _ports.ForgetEvents(); // that revocation was saved earlier
 
         var result = await Rotate(Caller(user), key.Id);
 
@@ -97,7 +96,7 @@ public sealed class RotateApiKeyHandlerTests
         Assert.NotEqual(key.Id, successor.Id);
         Assert.Equal(user.Id, successor.OwnerId);
         Assert.Equal(key.Name, successor.Name);
-        Assert.Equal(["models.read", "profile"], successor.PermissionList);
+        Assert.Equal(["models.read", "profile"], successor.Permissions);
         Assert.Equal(expiry, successor.ExpiresAt);
         Assert.Equal(Generated.Hash, successor.KeyHash);
         Assert.Equal(Generated.Prefix, successor.KeyPrefix);
@@ -118,9 +117,20 @@ public sealed class RotateApiKeyHandlerTests
         Assert.Equal(NewSecret, result.Value.Key);
         Assert.Equal(successor.Id, result.Value.Id);
         Assert.Equal(Generated.Prefix, result.Value.KeyPrefix);
+        Assert.Equal(key.Name, result.Value.Name);
+        Assert.Equal(key.Permissions, result.Value.Permissions);
         var audit = _ports.SingleAudit(AuditEventTypes.ApiKeyRotated);
-        Assert.Contains(successor.Id.ToString(), audit.Details);
-        Assert.DoesNotContain(NewSecret, audit.Details!, StringComparison.Ordinal);
+        Assert.Equal(user.Id, audit.UserId);
+        Assert.Equal(key.Id, audit.Details!["api_key"]);
+        Assert.Equal(successor.Id, audit.Details["successor"]);
+        Assert.Equal(Generated.Prefix, audit.Details["prefix"]);
+        Assert.DoesNotContain(_ports.AuditCalls(), c => c.Type == AuditEventTypes.ApiKeyCreated);
+        Assert.All(_ports.AuditDetailValues(), value =>
+        {
+            Assert.DoesNotContain(NewSecret, value, StringComparison.Ordinal);
+            Assert.DoesNotContain(Generated.Hash, value, StringComparison.Ordinal);
+            Assert.DoesNotContain(key.KeyHash, value, StringComparison.Ordinal);
+        });
     }
 
     [Fact]
@@ -130,6 +140,9 @@ public sealed class RotateApiKeyHandlerTests
         var key = _ports.StoredKey(user.Id, hash: "sha:old-key");
 
         await Rotate(Caller(user), key.Id);
+
+        _ports.AfterCommit.DidNotReceiveWithAnyArgs().Enqueue(default!);
+        await _ports.SaveAsync();
 
         _ports.AfterCommit.ReceivedWithAnyArgs(1).Enqueue(default!);
         _ports.ApiKeyCache.DidNotReceiveWithAnyArgs().Evict(default!);
@@ -147,11 +160,13 @@ public sealed class RotateApiKeyHandlerTests
         var key = _ports.StoredKey(user.Id);
 
         var result = await Rotate(Caller(user), key.Id);
+        await _ports.SaveAsync();
 
         Assert.Equal(ErrorCodes.MfaRequired, result.Error!.Code);
         Assert.Null(key.RevokedAt);
         _ports.ApiKeys.DidNotReceiveWithAnyArgs().Add(default!);
         _ports.AfterCommit.DidNotReceiveWithAnyArgs().Enqueue(default!);
+        Assert.Empty(_ports.AuditCalls());
     }
 
     [Fact]
@@ -160,9 +175,8 @@ public sealed class RotateApiKeyHandlerTests
         var user = _ports.TwoFactorUser();
         var key = _ports.StoredKey(user.Id);
         _ports.TotpCode("123456", Ports.StartStep);
-        _ports.Client.SecondFactorCode.Returns("123456");
 
-        var result = await Rotate(Caller(user), key.Id);
+        var result = await Rotate(Caller(user), key.Id, stepUpCode: "123456");
 
         Assert.True(result.IsSuccess);
         Assert.NotNull(key.RevokedAt);

@@ -4,10 +4,8 @@ using AuthPlatform.Application.UnitTests.TestSupport;
 using AuthPlatform.Domain.Audit;
 using AuthPlatform.Domain.Sessions;
 using AuthPlatform.Domain.Users;
-using Microsoft.Extensions.Options;
 using NSubstitute;
 using AuthPlatform.Application.Common.Security;
-using AuthPlatform.Application.TwoFactor.Common;
 
 namespace AuthPlatform.Application.UnitTests.Auth;
 
@@ -27,13 +25,13 @@ public sealed class ChangePasswordHandlerTests
         _ports.Hasher.Hash(New).Returns("new-hash");
     }
 
-    private Task<Result<Done>> Change(string currentPassword, Guid? currentSessionId = null, Guid? userId = null) =>
-        new ChangePasswordHandler(_ports.Users, _ports.Families, _ports.Hasher, _ports.Audit, _ports.StepUp, Options.Create(_ports.Lockout), _ports.Clock)
-            .Handle(new ChangePasswordCommand(Ports.PasswordCaller(userId ?? _user.Id, currentSessionId), currentPassword, New), CancellationToken.None).AsTask();
+    private Task<Result> Change(string currentPassword, Guid? currentSessionId = null, Guid? userId = null, string? stepUpCode = null) =>
+        new ChangePasswordHandler(_ports.Callers, _ports.Families, _ports.Hasher, _ports.Secrets, _ports.FailedAttempts, _ports.StepUp, _ports.Clock)
+            .Handle(
+                new ChangePasswordCommand(Ports.PasswordCaller(userId ?? _user.Id, currentSessionId), currentPassword, New, stepUpCode),
+                CancellationToken.None).AsTask();
 
-    private RefreshTokenFamily Session(string token) =>
-        RefreshTokenFamily.Start(
-            Guid.NewGuid(), _user.Id, Ports.HashOf(token), ["profile"], ["pwd"], null, null, _ports.Sessions.Lifetimes, _ports.Clock.GetUtcNow());
+    private RefreshTokenFamily Session(string token) => _ports.StoredFamily(_user.Id, token);
 
     [Fact]
     public async Task Handle_WrongCurrentPassword_RefusesWithInvalidCredentialsAndKeepsPassword()
@@ -48,33 +46,50 @@ public sealed class ChangePasswordHandlerTests
         Assert.Equal("stored-hash", _user.PasswordHash);
         Assert.Equal(stamp, _user.SecurityStamp);
         _ports.Hasher.DidNotReceiveWithAnyArgs().Hash(default!);
-        await _ports.Families.DidNotReceiveWithAnyArgs().ListActiveForUserAsync(default, default, default);
+        await _ports.Families.DidNotReceiveWithAnyArgs().RevokeAllForUserAsync(default, default, default!, default, default);
         Assert.DoesNotContain(_ports.AuditCalls(), c => c.Type == AuditEventTypes.PasswordChanged);
     }
 
     [Fact]
-    public async Task Handle_WrongCurrentPassword_CountsAsFailedLogin()
+    public async Task Handle_WrongCurrentPassword_HasTheStoreCountItLikeAFailedLogin()
     {
         var result = await Change("not the password");
 
         Assert.Equal(ErrorCodes.InvalidCredentials, result.Error!.Code);
-        Assert.Equal(1, _user.FailedLoginCount);
-        Assert.Equal(_user.Id, _ports.SingleAudit(AuditEventTypes.LoginFailed).UserId);
+        await _ports.FailureCountedAsync(_user, times: 1);
+        var audit = _ports.SingleAudit(AuditEventTypes.LoginFailed);
+        Assert.Equal(_user.Id, audit.UserId);
+        Assert.Equal(FailureReasons.WrongCurrentPassword, audit.Details!["reason"]);
+        Assert.DoesNotContain(_ports.AuditCalls(), c => c.Type == AuditEventTypes.AccountLocked);
+        Assert.All(_ports.AuditDetailValues(), v => Assert.DoesNotContain("not the password", v, StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task Handle_LockedAccount_RefusesWithoutVerifying()
+    public async Task Handle_WrongCurrentPasswordThatTheStoreSaysLocked_RaisesAccountLockedAndKeepsIt()
     {
-        var policy = new LockoutPolicy(_ports.Lockout.MaxFailedAttempts, _ports.Lockout.Window, _ports.Lockout.Duration);
-        for (var i = 0; i < policy.MaxFailedAttempts; i++)
-        {
-            _user.RecordFailedLogin(_ports.Clock.GetUtcNow(), policy);
-        }
+        var until = _ports.Clock.GetUtcNow() + _ports.Lockout.Duration;
+        _ports.StoreLocksTheAccount(_user, until);
+
+        var result = await Change("not the password");
+
+        Assert.Equal(ErrorCodes.InvalidCredentials, result.Error!.Code);
+        Assert.True(result.KeepsChanges);
+        await _ports.FailureCountedAsync(_user, times: 1);
+        Assert.Equal(until, _ports.SingleAudit(AuditEventTypes.AccountLocked).Details!["until"]);
+        Assert.Equal("stored-hash", _user.PasswordHash);
+    }
+
+    [Fact]
+    public async Task Handle_LockedAccount_RefusesWithoutVerifyingOrCounting()
+    {
+        Ports.LockedInStore(_user, _ports.Clock.GetUtcNow() + TimeSpan.FromMinutes(5));
 
         var result = await Change(Current);
 
         Assert.Equal(ErrorCodes.AccountLocked, result.Error!.Code);
+        Assert.False(result.KeepsChanges);
         _ports.Hasher.DidNotReceiveWithAnyArgs().Verify(default!, default!);
+        await _ports.NoFailureCountedAsync();
         Assert.Equal("stored-hash", _user.PasswordHash);
     }
 
@@ -85,12 +100,12 @@ public sealed class ChangePasswordHandlerTests
 
         Assert.Equal(ErrorCodes.NotFound, result.Error!.Code);
         _ports.Hasher.DidNotReceiveWithAnyArgs().Hash(default!);
+        await _ports.Families.DidNotReceiveWithAnyArgs().RevokeAllForUserAsync(default, default, default!, default, default);
     }
 
     [Fact]
     public async Task Handle_RightCurrentPassword_ChangesHashAndSecurityStamp()
     {
-        _ports.Families.ListActiveForUserAsync(_user.Id, Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>()).Returns([]);
         var stamp = _user.SecurityStamp;
 
         var result = await Change(Current);
@@ -98,8 +113,11 @@ public sealed class ChangePasswordHandlerTests
         Assert.True(result.IsSuccess);
         Assert.Equal("new-hash", _user.PasswordHash);
         Assert.NotEqual(stamp, _user.SecurityStamp);
+        Assert.Equal("secret-1", _user.SecurityStamp);
+        _ports.Secrets.Received(1).NewSecret(16);
         _ports.Hasher.Received(1).Hash(New);
         Assert.Equal(_user.Id, _ports.SingleAudit(AuditEventTypes.PasswordChanged).UserId);
+        await _ports.NoFailureCountedAsync();
     }
 
     [Fact]
@@ -120,14 +138,14 @@ public sealed class ChangePasswordHandlerTests
     [Fact]
     public async Task Handle_FromARevokedSession_RefusesWithInvalidTokenAndChangesNothing()
     {
-        var session = Session("mine");
-        session.Revoke(RevocationReasons.Logout, _ports.Clock.GetUtcNow());
+        var session = Ports.RevokedInStore(Session("mine"), RevocationReasons.Logout, _ports.Clock.GetUtcNow());
         _ports.Families.FindByIdAsync(session.Id, Arg.Any<CancellationToken>()).Returns(session);
 
         var result = await Change(Current, session.Id);
 
         Assert.Equal(ErrorCodes.InvalidToken, result.Error!.Code);
         Assert.Equal("stored-hash", _user.PasswordHash);
+        Assert.DoesNotContain(_ports.AuditCalls(), c => c.Type == AuditEventTypes.PasswordChanged);
         await _ports.Families.DidNotReceiveWithAnyArgs().RevokeAllForUserAsync(default, default, default!, default, default);
     }
 
@@ -139,5 +157,34 @@ public sealed class ChangePasswordHandlerTests
         Assert.True(result.IsSuccess);
         await _ports.Families.Received(1).RevokeAllForUserAsync(
             _user.Id, null, RevocationReasons.PasswordChanged, Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task Handle_TwoFactorUserWithoutStepUpCode_RefusesMfaRequiredAndChangesNothing()
+    {
+        var user = _ports.TwoFactorUser();
+        _ports.Hasher.Verify("stored-hash", Current).Returns(PasswordCheck.Success);
+
+        var result = await Change(Current, userId: user.Id);
+
+        Assert.Equal(ErrorCodes.MfaRequired, result.Error!.Code);
+        Assert.False(result.KeepsChanges);
+        Assert.Equal("stored-hash", user.PasswordHash);
+        await _ports.Families.DidNotReceiveWithAnyArgs().RevokeAllForUserAsync(default, default, default!, default, default);
+    }
+
+    [Fact]
+    public async Task Handle_TwoFactorUserWithValidStepUpCode_ChangesThePassword()
+    {
+        var user = _ports.TwoFactorUser();
+        _ports.Hasher.Verify("stored-hash", Current).Returns(PasswordCheck.Success);
+        _ports.Hasher.Hash(New).Returns("new-hash");
+        _ports.TotpCode("123456", Ports.StartStep);
+
+        var result = await Change(Current, userId: user.Id, stepUpCode: "123456");
+
+        Assert.True(result.IsSuccess);
+        Assert.Equal("new-hash", user.PasswordHash);
+        await _ports.SecondFactorStore.Received(1).TryAdvanceTotpStepAsync(user.Id, Ports.StartStep, Arg.Any<CancellationToken>());
     }
 }

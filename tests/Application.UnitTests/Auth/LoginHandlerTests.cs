@@ -1,14 +1,11 @@
 using AuthPlatform.Application.Auth.Login;
 using AuthPlatform.Application.Common.Results;
+using AuthPlatform.Application.Common.Security;
 using AuthPlatform.Application.UnitTests.TestSupport;
 using AuthPlatform.Domain.Audit;
 using AuthPlatform.Domain.Authorization;
-using AuthPlatform.Domain.Sessions;
 using AuthPlatform.Domain.Users;
-using Microsoft.Extensions.Options;
 using NSubstitute;
-using AuthPlatform.Application.Common.Security;
-using AuthPlatform.Application.Auth.Common;
 
 namespace AuthPlatform.Application.UnitTests.Auth;
 
@@ -20,7 +17,7 @@ public sealed class LoginHandlerTests
     private readonly Ports _ports = new();
 
     private LoginHandler Handler() =>
-        new(_ports.Users, _ports.Hasher, _ports.Sessions, _ports.Audit, _ports.MfaTokens, Options.Create(_ports.Lockout), _ports.Clock);
+        new(_ports.Users, _ports.Hasher, _ports.FailedAttempts, _ports.Sessions, _ports.MfaTokens, _ports.DomainEvents, _ports.Clock);
 
     private Task<Result<LoginResponse>> Login(string email, string password) =>
         Handler().Handle(new LoginCommand(email, password), CancellationToken.None).AsTask();
@@ -45,6 +42,9 @@ public sealed class LoginHandlerTests
         Assert.True(result.KeepsChanges);
         var audit = _ports.SingleAudit(AuditEventTypes.LoginFailed);
         Assert.Null(audit.UserId);
+        Assert.Equal(FailureReasons.UnknownAccount, audit.Details!["reason"]);
+        _ports.DomainEvents.Received(1).Raise(new LoginFailed(null, FailureReasons.UnknownAccount));
+        await _ports.NoFailureCountedAsync();
         _ports.Families.DidNotReceiveWithAnyArgs().Add(default!);
     }
 
@@ -61,7 +61,7 @@ public sealed class LoginHandlerTests
     }
 
     [Fact]
-    public async Task Handle_WrongPassword_RecordsFailureAndRefusesWithInvalidCredentials()
+    public async Task Handle_WrongPassword_HasTheStoreCountItOnceAndRefusesWithInvalidCredentials()
     {
         var user = UserWithPassword();
 
@@ -70,57 +70,75 @@ public sealed class LoginHandlerTests
         Assert.False(result.IsSuccess);
         Assert.Equal(ErrorCodes.InvalidCredentials, result.Error!.Code);
         Assert.True(result.KeepsChanges);
-        Assert.Equal(1, user.FailedLoginCount);
-        Assert.False(user.IsLockedOut(_ports.Clock.GetUtcNow()));
-        Assert.Equal(user.Id, _ports.SingleAudit(AuditEventTypes.LoginFailed).UserId);
+        await _ports.FailureCountedAsync(user, times: 1);
+        var audit = _ports.SingleAudit(AuditEventTypes.LoginFailed);
+        Assert.Equal(user.Id, audit.UserId);
+        Assert.Equal(FailureReasons.WrongPassword, audit.Details!["reason"]);
+        Assert.DoesNotContain(_ports.AuditCalls(), c => c.Type == AuditEventTypes.AccountLocked);
         _ports.Hasher.DidNotReceive().VerifyAgainstDummy(Arg.Any<string>());
         _ports.Families.DidNotReceiveWithAnyArgs().Add(default!);
         await _ports.AccessTokens.DidNotReceiveWithAnyArgs().IssueAsync(default!, default);
     }
 
     [Fact]
-    public async Task Handle_TenthFailureInWindow_LocksAccountAndAuditsLock()
+    public async Task Handle_WrongPassword_PassesTheConfiguredLockoutPolicyAndTheClocksTimeToTheStore()
+    {
+        _ports.Lockout.MaxFailedAttempts = 3;
+        _ports.Lockout.Window = TimeSpan.FromMinutes(5);
+        _ports.Lockout.Duration = TimeSpan.FromMinutes(1);
+        var user = UserWithPassword();
+        _ports.Clock.Advance(TimeSpan.FromSeconds(42));
+
+        await Login("alice@example.com", WrongPassword);
+
+        await _ports.Users.Received(1).RecordFailedLoginAsync(
+            user, new LockoutPolicy(3, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(1)), Ports.Start.AddSeconds(42), Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task Handle_FailureThatTheStoreSaysLockedTheAccount_AnswersAccountLockedAndRaisesAccountLocked()
     {
         var user = UserWithPassword();
-        Assert.Equal(10, _ports.Lockout.MaxFailedAttempts);
+        var until = _ports.Clock.GetUtcNow() + _ports.Lockout.Duration;
+        _ports.StoreLocksTheAccount(user, until);
+
+        var result = await Login("alice@example.com", WrongPassword);
+
+        Assert.Equal(ErrorCodes.AccountLocked, result.Error!.Code);
+        Assert.True(result.KeepsChanges);
+        await _ports.FailureCountedAsync(user, times: 1);
+        Assert.Equal(FailureReasons.WrongPassword, _ports.SingleAudit(AuditEventTypes.LoginFailed).Details!["reason"]);
+        var locked = _ports.SingleAudit(AuditEventTypes.AccountLocked);
+        Assert.Equal(user.Id, locked.UserId);
+        Assert.Equal(until, locked.Details!["until"]);
+        _ports.Families.DidNotReceiveWithAnyArgs().Add(default!);
+    }
+
+    [Fact]
+    public async Task Handle_ManyFailuresTheStoreDoesNotLockOn_AreEachCountedAndNeverAnsweredLocked()
+    {
+        // The handler never decides a lock itself: the store's atomic update is the rule.
+        var user = UserWithPassword();
 
         var codes = new List<string>();
-        for (var i = 0; i < 10; i++)
+        for (var i = 0; i < _ports.Lockout.MaxFailedAttempts + 2; i++)
         {
             var attempt = await Login("alice@example.com", WrongPassword);
             codes.Add(attempt.Error!.Code);
             Assert.True(attempt.KeepsChanges);
-            _ports.Clock.Advance(TimeSpan.FromSeconds(30));
         }
 
-        Assert.All(codes.Take(9), c => Assert.Equal(ErrorCodes.InvalidCredentials, c));
-        Assert.Equal(ErrorCodes.AccountLocked, codes[9]);
-        Assert.True(user.IsLockedOut(_ports.Clock.GetUtcNow()));
-        var locked = _ports.SingleAudit(AuditEventTypes.AccountLocked);
-        Assert.Equal(user.Id, locked.UserId);
-        Assert.Equal(10, _ports.AuditCalls().Count(c => c.Type == AuditEventTypes.LoginFailed));
+        Assert.All(codes, c => Assert.Equal(ErrorCodes.InvalidCredentials, c));
+        await _ports.FailureCountedAsync(user, times: _ports.Lockout.MaxFailedAttempts + 2);
+        Assert.Equal(_ports.Lockout.MaxFailedAttempts + 2, _ports.AuditCalls().Count(c => c.Type == AuditEventTypes.LoginFailed));
+        Assert.DoesNotContain(_ports.AuditCalls(), c => c.Type == AuditEventTypes.AccountLocked);
     }
 
     [Fact]
-    public async Task Handle_LockoutOptions_AreHonoured()
-    {
-        _ports.Lockout.MaxFailedAttempts = 3;
-        UserWithPassword();
-
-        var first = await Login("alice@example.com", WrongPassword);
-        var second = await Login("alice@example.com", WrongPassword);
-        var third = await Login("alice@example.com", WrongPassword);
-
-        Assert.Equal(ErrorCodes.InvalidCredentials, first.Error!.Code);
-        Assert.Equal(ErrorCodes.InvalidCredentials, second.Error!.Code);
-        Assert.Equal(ErrorCodes.AccountLocked, third.Error!.Code);
-    }
-
-    [Fact]
-    public async Task Handle_LockedAccountWithRightPassword_RefusesAccountLockedWithoutVerifying()
+    public async Task Handle_LockedAccountWithRightPassword_RefusesAccountLockedWithoutVerifyingOrCounting()
     {
         var user = UserWithPassword();
-        LockOut(user);
+        Ports.LockedInStore(user, _ports.Clock.GetUtcNow() + TimeSpan.FromMinutes(10));
 
         var result = await Login("alice@example.com", RightPassword);
 
@@ -128,9 +146,11 @@ public sealed class LoginHandlerTests
         Assert.Equal(ErrorCodes.AccountLocked, result.Error!.Code);
         Assert.True(result.KeepsChanges);
         _ports.Hasher.DidNotReceiveWithAnyArgs().Verify(default!, default!);
+        await _ports.NoFailureCountedAsync();
         _ports.Families.DidNotReceiveWithAnyArgs().Add(default!);
         await _ports.AccessTokens.DidNotReceiveWithAnyArgs().IssueAsync(default!, default);
         Assert.True(user.IsLockedOut(_ports.Clock.GetUtcNow()));
+        Assert.Equal(FailureReasons.Locked, _ports.SingleAudit(AuditEventTypes.LoginFailed).Details!["reason"]);
         Assert.DoesNotContain(_ports.AuditCalls(), c => c.Type == AuditEventTypes.LoginSucceeded);
     }
 
@@ -138,7 +158,7 @@ public sealed class LoginHandlerTests
     public async Task Handle_AfterLockoutExpires_RightPasswordSucceeds()
     {
         var user = UserWithPassword();
-        LockOut(user);
+        Ports.LockedInStore(user, _ports.Clock.GetUtcNow() + _ports.Lockout.Duration);
         _ports.Clock.Advance(_ports.Lockout.Duration);
 
         var result = await Login("alice@example.com", RightPassword);
@@ -156,9 +176,12 @@ public sealed class LoginHandlerTests
         var result = await Login("alice@example.com", RightPassword);
 
         Assert.Equal(ErrorCodes.InvalidCredentials, result.Error!.Code);
-        Assert.Equal(0, user.FailedLoginCount);
+        Assert.True(result.KeepsChanges);
+        await _ports.NoFailureCountedAsync();
         _ports.Families.DidNotReceiveWithAnyArgs().Add(default!);
-        Assert.Contains("disabled", _ports.SingleAudit(AuditEventTypes.LoginFailed).Details);
+        var audit = _ports.SingleAudit(AuditEventTypes.LoginFailed);
+        Assert.Equal(user.Id, audit.UserId);
+        Assert.Equal(FailureReasons.Disabled, audit.Details!["reason"]);
     }
 
     [Fact]
@@ -196,6 +219,7 @@ public sealed class LoginHandlerTests
         var result = await Login("alice@example.com", RightPassword);
 
         Assert.True(result.IsSuccess);
+        Assert.Null(result.Value.Challenge);
         var session = result.Value.Session!;
         var started = _ports.SingleAddedFamily();
         Assert.Equal(user.Id, started.UserId);
@@ -206,12 +230,17 @@ public sealed class LoginHandlerTests
         Assert.Equal(3600, session.ExpiresIn);
         Assert.Equal(user.Id, session.User.Id);
         Assert.Equal("alice@example.com", session.User.Email);
+        Assert.Equal("Alice", session.User.Name);
         Assert.Equal("user", session.User.Role);
         Assert.Equal("pwd", started.AuthenticationMethods);
         Assert.Equal("203.0.113.9", started.IpAddress);
         Assert.Equal("unit-test-agent", started.UserAgent);
-        Assert.Equal(user.Id, _ports.SingleAudit(AuditEventTypes.LoginSucceeded).UserId);
+        var audit = _ports.SingleAudit(AuditEventTypes.LoginSucceeded);
+        Assert.Equal(user.Id, audit.UserId);
+        Assert.Equal(["pwd"], Assert.IsAssignableFrom<IEnumerable<string>>(audit.Details!["amr"]));
+        Assert.False(Assert.IsType<bool>(audit.Details["recovery_code"]));
         Assert.DoesNotContain(_ports.AuditCalls(), c => c.Type == AuditEventTypes.LoginFailed);
+        await _ports.NoFailureCountedAsync();
     }
 
     [Fact]
@@ -223,53 +252,46 @@ public sealed class LoginHandlerTests
 
         var started = _ports.SingleAddedFamily();
         var request = _ports.SingleAccessTokenRequest();
-        var scopes = started.Scopes.Split(' ');
-        Assert.DoesNotContain(Scopes.Admin, scopes);
-        Assert.Contains("models.read", scopes);
-        Assert.Equal(scopes, request.Scopes);
+        Assert.DoesNotContain(Scopes.Admin, started.Scopes);
+        Assert.Contains("models.read", started.Scopes);
+        Assert.Equal(started.Scopes, request.Scopes);
         Assert.Equal("user", request.Role);
         Assert.Equal(started.Id, request.SessionId);
         Assert.Equal(["pwd"], request.AuthenticationMethods);
     }
 
     [Fact]
-    public async Task Handle_RightPasswordAfterFailures_ResetsFailureCount()
+    public async Task Handle_RightPasswordAfterCountedFailures_ResetsTheStoredCounter()
     {
         var user = UserWithPassword();
         await Login("alice@example.com", WrongPassword);
         await Login("alice@example.com", WrongPassword);
-        Assert.Equal(2, user.FailedLoginCount);
+        StoredColumns.Set(user, nameof(User.FailedLoginCount), 2); // what the store's two updates left
+        StoredColumns.Set(user, nameof(User.FailedLoginWindowStartedAt), _ports.Clock.GetUtcNow());
 
         var result = await Login("alice@example.com", RightPassword);
 
         Assert.True(result.IsSuccess);
         Assert.Equal(0, user.FailedLoginCount);
+        Assert.Null(user.FailedLoginWindowStartedAt);
     }
 
     [Fact]
-    public async Task Handle_RightPassword_NeverAuditsThePassword()
+    public async Task Handle_RightAndWrongPassword_NeverAuditTheSecrets()
     {
         UserWithPassword();
 
         await Login("alice@example.com", RightPassword);
         await Login("alice@example.com", WrongPassword);
+        await Login("nobody@example.com", WrongPassword);
 
-        Assert.All(_ports.AuditCalls(), c =>
+        Assert.NotEmpty(_ports.AuditDetailValues());
+        Assert.All(_ports.AuditDetailValues(), value =>
         {
-            Assert.DoesNotContain(RightPassword, c.Details ?? string.Empty, StringComparison.Ordinal);
-            Assert.DoesNotContain(WrongPassword, c.Details ?? string.Empty, StringComparison.Ordinal);
-            Assert.DoesNotContain("secret-", c.Details ?? string.Empty, StringComparison.Ordinal);
+            Assert.DoesNotContain(RightPassword, value, StringComparison.Ordinal);
+            Assert.DoesNotContain(WrongPassword, value, StringComparison.Ordinal);
+            Assert.DoesNotContain("secret-", value, StringComparison.Ordinal);
+            Assert.DoesNotContain("jwt-", value, StringComparison.Ordinal);
         });
-    }
-
-    private void LockOut(User user)
-    {
-        var policy = new LockoutPolicy(_ports.Lockout.MaxFailedAttempts, _ports.Lockout.Window, _ports.Lockout.Duration);
-        for (var i = 0; i < policy.MaxFailedAttempts; i++)
-        {
-            user.RecordFailedLogin(_ports.Clock.GetUtcNow(), policy);
-        }
-
-        Assert.True(user.IsLockedOut(_ports.Clock.GetUtcNow()));
     }
 }

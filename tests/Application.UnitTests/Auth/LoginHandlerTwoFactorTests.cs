@@ -4,7 +4,7 @@ using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.UnitTests.TestSupport;
 using AuthPlatform.Domain.Audit;
 using AuthPlatform.Domain.Users;
-using Microsoft.Extensions.Options;
+using AuthPlatform.Application.TwoFactor.Common;
 using NSubstitute;
 using AuthPlatform.Application.Common.Security;
 using AuthPlatform.Application.Auth.LoginWithSecondFactor;
@@ -22,16 +22,16 @@ public sealed class LoginHandlerTwoFactorTests
     {
         _user = _ports.TwoFactorUser();
         _ports.Hasher.Verify("stored-hash", RightPassword).Returns(PasswordCheck.Success);
-        _ports.MfaTokens.IssueAsync(_user.Id, Arg.Any<CancellationToken>()).Returns(("mfa-token-1", 300));
+        _ports.MfaTokens.IssueAsync(_user.Id, Arg.Any<CancellationToken>()).Returns(new IssuedMfaToken("mfa-token-1", 300));
         _ports.MfaTokens.ValidateAsync("mfa-token-1", Arg.Any<CancellationToken>()).Returns(_user.Id);
     }
 
     private Task<Result<LoginResponse>> Login(string password = RightPassword) =>
-        new LoginHandler(_ports.Users, _ports.Hasher, _ports.Sessions, _ports.Audit, _ports.MfaTokens, Options.Create(_ports.Lockout), _ports.Clock)
+        new LoginHandler(_ports.Users, _ports.Hasher, _ports.FailedAttempts, _ports.Sessions, _ports.MfaTokens, _ports.DomainEvents, _ports.Clock)
             .Handle(new LoginCommand("alice@example.com", password), CancellationToken.None).AsTask();
 
     private Task<Result<SessionResponse>> SecondStep(string code) =>
-        new LoginWithSecondFactorHandler(_ports.MfaTokens, _ports.Users, _ports.SecondFactor, _ports.Sessions, _ports.Audit)
+        new LoginWithSecondFactorHandler(_ports.MfaTokens, _ports.Users, _ports.SecondFactor, _ports.Sessions)
             .Handle(new LoginWithSecondFactorCommand("mfa-token-1", code, null), CancellationToken.None).AsTask();
 
     [Fact]
@@ -56,7 +56,9 @@ public sealed class LoginHandlerTwoFactorTests
         _ports.Families.DidNotReceiveWithAnyArgs().Add(default!);
         await _ports.AccessTokens.DidNotReceiveWithAnyArgs().IssueAsync(default!, default);
         _ports.Secrets.DidNotReceiveWithAnyArgs().NewSecret(default);
-        Assert.Equal(_user.Id, _ports.SingleAudit(AuditEventTypes.LoginPasswordVerified).UserId);
+        var verified = _ports.SingleAudit(AuditEventTypes.LoginPasswordVerified);
+        Assert.Equal(_user.Id, verified.UserId);
+        Assert.Equal("2fa", verified.Details!["next"]);
         Assert.DoesNotContain(_ports.AuditCalls(), c => c.Type == AuditEventTypes.LoginSucceeded);
     }
 
@@ -69,22 +71,41 @@ public sealed class LoginHandlerTwoFactorTests
 
         Assert.Equal(ErrorCodes.InvalidCredentials, result.Error!.Code);
         await _ports.MfaTokens.DidNotReceiveWithAnyArgs().IssueAsync(default, default);
+        await _ports.FailureCountedAsync(_user, times: 1);
+        Assert.DoesNotContain(_ports.AuditCalls(), c => c.Type == AuditEventTypes.LoginPasswordVerified);
     }
 
     [Fact]
     public async Task Handle_TwoFactorOnAfterNineWrongCodes_PasswordStepDoesNotResetTheCounter()
     {
         await Login();
-        for (var i = 0; i < _ports.Lockout.MaxFailedAttempts - 1; i++)
+        for (var i = 0; i < 9; i++)
         {
             Assert.Equal(ErrorCodes.InvalidMfaCode, (await SecondStep("000000")).Error!.Code);
         }
 
-        await Login();
+        await _ports.FailureCountedAsync(_user, times: 9);
+        StoredColumns.Set(_user, nameof(User.FailedLoginCount), 9); // what the store's nine updates left
+        StoredColumns.Set(_user, nameof(User.FailedLoginWindowStartedAt), _ports.Clock.GetUtcNow());
+
+        Assert.True((await Login()).IsSuccess);
+
+        // Knowing the password clears nothing: only a completed second step does.
+        Assert.Equal(9, _user.FailedLoginCount);
+        Assert.NotNull(_user.FailedLoginWindowStartedAt);
+
+        var until = _ports.Clock.GetUtcNow() + _ports.Lockout.Duration;
+        _ports.StoreLocksTheAccount(_user, until);
         var tenth = await SecondStep("000000");
 
         Assert.Equal(ErrorCodes.InvalidMfaCode, tenth.Error!.Code);
+        Assert.True(tenth.KeepsChanges);
+        await _ports.FailureCountedAsync(_user, times: 10);
         Assert.True(_user.IsLockedOut(_ports.Clock.GetUtcNow()));
-        Assert.Equal(_user.Id, _ports.SingleAudit(AuditEventTypes.AccountLocked).UserId);
+        var locked = _ports.SingleAudit(AuditEventTypes.AccountLocked);
+        Assert.Equal(_user.Id, locked.UserId);
+        Assert.Equal(until, locked.Details!["until"]);
+        Assert.Equal(10, _ports.AuditCalls().Count(c => c.Type == AuditEventTypes.MfaFailed));
+        Assert.DoesNotContain(_ports.AuditCalls(), c => c.Type == AuditEventTypes.LoginSucceeded);
     }
 }

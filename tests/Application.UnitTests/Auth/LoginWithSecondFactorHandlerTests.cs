@@ -1,5 +1,5 @@
 using AuthPlatform.Application.Auth.Common;
-using AuthPlatform.Application.Auth.Login;
+using AuthPlatform.Application.Auth.LoginWithSecondFactor;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.UnitTests.TestSupport;
 using AuthPlatform.Domain.Audit;
@@ -21,7 +21,7 @@ public sealed class LoginWithSecondFactorHandlerTests
     }
 
     private Task<Result<SessionResponse>> Complete(string? code, string? recoveryCode = null, string token = "mfa-token-1") =>
-        new LoginWithSecondFactorHandler(_ports.MfaTokens, _ports.Users, _ports.SecondFactor, _ports.Sessions, _ports.Audit)
+        new LoginWithSecondFactorHandler(_ports.MfaTokens, _ports.Users, _ports.SecondFactor, _ports.Sessions)
             .Handle(new LoginWithSecondFactorCommand(token, code, recoveryCode), CancellationToken.None).AsTask();
 
     [Fact]
@@ -60,15 +60,12 @@ public sealed class LoginWithSecondFactorHandlerTests
     [Fact]
     public async Task Handle_LockedUser_AnswersAccountLockedWithoutCheckingTheCode()
     {
-        var policy = new LockoutPolicy(_ports.Lockout.MaxFailedAttempts, _ports.Lockout.Window, _ports.Lockout.Duration);
-        for (var i = 0; i < policy.MaxFailedAttempts; i++)
-        {
-            _user.RecordFailedLogin(_ports.Clock.GetUtcNow(), policy);
-        }
+        Ports.LockedInStore(_user, _ports.Clock.GetUtcNow() + _ports.Lockout.Duration);
 
         var result = await Complete("123456");
 
         Assert.Equal(ErrorCodes.AccountLocked, result.Error!.Code);
+        await _ports.NoFailureCountedAsync();
         _ports.Totp.DidNotReceiveWithAnyArgs().Match(default!, default!, default);
         await _ports.SecondFactorStore.DidNotReceiveWithAnyArgs().TryAdvanceTotpStepAsync(default, default, default);
         _ports.Families.DidNotReceiveWithAnyArgs().Add(default!);
@@ -82,8 +79,11 @@ public sealed class LoginWithSecondFactorHandlerTests
         Assert.False(result.IsSuccess);
         Assert.Equal(ErrorCodes.InvalidMfaCode, result.Error!.Code);
         Assert.True(result.KeepsChanges);
-        Assert.Equal(1, _user.FailedLoginCount);
-        Assert.Equal("reason=login", _ports.SingleAudit(AuditEventTypes.MfaFailed).Details);
+        await _ports.FailureCountedAsync(_user, times: 1);
+        var audit = _ports.SingleAudit(AuditEventTypes.MfaFailed);
+        Assert.Equal(_user.Id, audit.UserId);
+        Assert.Equal("login", audit.Details!["reason"]);
+        Assert.DoesNotContain(_ports.AuditCalls(), c => c.Type == AuditEventTypes.LoginFailed);
         _ports.Families.DidNotReceiveWithAnyArgs().Add(default!);
         await _ports.AccessTokens.DidNotReceiveWithAnyArgs().IssueAsync(default!, default);
     }
@@ -91,12 +91,16 @@ public sealed class LoginWithSecondFactorHandlerTests
     [Fact]
     public async Task Handle_ReplayedCode_RefusesInvalidMfaCode()
     {
+        // The store takes a step once (one conditional update): the second claim of it fails.
+        _ports.SecondFactorStore.TryAdvanceTotpStepAsync(_user.Id, Ports.StartStep, Arg.Any<CancellationToken>()).Returns(true, false);
         Assert.True((await Complete("123456")).IsSuccess);
-        _user.GetType().GetProperty(nameof(User.LastTotpStep))!.SetValue(_user, Ports.StartStep); // what the store's update did
 
         var replay = await Complete("123456");
 
         Assert.Equal(ErrorCodes.InvalidMfaCode, replay.Error!.Code);
+        Assert.True(replay.KeepsChanges);
+        await _ports.SecondFactorStore.Received(2).TryAdvanceTotpStepAsync(_user.Id, Ports.StartStep, Arg.Any<CancellationToken>());
+        await _ports.FailureCountedAsync(_user, times: 1);
         Assert.Single(_ports.Families.ReceivedCalls(), c => c.GetMethodInfo().Name == "Add");
     }
 
@@ -114,7 +118,9 @@ public sealed class LoginWithSecondFactorHandlerTests
         Assert.Equal(_user.Id, result.Value.User.Id);
         var audit = _ports.SingleAudit(AuditEventTypes.LoginSucceeded);
         Assert.Equal(_user.Id, audit.UserId);
-        Assert.Equal("amr=pwd+otp", audit.Details);
+        Assert.Equal(["pwd", "otp"], Assert.IsAssignableFrom<IEnumerable<string>>(audit.Details!["amr"]));
+        Assert.False(Assert.IsType<bool>(audit.Details["recovery_code"]));
+        await _ports.NoFailureCountedAsync();
     }
 
     [Fact]
@@ -122,11 +128,14 @@ public sealed class LoginWithSecondFactorHandlerTests
     {
         await Complete("000000");
         await Complete("000000");
-        Assert.Equal(2, _user.FailedLoginCount);
+        await _ports.FailureCountedAsync(_user, times: 2);
+        StoredColumns.Set(_user, nameof(User.FailedLoginCount), 2); // what the store's two updates left
+        StoredColumns.Set(_user, nameof(User.FailedLoginWindowStartedAt), _ports.Clock.GetUtcNow());
 
-        await Complete("123456");
+        Assert.True((await Complete("123456")).IsSuccess);
 
         Assert.Equal(0, _user.FailedLoginCount);
+        Assert.Null(_user.FailedLoginWindowStartedAt);
     }
 
     [Fact]
@@ -138,8 +147,11 @@ public sealed class LoginWithSecondFactorHandlerTests
 
         Assert.True(result.IsSuccess);
         Assert.Equal("pwd otp", _ports.SingleAddedFamily().AuthenticationMethods);
-        Assert.Contains("recovery_code", _ports.SingleAudit(AuditEventTypes.LoginSucceeded).Details);
-        Assert.Single(_ports.AuditCalls(), c => c.Type == AuditEventTypes.RecoveryCodeUsed);
+        Assert.True(Assert.IsType<bool>(_ports.SingleAudit(AuditEventTypes.LoginSucceeded).Details!["recovery_code"]));
+        var used = _ports.SingleAudit(AuditEventTypes.RecoveryCodeUsed);
+        Assert.Equal(_user.Id, used.UserId);
+        Assert.Equal(User.RecoveryCodeCount - 1, used.Details!["left"]);
+        Assert.All(_ports.AuditDetailValues(), v => Assert.DoesNotContain("secb", v, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -151,6 +163,24 @@ public sealed class LoginWithSecondFactorHandlerTests
 
         Assert.Equal(ErrorCodes.InvalidMfaCode, result.Error!.Code);
         Assert.True(result.KeepsChanges);
+        await _ports.FailureCountedAsync(_user, times: 1);
+        await _ports.SecondFactorStore.DidNotReceiveWithAnyArgs().TryRedeemRecoveryCodeAsync(default, default, default);
+        Assert.DoesNotContain(_ports.AuditCalls(), c => c.Type == AuditEventTypes.RecoveryCodeUsed);
+        _ports.Families.DidNotReceiveWithAnyArgs().Add(default!);
+    }
+
+    [Fact]
+    public async Task Handle_RecoveryCodeTheStoreFindsAlreadyUsed_RefusesInvalidMfaCode()
+    {
+        // A parallel request redeemed it first: the store's conditional update says no.
+        _ports.SecondFactorStore.TryRedeemRecoveryCodeAsync(default, default, default).ReturnsForAnyArgs(false);
+
+        var result = await Complete(null, "cd2b-secb-2345");
+
+        Assert.Equal(ErrorCodes.InvalidMfaCode, result.Error!.Code);
+        Assert.True(result.KeepsChanges);
+        await _ports.FailureCountedAsync(_user, times: 1);
+        Assert.DoesNotContain(_ports.AuditCalls(), c => c.Type == AuditEventTypes.RecoveryCodeUsed);
         _ports.Families.DidNotReceiveWithAnyArgs().Add(default!);
     }
 }

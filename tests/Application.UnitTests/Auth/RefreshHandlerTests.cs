@@ -22,7 +22,7 @@ public sealed class RefreshHandlerTests
     }
 
     private RefreshHandler Handler() =>
-        new(_ports.Families, _ports.Users, _ports.Secrets, _ports.Sessions, _ports.UnitOfWork, _ports.Audit, _ports.Clock);
+        new(_ports.Families, _ports.Users, _ports.Secrets, _ports.Sessions, _ports.UnitOfWork, _ports.Clock);
 
     private Task<Result<TokenPair>> Refresh(string token) =>
         Handler().Handle(new RefreshCommand(token), CancellationToken.None).AsTask();
@@ -35,9 +35,16 @@ public sealed class RefreshHandlerTests
         return family;
     }
 
-    private RefreshTokenFamily NewFamily(string token) =>
-        RefreshTokenFamily.Start(
-            Guid.NewGuid(), _user.Id, Ports.HashOf(token), ["profile"], ["pwd"], null, null, _ports.Sessions.Lifetimes, _ports.Clock.GetUtcNow());
+    private RefreshTokenFamily NewFamily(string token) => _ports.StoredFamily(_user.Id, token);
+
+    /// <summary>The family as another request left it: it redeemed <paramref name="token"/> first and committed.</summary>
+    private RefreshTokenFamily RedeemedElsewhere(string token)
+    {
+        var family = NewFamily(token);
+        Assert.Equal(RotationOutcome.Rotated, family.Rotate(Ports.HashOf(token), Ports.HashOf("other-request"), _ports.Sessions.Lifetimes, _ports.Clock.GetUtcNow()));
+        family.DequeueDomainEvents();
+        return family;
+    }
 
     [Fact]
     public async Task Handle_UnknownTokenHash_ReturnsInvalidToken()
@@ -73,7 +80,10 @@ public sealed class RefreshHandlerTests
         Assert.Null(family.RevokedAt);
         await _ports.UnitOfWork.Received(1).SaveChangesAsync(Arg.Any<CancellationToken>());
         _ports.UnitOfWork.DidNotReceive().DiscardChanges();
-        Assert.Equal(_user.Id, _ports.SingleAudit(AuditEventTypes.TokenRefreshed).UserId);
+        var audit = _ports.SingleAudit(AuditEventTypes.TokenRefreshed);
+        Assert.Equal(_user.Id, audit.UserId);
+        Assert.Equal(family.Id, audit.Details!["session"]);
+        Assert.All(_ports.AuditDetailValues(), v => Assert.DoesNotContain("secret-", v, StringComparison.Ordinal));
         var request = _ports.SingleAccessTokenRequest();
         Assert.Equal(family.Id, request.SessionId);
         Assert.Equal(family.AuthenticatedAt, request.AuthenticatedAt);
@@ -94,23 +104,25 @@ public sealed class RefreshHandlerTests
     }
 
     [Fact]
-    public async Task Handle_ReusedToken_RevokesFamilyAndRefusesWithReuse()
+    public async Task Handle_ReusedToken_RevokesFamilyInTheStoreAndRefusesWithReuse()
     {
         var family = FamilyWith("refresh-0");
         Assert.True((await Refresh("refresh-0")).IsSuccess);
-        _ports.Audit.ClearReceivedCalls();
+        _ports.ForgetEvents();
         _ports.AccessTokens.ClearReceivedCalls();
+        _ports.Clock.Advance(TimeSpan.FromMinutes(1));
 
         var replay = await Refresh("refresh-0");
 
         Assert.False(replay.IsSuccess);
         Assert.Equal(ErrorCodes.RefreshTokenReused, replay.Error!.Code);
         Assert.True(replay.KeepsChanges);
-        Assert.NotNull(family.RevokedAt);
-        Assert.Equal(RevocationReasons.Reuse, family.RevocationReason);
+        // One atomic conditional update revokes the whole family (ADR 0009); the aggregate only reports.
+        await _ports.Families.Received(1).RevokeAsync(family.Id, RevocationReasons.Reuse, _ports.Clock.GetUtcNow(), Arg.Any<CancellationToken>());
         var audit = _ports.SingleAudit(AuditEventTypes.RefreshTokenReused);
         Assert.Equal(_user.Id, audit.UserId);
-        Assert.Contains(family.Id.ToString(), audit.Details);
+        Assert.Equal(family.Id, audit.Details!["session"]);
+        Assert.DoesNotContain(_ports.AuditCalls(), c => c.Type is AuditEventTypes.TokenRefreshed or AuditEventTypes.SessionRevoked);
         await _ports.AccessTokens.DidNotReceiveWithAnyArgs().IssueAsync(default!, default);
     }
 
@@ -121,11 +133,16 @@ public sealed class RefreshHandlerTests
         var rotated = await Refresh("refresh-0");
         _ports.Families.FindByTokenHashAsync(Ports.HashOf(rotated.Value.RefreshToken), Arg.Any<CancellationToken>()).Returns(family);
         await Refresh("refresh-0");
+        await _ports.Families.Received(1).RevokeAsync(family.Id, RevocationReasons.Reuse, Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>());
+        Ports.RevokedInStore(family, RevocationReasons.Reuse, _ports.Clock.GetUtcNow()); // as the next request loads it
+        _ports.AccessTokens.ClearReceivedCalls();
 
         var newest = await Refresh(rotated.Value.RefreshToken);
 
         Assert.Equal(ErrorCodes.InvalidToken, newest.Error!.Code);
         Assert.False(newest.KeepsChanges);
+        await _ports.AccessTokens.DidNotReceiveWithAnyArgs().IssueAsync(default!, default);
+        await _ports.Families.Received(1).RevokeAsync(Arg.Any<Guid>(), Arg.Any<string>(), Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>());
     }
 
     [Fact]
@@ -141,6 +158,8 @@ public sealed class RefreshHandlerTests
         Assert.Single(family.Tokens);
         Assert.Null(family.RevokedAt);
         await _ports.AccessTokens.DidNotReceiveWithAnyArgs().IssueAsync(default!, default);
+        await _ports.Families.DidNotReceiveWithAnyArgs().RevokeAsync(default, default!, default, default);
+        Assert.Empty(_ports.AuditCalls());
     }
 
     [Fact]
@@ -156,6 +175,7 @@ public sealed class RefreshHandlerTests
         _ports.UnitOfWork.Received().DiscardChanges();
         await _ports.UnitOfWork.DidNotReceive().SaveChangesAsync(Arg.Any<CancellationToken>());
         await _ports.AccessTokens.DidNotReceiveWithAnyArgs().IssueAsync(default!, default);
+        Assert.DoesNotContain(_ports.AuditCalls(), c => c.Type == AuditEventTypes.TokenRefreshed);
     }
 
     [Fact]
@@ -168,18 +188,19 @@ public sealed class RefreshHandlerTests
         var result = await Refresh("orphan-0");
 
         Assert.Equal(ErrorCodes.InvalidToken, result.Error!.Code);
+        _ports.UnitOfWork.Received().DiscardChanges();
         await _ports.AccessTokens.DidNotReceiveWithAnyArgs().IssueAsync(default!, default);
+        Assert.DoesNotContain(_ports.AuditCalls(), c => c.Type == AuditEventTypes.TokenRefreshed);
     }
 
     [Fact]
     public async Task Handle_ConcurrencyConflictOnSave_ReloadsFamilyRevokesItAndReportsReuse()
     {
         var family = NewFamily("refresh-0");
-        var reloaded = NewFamily("refresh-0");
+        var reloaded = RedeemedElsewhere("refresh-0");
         _ports.Families.FindByTokenHashAsync(Ports.HashOf("refresh-0"), Arg.Any<CancellationToken>()).Returns(family, reloaded);
-        var saves = 0;
         _ports.UnitOfWork.SaveChangesAsync(Arg.Any<CancellationToken>())
-            .Returns(_ => ++saves == 1 ? Task.FromException(new ConcurrencyConflictException("conflict", new InvalidOperationException())) : Task.CompletedTask);
+            .Returns(Task.FromException(new ConcurrencyConflictException("conflict", new InvalidOperationException())));
 
         var result = await Refresh("refresh-0");
 
@@ -188,9 +209,9 @@ public sealed class RefreshHandlerTests
         Assert.True(result.KeepsChanges);
         _ports.UnitOfWork.Received(1).DiscardChanges();
         await _ports.Families.Received(2).FindByTokenHashAsync(Ports.HashOf("refresh-0"), Arg.Any<CancellationToken>());
-        Assert.NotNull(reloaded.RevokedAt);
-        Assert.Equal(RevocationReasons.Reuse, reloaded.RevocationReason);
+        await _ports.Families.Received(1).RevokeAsync(reloaded.Id, RevocationReasons.Reuse, _ports.Clock.GetUtcNow(), Arg.Any<CancellationToken>());
         Assert.Single(_ports.AuditCalls(), c => c.Type == AuditEventTypes.RefreshTokenReused && c.UserId == _user.Id);
+        // The lost rotation's event was discarded with it.
         Assert.DoesNotContain(_ports.AuditCalls(), c => c.Type == AuditEventTypes.TokenRefreshed);
         await _ports.AccessTokens.DidNotReceiveWithAnyArgs().IssueAsync(default!, default);
         Received.InOrder(() =>
@@ -199,22 +220,28 @@ public sealed class RefreshHandlerTests
             _ports.UnitOfWork.SaveChangesAsync(Arg.Any<CancellationToken>());
             _ports.UnitOfWork.DiscardChanges();
             _ports.Families.FindByTokenHashAsync(Ports.HashOf("refresh-0"), Arg.Any<CancellationToken>());
-            _ports.UnitOfWork.SaveChangesAsync(Arg.Any<CancellationToken>()); // the revocation, saved
+            _ports.Families.RevokeAsync(reloaded.Id, RevocationReasons.Reuse, Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>());
         });
     }
 
     [Fact]
-    public async Task Handle_RevocationKeepsConflicting_GivesUpAfterFiveAttempts()
+    public async Task Handle_ConcurrencyConflictWithTheFamilyRevokedMeanwhile_ReturnsInvalidTokenWithoutRetrying()
     {
-        _ports.Families.FindByTokenHashAsync(Ports.HashOf("refresh-0"), Arg.Any<CancellationToken>())
-            .Returns(_ => NewFamily("refresh-0"));
+        var family = NewFamily("refresh-0");
+        var reloaded = Ports.RevokedInStore(NewFamily("refresh-0"), RevocationReasons.Logout, _ports.Clock.GetUtcNow());
+        _ports.Families.FindByTokenHashAsync(Ports.HashOf("refresh-0"), Arg.Any<CancellationToken>()).Returns(family, reloaded);
         _ports.UnitOfWork.SaveChangesAsync(Arg.Any<CancellationToken>())
             .ThrowsAsync(new ConcurrencyConflictException("conflict", new InvalidOperationException()));
 
-        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => Refresh("refresh-0"));
+        var result = await Refresh("refresh-0");
 
-        // One rotation attempt, then five revocation attempts.
-        await _ports.UnitOfWork.Received(6).SaveChangesAsync(Arg.Any<CancellationToken>());
+        Assert.Equal(ErrorCodes.InvalidToken, result.Error!.Code);
+        Assert.False(result.KeepsChanges);
+        await _ports.UnitOfWork.Received(1).SaveChangesAsync(Arg.Any<CancellationToken>());
+        _ports.UnitOfWork.Received(1).DiscardChanges();
+        await _ports.Families.DidNotReceiveWithAnyArgs().RevokeAsync(default, default!, default, default);
+        await _ports.AccessTokens.DidNotReceiveWithAnyArgs().IssueAsync(default!, default);
+        Assert.Empty(_ports.AuditCalls());
     }
 
     [Fact]

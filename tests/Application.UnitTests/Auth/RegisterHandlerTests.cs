@@ -15,7 +15,7 @@ public sealed class RegisterHandlerTests
     private readonly Ports _ports = new();
 
     private Task<Result<UserResponse>> Register(string email = "new@example.com", string password = RawPassword, string name = "Newcomer") =>
-        new RegisterHandler(_ports.Users, _ports.Hasher, _ports.Audit, _ports.Clock)
+        new RegisterHandler(_ports.Users, _ports.Hasher, _ports.Secrets, _ports.Mapper, _ports.Clock)
             .Handle(new RegisterCommand(email, password, name), CancellationToken.None).AsTask();
 
     private User SingleAddedUser() =>
@@ -48,11 +48,25 @@ public sealed class RegisterHandlerTests
         Assert.Equal("pbkdf2-hash-of-password", added.PasswordHash);
         Assert.DoesNotContain(RawPassword, added.PasswordHash, StringComparison.Ordinal);
         _ports.Hasher.Received(1).Hash(RawPassword);
-        Assert.Equal("new@example.com", added.Email);
+        Assert.Equal("new@example.com", added.Email.Value);
+        Assert.Equal("NEW@EXAMPLE.COM", added.NormalizedEmail);
         Assert.Equal("Newcomer", added.Name);
         Assert.Equal(UserRole.User, added.Role);
         Assert.Equal(_ports.Clock.GetUtcNow(), added.CreatedAt);
         Assert.NotEqual(Guid.Empty, added.Id);
+    }
+
+    [Fact]
+    public async Task Handle_NewEmail_GivesTheUserAFreshRandomSecurityStamp()
+    {
+        _ports.Hasher.Hash(Arg.Any<string>()).Returns("hash");
+
+        await Register(email: "one@example.com");
+        await Register(email: "two@example.com");
+
+        var added = _ports.Users.ReceivedCalls().Where(c => c.GetMethodInfo().Name == "Add").Select(c => (User)c.GetArguments()[0]!).ToList();
+        Assert.Equal(["secret-1", "secret-2"], added.Select(u => u.SecurityStamp));
+        _ports.Secrets.Received(2).NewSecret(16);
     }
 
     [Fact]
@@ -63,7 +77,10 @@ public sealed class RegisterHandlerTests
         var result = await Register();
 
         var added = SingleAddedUser();
-        Assert.Equal(added.Id, _ports.SingleAudit(AuditEventTypes.UserRegistered).UserId);
+        var audit = _ports.SingleAudit(AuditEventTypes.UserRegistered);
+        Assert.Equal(added.Id, audit.UserId);
+        Assert.Null(audit.ActorId);
+        Assert.All(_ports.AuditDetailValues(), v => Assert.DoesNotContain(RawPassword, v, StringComparison.Ordinal));
         Assert.Equal(added.Id, result.Value.Id);
         Assert.Equal("new@example.com", result.Value.Email);
         Assert.Equal("Newcomer", result.Value.Name);

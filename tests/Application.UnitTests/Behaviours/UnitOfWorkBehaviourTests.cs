@@ -17,8 +17,8 @@ public sealed class UnitOfWorkBehaviourTests
         _unitOfWork.BeginTransactionAsync(Arg.Any<CancellationToken>()).Returns(_transaction);
     }
 
-    private Task<Result<Done>> RunCommand(Result<Done> outcome) =>
-        new UnitOfWorkBehaviour<LogoutCommand, Result<Done>>(_unitOfWork)
+    private Task<Result> RunCommand(Result outcome) =>
+        new UnitOfWorkBehaviour<LogoutCommand, Result>(_unitOfWork)
             .Handle(new LogoutCommand("token"), (_, _) => ValueTask.FromResult(outcome), CancellationToken.None).AsTask();
 
     private static readonly Error Refusal = new(ErrorCodes.InvalidCredentials, "no");
@@ -26,7 +26,7 @@ public sealed class UnitOfWorkBehaviourTests
     [Fact]
     public async Task Handle_CommandSucceeds_SavesAndCommits()
     {
-        var result = await RunCommand(Done.Value);
+        var result = await RunCommand(Result.Success());
 
         Assert.True(result.IsSuccess);
         Received.InOrder(() =>
@@ -60,7 +60,7 @@ public sealed class UnitOfWorkBehaviourTests
     [Fact]
     public async Task Handle_CommandRefusedKeepingChanges_SavesAndCommits()
     {
-        var result = await RunCommand(Result<Done>.Refused(Refusal));
+        var result = await RunCommand(Result.Refused(Refusal));
 
         Assert.False(result.IsSuccess);
         Assert.True(result.KeepsChanges);
@@ -84,7 +84,7 @@ public sealed class UnitOfWorkBehaviourTests
     [Fact]
     public async Task Handle_HandlerThrows_PropagatesAndNeverCommits()
     {
-        var behaviour = new UnitOfWorkBehaviour<LogoutCommand, Result<Done>>(_unitOfWork);
+        var behaviour = new UnitOfWorkBehaviour<LogoutCommand, Result>(_unitOfWork);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => behaviour.Handle(
             new LogoutCommand("token"), (_, _) => throw new InvalidOperationException("bug"), CancellationToken.None).AsTask());
@@ -100,7 +100,7 @@ public sealed class UnitOfWorkBehaviourTests
         _unitOfWork.SaveChangesAsync(Arg.Any<CancellationToken>())
             .Returns(Task.FromException(new DuplicateKeyException("dup", new InvalidOperationException())));
 
-        await Assert.ThrowsAsync<DuplicateKeyException>(() => RunCommand(Done.Value));
+        await Assert.ThrowsAsync<DuplicateKeyException>(() => RunCommand(Result.Success()));
 
         await _unitOfWork.DidNotReceive().CommitAsync(Arg.Any<CancellationToken>());
         await _transaction.Received(1).DisposeAsync();

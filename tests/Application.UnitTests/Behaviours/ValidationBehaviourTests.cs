@@ -64,8 +64,8 @@ public sealed class ValidationBehaviourTests
     [Fact]
     public async Task Handle_MultiWordPropertyNames_AreSnakeCase()
     {
-        var behaviour = new ValidationBehaviour<ChangePasswordCommand, Result<Done>>([new ChangePasswordValidator(new CommonPasswordPolicy(_commonPasswords))]);
-        var (next, calls) = Next<ChangePasswordCommand, Result<Done>>(Done.Value);
+        var behaviour = new ValidationBehaviour<ChangePasswordCommand, Result>([new ChangePasswordValidator(new CommonPasswordPolicy(_commonPasswords))]);
+        var (next, calls) = Next<ChangePasswordCommand, Result>(Result.Success());
 
         var result = await behaviour.Handle(new ChangePasswordCommand(Ports.PasswordCaller(Guid.NewGuid()), "", "short"), next, CancellationToken.None);
 

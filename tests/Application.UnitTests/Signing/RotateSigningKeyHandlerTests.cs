@@ -20,7 +20,7 @@ public sealed class RotateSigningKeyHandlerTests
 
     private Task<Result<RotateSigningKeyResponse>> Rotate() =>
         new RotateSigningKeyHandler(
-                _signing.Keys, _signing.Material, _signing.Ring, _ports.AfterCommit, _ports.Audit, Options.Create(_ports.Jwt), _ports.Clock)
+                _signing.Keys, _signing.Material, _signing.Ring, _ports.AfterCommit, _ports.DomainEvents, Options.Create(_ports.Jwt), _ports.Clock)
             .Handle(new RotateSigningKeyCommand(_admin), CancellationToken.None).AsTask();
 
     [Fact]
@@ -93,7 +93,8 @@ public sealed class RotateSigningKeyHandlerTests
         var audit = _ports.SingleAudit(AuditEventTypes.SigningKeyRotated);
         Assert.Equal("signing_key.rotated", audit.Type);
         Assert.Null(audit.UserId);
-        Assert.Equal("kid=kid-1", audit.Details);
+        Assert.Equal("kid-1", audit.Details!["kid"]);
+        Assert.All(Ports.DetailValues(audit), v => Assert.DoesNotContain("protected-", v, StringComparison.Ordinal));
         Assert.Equal(_admin, audit.ActorId);
     }
 

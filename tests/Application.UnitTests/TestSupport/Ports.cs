@@ -1,34 +1,65 @@
-using AuthPlatform.Application.Common.Security;
+using AuthPlatform.Application.ApiKeys.Common;
+using AuthPlatform.Application.Audit;
+using AuthPlatform.Application.Audit.RecordAuditTrail;
 using AuthPlatform.Application.Auth.Common;
+using AuthPlatform.Application.Common.Events;
+using AuthPlatform.Application.Common.Mapping;
 using AuthPlatform.Application.Common.Options;
+using AuthPlatform.Application.Common.Persistence;
+using AuthPlatform.Application.Common.Security;
+using AuthPlatform.Application.TwoFactor.Common;
+using AuthPlatform.Application.Users;
+using AuthPlatform.Domain.ApiKeys;
+using AuthPlatform.Domain.Authorization;
+using AuthPlatform.Domain.Common;
 using AuthPlatform.Domain.Sessions;
 using AuthPlatform.Domain.Users;
+using Mapster;
+using MapsterMapper;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using NSubstitute;
-using AuthPlatform.Application.Common.Persistence;
-using AuthPlatform.Application.Users;
-using AuthPlatform.Application.Audit;
-using AuthPlatform.Application.ApiKeys.Common;
-using AuthPlatform.Application.TwoFactor.Common;
 
 namespace AuthPlatform.Application.UnitTests.TestSupport;
 
 /// <summary>
-/// Substitutes for every port the auth handlers use, a fake clock, and a real
-/// <see cref="SessionIssuer"/> built over them. Secrets are numbered ("secret-1", "secret-2", ...)
+/// Substitutes for every port the handlers use, a fake clock, and the real shared services
+/// (<see cref="SessionIssuer"/>, <see cref="FailedAttempts"/>, <see cref="SecondFactorVerifier"/>,
+/// <see cref="StepUp"/>, <see cref="RecoveryCodes"/>, <see cref="CallerAccounts"/>, the compiled
+/// Mapster configuration) built over them. Secrets are numbered ("secret-1", "secret-2", ...)
 /// and their hash is a readable "sha:" prefix, so a test can tell which token went where.
+/// <para>
+/// The audit trail is read from the domain events raised: those of the aggregates the fakes
+/// hand out or receive, and those raised through <see cref="IDomainEvents"/>, each mapped by
+/// <see cref="AuditTrail.Describe"/> as the real audit handler maps it.
+/// </para>
+/// <para>
+/// No fake re-implements a rule that the store enforces with one atomic conditional update
+/// (ADR 0009: lockout counting, single-use TOTP steps and recovery codes, session revocation):
+/// each such call answers what a test configures, and the test asserts what the handler does
+/// with the answer. Those rules are tested against real databases in Infrastructure.Tests.
+/// </para>
 /// </summary>
 internal sealed class Ports
 {
     public static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
+    /// <summary>The application's own mapping configuration, compiled once as at start-up.</summary>
+    public static readonly TypeAdapterConfig Mappings = CompiledMappings();
+
+    private readonly Random _codes = new(20260301);
+    private readonly List<AggregateRoot> _tracked = [];
+    private readonly List<IDomainEvent> _raisedWithoutAggregate = [];
+    private readonly List<IDomainEvent> _events = [];
+    private int _dispatched;
     private int _secrets;
 
     public Ports()
     {
         Secrets.NewSecret(Arg.Any<int>()).Returns(_ => $"secret-{++_secrets}");
         Secrets.Hash(Arg.Any<string>()).Returns(call => HashOf(call.Arg<string>()));
+        Secrets.NewCode(Arg.Any<string>(), Arg.Any<int>())
+            .Returns(call => new string(Enumerable.Range(0, call.ArgAt<int>(1)).Select(_ => call.ArgAt<string>(0)[_codes.Next(call.ArgAt<string>(0).Length)]).ToArray()));
         AccessTokens.IssueAsync(Arg.Any<AccessTokenRequest>(), Arg.Any<CancellationToken>())
             .Returns(call =>
             {
@@ -38,33 +69,28 @@ internal sealed class Ports
         ScopeCatalog.OperatorScopes.Returns(["models.read"]);
         Client.IpAddress.Returns("203.0.113.9");
         Client.UserAgent.Returns("unit-test-agent");
-        Client.SecondFactorCode.Returns((string?)null); // no X-2FA-Code header (a substitute would answer "")
         Protector.Protect(Arg.Any<string>()).Returns(call => Protected(call.Arg<string>()));
         Protector.Unprotect(Arg.Any<string>()).Returns(call => Unprotected(call.Arg<string>()));
-        Sessions = new SessionIssuer(Families, Secrets, AccessTokens, ScopeCatalog, Client, Options.Create(Jwt), Clock);
-        // The atomic database update follows the aggregate's own rule; here the rule itself runs.
+
+        // The lockout rule is the store's; by default this failure did not lock the account.
         Users.RecordFailedLoginAsync(Arg.Any<User>(), Arg.Any<LockoutPolicy>(), Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>())
-            .Returns(call => call.Arg<User>().RecordFailedLogin(call.Arg<DateTimeOffset>(), call.Arg<LockoutPolicy>()));
-        SecondFactor = new SecondFactorVerifier(Totp, Protector, SecondFactorStore, Hasher, Users, Audit, Options.Create(Lockout), Clock);
-        StepUp = new StepUp(SecondFactor, Client, Families, Clock);
+            .Returns(false);
+
+        Users.When(u => u.Add(Arg.Any<User>())).Do(call => Track(call.Arg<User>()));
+        Families.When(f => f.Add(Arg.Any<RefreshTokenFamily>())).Do(call => Track(call.Arg<RefreshTokenFamily>()));
+        ApiKeys.When(k => k.Add(Arg.Any<ApiKey>())).Do(call => Track(call.Arg<ApiKey>()));
+        DomainEvents.When(d => d.Raise(Arg.Any<IDomainEvent>())).Do(call => _raisedWithoutAggregate.Add(call.Arg<IDomainEvent>()));
+        UnitOfWork.When(u => u.DiscardChanges()).Do(_ => DiscardPendingEvents());
         AfterCommit.When(a => a.Enqueue(Arg.Any<Func<CancellationToken, Task>>())).Do(call => Enqueued.Add(call.Arg<Func<CancellationToken, Task>>()));
+
+        Mapper = new Mapper(Mappings);
+        Callers = new CallerAccounts(Users);
+        FailedAttempts = new FailedAttempts(Users, Options.Create(Lockout), Clock);
+        Sessions = new SessionIssuer(Families, Secrets, AccessTokens, ScopeCatalog, Client, Mapper, Options.Create(Jwt), Clock);
+        SecondFactor = new SecondFactorVerifier(Totp, Protector, SecondFactorStore, Hasher, FailedAttempts, Clock);
+        StepUp = new StepUp(SecondFactor, Families, Clock);
+        RecoveryCodes = new RecoveryCodes(Secrets, Hasher, Clock);
     }
-
-    public ITotp Totp { get; } = Substitute.For<ITotp>();
-
-    public ISecretProtector Protector { get; } = Substitute.For<ISecretProtector>();
-
-    public ISecondFactorStore SecondFactorStore { get; } = Substitute.For<ISecondFactorStore>();
-
-    public IMfaTokens MfaTokens { get; } = Substitute.For<IMfaTokens>();
-
-    public SecondFactorVerifier SecondFactor { get; }
-
-    public StepUp StepUp { get; }
-
-    /// <summary>A caller signed in with a password only (no second factor).</summary>
-    public static CallerIdentity PasswordCaller(Guid userId, Guid? sessionId = null) =>
-        new(userId.ToString(), userId, AuthMethods.Jwt, ["profile"], SessionId: sessionId, AuthenticationMethods: ["pwd"]);
 
     public FakeTimeProvider Clock { get; } = new(Start);
 
@@ -74,7 +100,7 @@ internal sealed class Ports
 
     public IPasswordHasher Hasher { get; } = Substitute.For<IPasswordHasher>();
 
-    public IAuditLog Audit { get; } = Substitute.For<IAuditLog>();
+    public IDomainEvents DomainEvents { get; } = Substitute.For<IDomainEvents>();
 
     public IUnitOfWork UnitOfWork { get; } = Substitute.For<IUnitOfWork>();
 
@@ -90,9 +116,86 @@ internal sealed class Ports
 
     public LockoutOptions Lockout { get; } = new();
 
+    public IMapper Mapper { get; }
+
+    public CallerAccounts Callers { get; }
+
+    public FailedAttempts FailedAttempts { get; }
+
     public SessionIssuer Sessions { get; }
 
     public static string HashOf(string secret) => $"sha:{secret}";
+
+    /// <summary>A caller signed in with a password only (no second factor).</summary>
+    public static CallerIdentity PasswordCaller(Guid userId, Guid? sessionId = null) =>
+        new(userId.ToString(), userId, AuthMethods.Jwt, ["profile"], SessionId: sessionId, AuthenticationMethods: ["pwd"]);
+
+    /// <summary>The lockout policy the handlers must pass to the store: the one configured in <see cref="Lockout"/>.</summary>
+    public LockoutPolicy ConfiguredPolicy => new(Lockout.MaxFailedAttempts, Lockout.Window, Lockout.Duration);
+
+    // ---- Users ----
+
+    /// <summary>A stored user that the repository finds by email and by id (no pending events, as loaded).</summary>
+    public User NewUser(string email = "alice@example.com", string passwordHash = "stored-hash")
+    {
+        var user = User.Register(Guid.NewGuid(), EmailAddress.Create(email), "Alice", passwordHash, "stamp-0", Clock.GetUtcNow());
+        user.DequeueDomainEvents();
+        Track(user);
+        Users.FindByEmailAsync(email, Arg.Any<CancellationToken>()).Returns(user);
+        Users.FindByIdAsync(user.Id, Arg.Any<CancellationToken>()).Returns(user);
+        Users.FindByIdWithRecoveryCodesAsync(user.Id, Arg.Any<CancellationToken>()).Returns(user);
+        return user;
+    }
+
+    /// <summary>The user as the store left it when an earlier failure locked it (the column the store's update wrote).</summary>
+    public static User LockedInStore(User user, DateTimeOffset until) => StoredColumns.Set(user, nameof(User.LockedUntil), until);
+
+    /// <summary>
+    /// The store's atomic update answers that this failure locked the account, and the user is
+    /// reloaded with the lock it wrote (as <c>UserRepository</c> does). Which failure locks is
+    /// the store's rule, not this fake's.
+    /// </summary>
+    public void StoreLocksTheAccount(User user, DateTimeOffset lockedUntil) =>
+        Users.RecordFailedLoginAsync(user, Arg.Any<LockoutPolicy>(), Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>())
+            .Returns(_ =>
+            {
+                LockedInStore(user, lockedUntil);
+                return true;
+            });
+
+    /// <summary>How many times the handler asked the store to count a failure for <paramref name="user"/>, with the configured policy at the clock's time.</summary>
+    public async Task FailureCountedAsync(User user, int times = 1) =>
+        await Users.Received(times).RecordFailedLoginAsync(user, ConfiguredPolicy, Clock.GetUtcNow(), Arg.Any<CancellationToken>());
+
+    public async Task NoFailureCountedAsync() =>
+        await Users.DidNotReceiveWithAnyArgs().RecordFailedLoginAsync(default!, default!, default, default);
+
+    // ---- Sessions ----
+
+    /// <summary>A stored session of <paramref name="userId"/> whose current token is <paramref name="token"/>.</summary>
+    public RefreshTokenFamily StoredFamily(Guid userId, string token, IReadOnlyList<string>? amr = null)
+    {
+        var family = RefreshTokenFamily.Start(
+            Guid.NewGuid(), userId, HashOf(token), ScopeSet.Parse("profile"), amr ?? ["pwd"], null, null, Sessions.Lifetimes, Clock.GetUtcNow());
+        family.DequeueDomainEvents();
+        return Track(family);
+    }
+
+    /// <summary>The family as the store's atomic revocation left it (the aggregate never revokes itself).</summary>
+    public static RefreshTokenFamily RevokedInStore(RefreshTokenFamily family, string reason, DateTimeOffset at)
+    {
+        StoredColumns.Set(family, nameof(RefreshTokenFamily.RevokedAt), at);
+        StoredColumns.Set(family, nameof(RefreshTokenFamily.RevocationReason), reason);
+        return StoredColumns.Set(family, nameof(RefreshTokenFamily.Version), family.Version + 1);
+    }
+
+    public RefreshTokenFamily SingleAddedFamily() =>
+        Assert.Single(Families.ReceivedCalls().Where(c => c.GetMethodInfo().Name == nameof(IRefreshTokenFamilyRepository.Add))
+            .Select(c => (RefreshTokenFamily)c.GetArguments()[0]!));
+
+    public AccessTokenRequest SingleAccessTokenRequest() =>
+        Assert.Single(AccessTokens.ReceivedCalls().Where(c => c.GetMethodInfo().Name == nameof(IAccessTokenIssuer.IssueAsync))
+            .Select(c => (AccessTokenRequest)c.GetArguments()[0]!));
 
     // ---- API keys ----
 
@@ -107,6 +210,37 @@ internal sealed class Ports
     /// <summary>What <see cref="IAfterCommit.Enqueue"/> received, in order, not yet run (the unit of work runs them after commit).</summary>
     public List<Func<CancellationToken, Task>> Enqueued { get; } = [];
 
+    /// <summary>A stored key of <paramref name="ownerId"/> that the repository finds by id (no pending events, as loaded).</summary>
+    public ApiKey StoredKey(Guid ownerId, IReadOnlyCollection<string>? permissions = null, DateTimeOffset? expiresAt = null, string hash = "sha:stored-key")
+    {
+        var key = ApiKey.Issue(
+            Guid.NewGuid(), ownerId, "stored key", "ap_Stored00", hash, ScopeSet.From(permissions ?? ["profile", "models.read"]), expiresAt, Clock.GetUtcNow());
+        key.DequeueDomainEvents();
+        Track(key);
+        ApiKeys.FindByIdAsync(key.Id, Arg.Any<CancellationToken>()).Returns(key);
+        return key;
+    }
+
+    public IReadOnlyList<ApiKey> AddedKeys() =>
+        ApiKeys.ReceivedCalls().Where(c => c.GetMethodInfo().Name == nameof(IApiKeyRepository.Add))
+            .Select(c => (ApiKey)c.GetArguments()[0]!).ToList();
+
+    /// <summary>
+    /// What the unit of work does when it saves: the events raised since the last save go to the
+    /// real event handler that has after-commit work (<see cref="EvictInvalidatedApiKey"/>).
+    /// </summary>
+    public async Task SaveAsync()
+    {
+        var handler = new EvictInvalidatedApiKey(ApiKeyCache, AfterCommit);
+        var events = Events();
+        foreach (var domainEvent in events.Skip(_dispatched))
+        {
+            await handler.Handle(new DomainEventNotification(domainEvent), CancellationToken.None);
+        }
+
+        _dispatched = events.Count;
+    }
+
     /// <summary>Runs what was enqueued, as the unit of work does once the transaction commits.</summary>
     public async Task CommitAsync()
     {
@@ -114,22 +248,25 @@ internal sealed class Ports
         {
             await action(CancellationToken.None);
         }
-    }
 
-    /// <summary>A key of <paramref name="ownerId"/> that the repository finds by id.</summary>
-    public Domain.ApiKeys.ApiKey StoredKey(Guid ownerId, IReadOnlyCollection<string>? permissions = null, DateTimeOffset? expiresAt = null, string hash = "sha:stored-key")
-    {
-        var key = Domain.ApiKeys.ApiKey.Issue(
-            Guid.NewGuid(), ownerId, "stored key", "ap_Stored00", hash, permissions ?? ["profile", "models.read"], expiresAt, Clock.GetUtcNow());
-        ApiKeys.FindByIdAsync(key.Id, Arg.Any<CancellationToken>()).Returns(key);
-        return key;
+        Enqueued.Clear();
     }
-
-    public IReadOnlyList<Domain.ApiKeys.ApiKey> AddedKeys() =>
-        ApiKeys.ReceivedCalls().Where(c => c.GetMethodInfo().Name == nameof(IApiKeyRepository.Add))
-            .Select(c => (Domain.ApiKeys.ApiKey)c.GetArguments()[0]!).ToList();
 
     // ---- Two-factor ----
+
+    public ITotp Totp { get; } = Substitute.For<ITotp>();
+
+    public ISecretProtector Protector { get; } = Substitute.For<ISecretProtector>();
+
+    public ISecondFactorStore SecondFactorStore { get; } = Substitute.For<ISecondFactorStore>();
+
+    public IMfaTokens MfaTokens { get; } = Substitute.For<IMfaTokens>();
+
+    public SecondFactorVerifier SecondFactor { get; }
+
+    public StepUp StepUp { get; }
+
+    public RecoveryCodes RecoveryCodes { get; }
 
     /// <summary>The base32 TOTP secret every 2FA user of these tests enrolled with (what the protector gives back).</summary>
     public const string TotpSecret = "JBSWY3DPEHPK3PXP";
@@ -143,7 +280,7 @@ internal sealed class Ports
         protectedSecret.StartsWith("enc:", StringComparison.Ordinal) ? protectedSecret["enc:".Length..] : throw new InvalidOperationException("not protected by the fake");
 
     /// <summary>
-    /// A user with 2FA on, <see cref="TotpSecret"/> enrolled, <paramref name="lastStep"/> already used and the
+    /// A stored user with 2FA on, <see cref="TotpSecret"/> enrolled, <paramref name="lastStep"/> already used and the
     /// <see cref="DefaultRecoveryCodes"/>; the hasher accepts a secret against its <see cref="SlowHashOf"/>.
     /// </summary>
     public User TwoFactorUser(long? lastStep = null)
@@ -154,7 +291,7 @@ internal sealed class Ports
             lastStep ?? StartStep - 10,
             DefaultRecoveryCodes.Select(c => RecoveryCode.Create(Guid.NewGuid(), user.Id, c.Locator, SlowHashOf(c.Secret), Clock.GetUtcNow())).ToList(),
             Clock.GetUtcNow());
-        Users.FindByIdWithRecoveryCodesAsync(user.Id, Arg.Any<CancellationToken>()).Returns(user);
+        user.DequeueDomainEvents();
         Hasher.Verify(Arg.Any<string>(), Arg.Any<string>())
             .Returns(call => call.ArgAt<string>(0) == SlowHashOf(call.ArgAt<string>(1)) ? PasswordCheck.Success : PasswordCheck.Failed);
         return user;
@@ -166,43 +303,119 @@ internal sealed class Ports
 
     public static string SlowHashOf(string secret) => $"slow:{secret}";
 
-    /// <summary>Makes <paramref name="code"/> the TOTP code of <paramref name="step"/> for <paramref name="secret"/>; the store accepts new steps.</summary>
+    /// <summary>Makes <paramref name="code"/> the TOTP code of <paramref name="step"/> for <paramref name="secret"/>; the store accepts that step.</summary>
     public void TotpCode(string code, long step, string secret = TotpSecret)
     {
         Totp.Match(secret, code, Arg.Any<DateTimeOffset>()).Returns(step);
         SecondFactorStore.TryAdvanceTotpStepAsync(Arg.Any<Guid>(), step, Arg.Any<CancellationToken>()).Returns(true);
     }
 
-    public User NewUser(string email = "alice@example.com", string passwordHash = "stored-hash")
+    // ---- Domain events and the audit trail ----
+
+    /// <summary>Follows an aggregate's events (the fakes do it for what they hand out or receive).</summary>
+    public T Track<T>(T aggregate)
+        where T : AggregateRoot
     {
-        var user = User.Register(Guid.NewGuid(), email, "Alice", passwordHash, Clock.GetUtcNow());
-        Users.FindByEmailAsync(email, Arg.Any<CancellationToken>()).Returns(user);
-        Users.FindByIdAsync(user.Id, Arg.Any<CancellationToken>()).Returns(user);
-        return user;
+        if (!_tracked.Contains(aggregate))
+        {
+            _tracked.Add(aggregate);
+        }
+
+        return aggregate;
     }
 
-    /// <summary>Asserts exactly one audit event of <paramref name="type"/> was recorded, and returns its details.</summary>
-    public AuditCall SingleAudit(string type)
+    /// <summary>Every domain event raised so far: by the tracked aggregates and through <see cref="IDomainEvents"/>.</summary>
+    public IReadOnlyList<IDomainEvent> Events()
     {
-        var calls = AuditCalls().Where(c => c.Type == type).ToList();
-        Assert.True(calls.Count == 1, $"Expected one '{type}' audit event, found {calls.Count}: [{string.Join(", ", AuditCalls().Select(c => c.Type))}]");
-        return calls[0];
+        TrackAggregatesPassedToFakes();
+        _events.AddRange(_raisedWithoutAggregate);
+        _raisedWithoutAggregate.Clear();
+        foreach (var aggregate in _tracked)
+        {
+            _events.AddRange(aggregate.DequeueDomainEvents());
+        }
+
+        return _events.ToList();
     }
 
-    public RefreshTokenFamily SingleAddedFamily() =>
-        Assert.Single(Families.ReceivedCalls().Where(c => c.GetMethodInfo().Name == nameof(IRefreshTokenFamilyRepository.Add))
-            .Select(c => (RefreshTokenFamily)c.GetArguments()[0]!));
+    /// <summary>Forgets the events so far (a test's setup, or an earlier command whose events were already saved).</summary>
+    public void ForgetEvents()
+    {
+        Events();
+        _events.Clear();
+        _dispatched = 0;
+    }
 
-    public AccessTokenRequest SingleAccessTokenRequest() =>
-        Assert.Single(AccessTokens.ReceivedCalls().Where(c => c.GetMethodInfo().Name == nameof(IAccessTokenIssuer.IssueAsync))
-            .Select(c => (AccessTokenRequest)c.GetArguments()[0]!));
+    /// <summary>The audit rows the events so far make, mapped by the real <see cref="AuditTrail.Describe"/>.</summary>
+    public IReadOnlyList<AuditRecord> AuditCalls() =>
+        Events().Select(AuditTrail.Describe).OfType<AuditRecord>().ToList();
 
-    public IReadOnlyList<AuditCall> AuditCalls() =>
-        Audit.ReceivedCalls()
-            .Where(c => c.GetMethodInfo().Name == nameof(IAuditLog.Record))
-            .Select(c => c.GetArguments())
-            .Select(a => new AuditCall((string)a[0]!, (Guid?)a[1], (string?)a[2], (Guid?)a[3], (string?)a[4]))
-            .ToList();
+    /// <summary>Asserts exactly one audit row of <paramref name="type"/> was made, and returns it.</summary>
+    public AuditRecord SingleAudit(string type)
+    {
+        var audits = AuditCalls();
+        var ofType = audits.Where(c => c.Type == type).ToList();
+        Assert.True(ofType.Count == 1, $"Expected one '{type}' audit row, found {ofType.Count}: [{string.Join(", ", audits.Select(c => c.Type))}]");
+        return ofType[0];
+    }
+
+    /// <summary>Every detail value of every audit row so far, as text (lists item by item): what a secrecy assertion searches.</summary>
+    public IReadOnlyList<string> AuditDetailValues() =>
+        AuditCalls().SelectMany(DetailValues).ToList();
+
+    public static IEnumerable<string> DetailValues(AuditRecord record) =>
+        (record.Details ?? new Dictionary<string, object?>()).Values.SelectMany(value => value switch
+        {
+            null => Array.Empty<string>(),
+            string text => new[] { text },
+            IEnumerable<string> items => items,
+            IFormattable formattable => new[] { formattable.ToString(null, System.Globalization.CultureInfo.InvariantCulture) },
+            _ => new[] { value.ToString() ?? string.Empty },
+        });
+
+    /// <summary>
+    /// The real unit of work forgets every tracked change and every event raised so far when it
+    /// discards; handlers run here without the pipeline, so a test's command is what came before.
+    /// </summary>
+    private void DiscardPendingEvents()
+    {
+        TrackAggregatesPassedToFakes();
+        _raisedWithoutAggregate.Clear();
+        foreach (var aggregate in _tracked)
+        {
+            aggregate.DequeueDomainEvents();
+        }
+    }
+
+    /// <summary>An aggregate a handler passed to a repository (to count a failure, to remove it) is one it holds.</summary>
+    private void TrackAggregatesPassedToFakes()
+    {
+        var calls = Users.ReceivedCalls().Concat(Families.ReceivedCalls()).Concat(ApiKeys.ReceivedCalls());
+        foreach (var aggregate in calls.SelectMany(c => c.GetArguments()).OfType<AggregateRoot>())
+        {
+            Track(aggregate);
+        }
+    }
+
+    private static TypeAdapterConfig CompiledMappings()
+    {
+        var config = MappingConfiguration.Create();
+        config.Compile();
+        return config;
+    }
 }
 
-internal sealed record AuditCall(string Type, Guid? UserId, string? Details, Guid? ActorId, string? ClientId);
+/// <summary>
+/// Columns written only by the store's atomic conditional updates (ADR 0009): no domain method
+/// sets them, so a test that needs such a state sets the column the way EF Core materialises it.
+/// </summary>
+internal static class StoredColumns
+{
+    public static T Set<T>(T entity, string property, object? value)
+        where T : class
+    {
+        var info = typeof(T).GetProperty(property) ?? throw new ArgumentException($"{typeof(T).Name} has no property {property}.", nameof(property));
+        info.SetValue(entity, value);
+        return entity;
+    }
+}

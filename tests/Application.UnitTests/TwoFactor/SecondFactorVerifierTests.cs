@@ -1,10 +1,8 @@
-using System.Text.RegularExpressions;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.UnitTests.TestSupport;
 using AuthPlatform.Domain.Audit;
 using AuthPlatform.Domain.Users;
 using NSubstitute;
-using AuthPlatform.Application.Common.Security;
 using AuthPlatform.Application.TwoFactor.Common;
 
 namespace AuthPlatform.Application.UnitTests.TwoFactor;
@@ -52,28 +50,33 @@ public sealed class SecondFactorVerifierTests
         _ports.Totp.Received(1).Match(Ports.TotpSecret, "123456", _ports.Clock.GetUtcNow());
     }
 
-    [Fact]
-    public async Task VerifyTotpAsync_StepEqualToLastAccepted_ReturnsNull()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public async Task VerifyTotpAsync_StepNotNewerThanTheLastOne_IsRefusedByTheStore(int offset)
     {
+        // Single use is the store's one conditional update (ADR 0009): the verifier asks it and
+        // takes its answer, with no in-memory check beside it.
+        var user = _ports.TwoFactorUser(lastStep: Ports.StartStep);
+        _ports.Totp.Match(Ports.TotpSecret, "123456", Arg.Any<DateTimeOffset>()).Returns(Ports.StartStep + offset);
+        _ports.SecondFactorStore.TryAdvanceTotpStepAsync(user.Id, Ports.StartStep + offset, Arg.Any<CancellationToken>()).Returns(false);
+
+        var step = await Verifier.VerifyTotpAsync(user, "123456", pending: false, CancellationToken.None);
+
+        Assert.Null(step);
+        await _ports.SecondFactorStore.Received(1).TryAdvanceTotpStepAsync(user.Id, Ports.StartStep + offset, Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task VerifyTotpAsync_StoreTakesTheStep_AcceptsItWhateverLastStepWasLoaded()
+    {
+        // The loaded LastTotpStep may be stale; the store's answer is the rule.
         var user = _ports.TwoFactorUser(lastStep: Ports.StartStep);
         _ports.TotpCode("123456", Ports.StartStep);
 
         var step = await Verifier.VerifyTotpAsync(user, "123456", pending: false, CancellationToken.None);
 
-        Assert.Null(step);
-        await _ports.SecondFactorStore.DidNotReceiveWithAnyArgs().TryAdvanceTotpStepAsync(default, default, default);
-    }
-
-    [Fact]
-    public async Task VerifyTotpAsync_StepOlderThanLastAccepted_ReturnsNull()
-    {
-        var user = _ports.TwoFactorUser(lastStep: Ports.StartStep);
-        _ports.TotpCode("123456", Ports.StartStep - 1);
-
-        var step = await Verifier.VerifyTotpAsync(user, "123456", pending: false, CancellationToken.None);
-
-        Assert.Null(step);
-        await _ports.SecondFactorStore.DidNotReceiveWithAnyArgs().TryAdvanceTotpStepAsync(default, default, default);
+        Assert.Equal(Ports.StartStep, step);
     }
 
     [Fact]
@@ -230,8 +233,8 @@ public sealed class SecondFactorVerifierTests
         await _ports.SecondFactorStore.Received(1).TryRedeemRecoveryCodeAsync(code.Id, _ports.Clock.GetUtcNow(), Arg.Any<CancellationToken>());
         var audit = _ports.SingleAudit(AuditEventTypes.RecoveryCodeUsed);
         Assert.Equal(user.Id, audit.UserId);
-        Assert.Equal("left=9", audit.Details);
-        Assert.DoesNotContain("secc", audit.Details!, StringComparison.Ordinal);
+        Assert.Equal(9, audit.Details!["left"]);
+        Assert.All(Ports.DetailValues(audit), v => Assert.DoesNotContain("secc", v, StringComparison.Ordinal));
         _ports.Hasher.DidNotReceive().VerifyAgainstDummy(Arg.Any<string>());
     }
 
@@ -245,126 +248,65 @@ public sealed class SecondFactorVerifierTests
         Assert.False(await Verifier.VerifyAnyAsync(user, null, null, CancellationToken.None));
     }
 
-    // ---- New recovery codes ----
+    // ---- Lock and failures ----
 
     [Fact]
-    public void NewRecoveryCodes_Always_GivesTenDistinctCodesInTheDocumentedShape()
+    public void IsLocked_UserLockedInStore_TrueUntilTheLockEnds()
     {
-        var user = _ports.NewUser();
-        var alphabet = Regex.Escape(SecondFactorVerifier.RecoveryAlphabet);
-        var shape = new Regex($"^[{alphabet}]{{4}}-[{alphabet}]{{4}}-[{alphabet}]{{4}}$");
-        _ports.Hasher.Hash(Arg.Any<string>()).Returns("slow-hash");
+        var user = _ports.TwoFactorUser();
+        var until = _ports.Clock.GetUtcNow() + TimeSpan.FromMinutes(15);
+        Ports.LockedInStore(user, until);
 
-        var (codes, entities) = Verifier.NewRecoveryCodes(user);
-
-        Assert.Equal(User.RecoveryCodeCount, codes.Count);
-        Assert.Equal(User.RecoveryCodeCount, entities.Count);
-        Assert.All(codes, c => Assert.Matches(shape, c));
-        Assert.Equal(codes.Count, codes.Distinct(StringComparer.Ordinal).Count());
+        Assert.True(Verifier.IsLocked(user));
+        _ports.Clock.Advance(TimeSpan.FromMinutes(15));
+        Assert.False(Verifier.IsLocked(user));
+        Assert.Same(Error.AccountLocked, SecondFactorVerifier.Locked);
     }
 
     [Fact]
-    public void NewRecoveryCodes_Always_StoresOnlyTheHashOfTheEightCharacterSecret()
-    {
-        var user = _ports.NewUser();
-        _ports.Hasher.Hash(Arg.Any<string>()).Returns(call => Ports.SlowHashOf(call.Arg<string>()));
-
-        var (codes, entities) = Verifier.NewRecoveryCodes(user);
-
-        var hashed = _ports.Hasher.ReceivedCalls()
-            .Where(c => c.GetMethodInfo().Name == nameof(IPasswordHasher.Hash))
-            .Select(c => (string)c.GetArguments()[0]!)
-            .ToList();
-        var secrets = codes.Select(c => c[5..9] + c[10..]).ToList();
-        Assert.Equal(secrets, hashed);
-        Assert.All(hashed, h => Assert.Equal(SecondFactorVerifier.SecretLength, h.Length));
-        for (var i = 0; i < codes.Count; i++)
-        {
-            Assert.Equal(user.Id, entities[i].UserId);
-            Assert.Equal(codes[i][..4], entities[i].Locator);
-            Assert.Equal(Ports.SlowHashOf(secrets[i]), entities[i].CodeHash);
-            Assert.Null(entities[i].UsedAt);
-            Assert.Equal(_ports.Clock.GetUtcNow(), entities[i].CreatedAt);
-        }
-    }
-
-    [Fact]
-    public void NewRecoveryCodes_Always_HasDistinctLocatorsAndIds()
-    {
-        var user = _ports.NewUser();
-        _ports.Hasher.Hash(Arg.Any<string>()).Returns("slow-hash");
-
-        for (var round = 0; round < 20; round++)
-        {
-            var (_, entities) = Verifier.NewRecoveryCodes(user);
-
-            Assert.Equal(entities.Count, entities.Select(e => e.Locator).Distinct(StringComparer.Ordinal).Count());
-            Assert.Equal(entities.Count, entities.Select(e => e.Id).Distinct().Count());
-        }
-    }
-
-    [Fact]
-    public void NewRecoveryCodes_Result_IsAcceptedByTheUser()
-    {
-        var user = _ports.NewUser();
-        user.BeginTwoFactorSetup(Ports.Protected(Ports.TotpSecret));
-        _ports.Hasher.Hash(Arg.Any<string>()).Returns("slow-hash");
-
-        var (_, entities) = Verifier.NewRecoveryCodes(user);
-        user.EnableTwoFactor(Ports.StartStep, entities, _ports.Clock.GetUtcNow());
-
-        Assert.Equal(User.RecoveryCodeCount, user.RecoveryCodesLeft);
-    }
-
-    // ---- Failures ----
-
-    [Fact]
-    public async Task RecordFailure_First_CountsAFailedLoginAndAuditsMfaFailed()
+    public async Task RecordFailureAsync_NotLocking_HasTheStoreCountItAndRefusesInvalidMfaCodeKeepingIt()
     {
         var user = _ports.TwoFactorUser();
 
-        var error = await Verifier.RecordFailureAsync(user, "login", CancellationToken.None);
+        var result = await Verifier.RecordFailureAsync(user, "login", CancellationToken.None);
 
-        Assert.Equal(ErrorCodes.InvalidMfaCode, error.Code);
-        Assert.Equal(1, user.FailedLoginCount);
-        Assert.False(user.IsLockedOut(_ports.Clock.GetUtcNow()));
+        Assert.Equal(ErrorCodes.InvalidMfaCode, result.Error!.Code);
+        Assert.True(result.KeepsChanges);
+        await _ports.FailureCountedAsync(user, times: 1);
         var audit = _ports.SingleAudit(AuditEventTypes.MfaFailed);
         Assert.Equal(user.Id, audit.UserId);
-        Assert.Equal("reason=login", audit.Details);
-        Assert.DoesNotContain(_ports.AuditCalls(), c => c.Type == AuditEventTypes.AccountLocked);
+        Assert.Equal("login", audit.Details!["reason"]);
+        Assert.DoesNotContain(_ports.AuditCalls(), c => c.Type is AuditEventTypes.AccountLocked or AuditEventTypes.LoginFailed);
     }
 
     [Fact]
-    public async Task RecordFailure_Tenth_LocksTheAccountAndAuditsAccountLocked()
+    public async Task RecordFailureAsync_ThatTheStoreSaysLocked_RaisesAccountLockedAndStillAnswersInvalidMfaCode()
     {
         var user = _ports.TwoFactorUser();
+        var until = _ports.Clock.GetUtcNow() + _ports.Lockout.Duration;
+        _ports.StoreLocksTheAccount(user, until);
 
-        for (var i = 0; i < 9; i++)
-        {
-            await Verifier.RecordFailureAsync(user, "login", CancellationToken.None);
-        }
+        var result = await Verifier.RecordFailureAsync(user, "login", CancellationToken.None);
 
-        Assert.False(user.IsLockedOut(_ports.Clock.GetUtcNow()));
-        Assert.DoesNotContain(_ports.AuditCalls(), c => c.Type == AuditEventTypes.AccountLocked);
-
-        var error = await Verifier.RecordFailureAsync(user, "login", CancellationToken.None);
-
-        Assert.Equal(ErrorCodes.InvalidMfaCode, error.Code);
+        Assert.Equal(ErrorCodes.InvalidMfaCode, result.Error!.Code);
+        Assert.True(result.KeepsChanges);
         Assert.True(user.IsLockedOut(_ports.Clock.GetUtcNow()));
-        Assert.Equal(_ports.Clock.GetUtcNow() + _ports.Lockout.Duration, user.LockedUntil);
-        Assert.Equal(user.Id, _ports.SingleAudit(AuditEventTypes.AccountLocked).UserId);
-        Assert.Equal(10, _ports.AuditCalls().Count(c => c.Type == AuditEventTypes.MfaFailed));
+        var locked = _ports.SingleAudit(AuditEventTypes.AccountLocked);
+        Assert.Equal(user.Id, locked.UserId);
+        Assert.Equal(until, locked.Details!["until"]);
+        Assert.Single(_ports.AuditCalls(), c => c.Type == AuditEventTypes.MfaFailed);
     }
 
     [Fact]
-    public async Task RecordFailure_LockoutOptions_AreHonoured()
+    public async Task RecordFailureAsync_Always_PassesTheConfiguredLockoutPolicyToTheStore()
     {
         _ports.Lockout.MaxFailedAttempts = 2;
+        _ports.Lockout.Window = TimeSpan.FromMinutes(3);
         var user = _ports.TwoFactorUser();
 
         await Verifier.RecordFailureAsync(user, "step_up", CancellationToken.None);
-        await Verifier.RecordFailureAsync(user, "step_up", CancellationToken.None);
 
-        Assert.True(user.IsLockedOut(_ports.Clock.GetUtcNow()));
+        await _ports.Users.Received(1).RecordFailedLoginAsync(
+            user, new LockoutPolicy(2, TimeSpan.FromMinutes(3), _ports.Lockout.Duration), _ports.Clock.GetUtcNow(), Arg.Any<CancellationToken>());
     }
 }

@@ -3,6 +3,7 @@ using AuthPlatform.Application.Common.Security;
 using AuthPlatform.Application.UnitTests.TestSupport;
 using AuthPlatform.Domain.Audit;
 using AuthPlatform.Domain.Users;
+using AuthPlatform.Domain.Sessions;
 using NSubstitute;
 
 namespace AuthPlatform.Application.UnitTests.TwoFactor;
@@ -14,32 +15,32 @@ public sealed class StepUpTests
     private static CallerIdentity Caller(User user, IReadOnlyList<string> amr, DateTimeOffset? authenticatedAt) =>
         new(user.Id.ToString(), user.Id, AuthMethods.Jwt, ["profile"], AuthenticationMethods: amr, AuthenticatedAt: authenticatedAt);
 
-    private Task<(Error Error, bool KeepChanges)?> Require(CallerIdentity caller, User user) =>
-        _ports.StepUp.RequireAsync(caller, user, CancellationToken.None);
+    private Task<Result> Require(CallerIdentity caller, User user, string? stepUpCode = null) =>
+        _ports.StepUp.RequireAsync(caller, user, stepUpCode, CancellationToken.None);
 
     [Fact]
-    public async Task RequireAsync_TwoFactorOff_ReturnsNull()
+    public async Task RequireAsync_TwoFactorOff_Succeeds()
     {
         var user = _ports.NewUser();
 
-        var refusal = await Require(Caller(user, ["pwd"], null), user);
+        var result = await Require(Caller(user, ["pwd"], null), user, stepUpCode: "000000");
 
-        Assert.Null(refusal);
+        Assert.True(result.IsSuccess);
+        _ports.Totp.DidNotReceiveWithAnyArgs().Match(default!, default!, default);
     }
 
     [Fact]
-    public async Task RequireAsync_OtpSessionNineMinutesOld_ReturnsNullWithoutAskingForACode()
+    public async Task RequireAsync_OtpSessionNineMinutesOld_SucceedsWithoutAskingForACode()
     {
         var user = _ports.TwoFactorUser();
         var caller = Caller(user, ["pwd", "otp"], _ports.Clock.GetUtcNow());
         _ports.Clock.Advance(TimeSpan.FromMinutes(9));
-        _ports.Client.SecondFactorCode.Returns("000000");
 
-        var refusal = await Require(caller, user);
+        var result = await Require(caller, user, stepUpCode: "000000");
 
-        Assert.Null(refusal);
+        Assert.True(result.IsSuccess);
         _ports.Totp.DidNotReceiveWithAnyArgs().Match(default!, default!, default);
-        Assert.Equal(0, user.FailedLoginCount);
+        await _ports.NoFailureCountedAsync();
     }
 
     [Fact]
@@ -49,11 +50,10 @@ public sealed class StepUpTests
         var caller = Caller(user, ["pwd", "otp"], _ports.Clock.GetUtcNow());
         _ports.Clock.Advance(TimeSpan.FromMinutes(11));
 
-        var refusal = await Require(caller, user);
+        var result = await Require(caller, user);
 
-        Assert.NotNull(refusal);
-        Assert.Equal(ErrorCodes.MfaRequired, refusal.Value.Error.Code);
-        Assert.False(refusal.Value.KeepChanges);
+        Assert.Equal(ErrorCodes.MfaRequired, result.Error!.Code);
+        Assert.False(result.KeepsChanges);
     }
 
     [Fact]
@@ -61,9 +61,9 @@ public sealed class StepUpTests
     {
         var user = _ports.TwoFactorUser();
 
-        var refusal = await Require(Caller(user, ["pwd", "otp"], null), user);
+        var result = await Require(Caller(user, ["pwd", "otp"], null), user);
 
-        Assert.Equal(ErrorCodes.MfaRequired, refusal!.Value.Error.Code);
+        Assert.Equal(ErrorCodes.MfaRequired, result.Error!.Code);
     }
 
     [Fact]
@@ -71,25 +71,24 @@ public sealed class StepUpTests
     {
         var user = _ports.TwoFactorUser();
 
-        var refusal = await Require(Caller(user, ["pwd"], _ports.Clock.GetUtcNow()), user);
+        var result = await Require(Caller(user, ["pwd"], _ports.Clock.GetUtcNow()), user, stepUpCode: "  ");
 
-        Assert.NotNull(refusal);
-        Assert.Equal(ErrorCodes.MfaRequired, refusal.Value.Error.Code);
-        Assert.False(refusal.Value.KeepChanges);
-        Assert.Equal(0, user.FailedLoginCount);
+        Assert.Equal(ErrorCodes.MfaRequired, result.Error!.Code);
+        Assert.False(result.KeepsChanges);
+        await _ports.NoFailureCountedAsync();
+        _ports.Totp.DidNotReceiveWithAnyArgs().Match(default!, default!, default);
         Assert.Empty(_ports.AuditCalls());
     }
 
     [Fact]
-    public async Task RequireAsync_PasswordOnlySessionWithValidHeaderCode_ReturnsNullAndClaimsTheStep()
+    public async Task RequireAsync_PasswordOnlySessionWithValidHeaderCode_SucceedsAndClaimsTheStep()
     {
         var user = _ports.TwoFactorUser();
         _ports.TotpCode("123456", Ports.StartStep);
-        _ports.Client.SecondFactorCode.Returns("123456");
 
-        var refusal = await Require(Caller(user, ["pwd"], _ports.Clock.GetUtcNow()), user);
+        var result = await Require(Caller(user, ["pwd"], _ports.Clock.GetUtcNow()), user, stepUpCode: "123456");
 
-        Assert.Null(refusal);
+        Assert.True(result.IsSuccess);
         await _ports.SecondFactorStore.Received(1).TryAdvanceTotpStepAsync(user.Id, Ports.StartStep, Arg.Any<CancellationToken>());
     }
 
@@ -98,15 +97,13 @@ public sealed class StepUpTests
     {
         var user = _ports.TwoFactorUser();
         _ports.TotpCode("123456", Ports.StartStep);
-        _ports.Client.SecondFactorCode.Returns("999999");
 
-        var refusal = await Require(Caller(user, ["pwd"], _ports.Clock.GetUtcNow()), user);
+        var result = await Require(Caller(user, ["pwd"], _ports.Clock.GetUtcNow()), user, stepUpCode: "999999");
 
-        Assert.NotNull(refusal);
-        Assert.Equal(ErrorCodes.InvalidMfaCode, refusal.Value.Error.Code);
-        Assert.True(refusal.Value.KeepChanges);
-        Assert.Equal(1, user.FailedLoginCount);
-        Assert.Equal("reason=step_up", _ports.SingleAudit(AuditEventTypes.MfaFailed).Details);
+        Assert.Equal(ErrorCodes.InvalidMfaCode, result.Error!.Code);
+        Assert.True(result.KeepsChanges);
+        await _ports.FailureCountedAsync(user, times: 1);
+        Assert.Equal("step_up", _ports.SingleAudit(AuditEventTypes.MfaFailed).Details!["reason"]);
     }
 
     [Fact]
@@ -114,11 +111,13 @@ public sealed class StepUpTests
     {
         var user = _ports.TwoFactorUser(lastStep: Ports.StartStep);
         _ports.TotpCode("123456", Ports.StartStep);
-        _ports.Client.SecondFactorCode.Returns("123456");
+        _ports.SecondFactorStore.TryAdvanceTotpStepAsync(user.Id, Ports.StartStep, Arg.Any<CancellationToken>()).Returns(false); // taken already
 
-        var refusal = await Require(Caller(user, ["pwd"], _ports.Clock.GetUtcNow()), user);
+        var result = await Require(Caller(user, ["pwd"], _ports.Clock.GetUtcNow()), user, stepUpCode: "123456");
 
-        Assert.Equal(ErrorCodes.InvalidMfaCode, refusal!.Value.Error.Code);
+        Assert.Equal(ErrorCodes.InvalidMfaCode, result.Error!.Code);
+        Assert.True(result.KeepsChanges);
+        await _ports.FailureCountedAsync(user, times: 1);
     }
 
     [Fact]
@@ -127,8 +126,47 @@ public sealed class StepUpTests
         var user = _ports.TwoFactorUser();
         var caller = new CallerIdentity(user.Id.ToString(), user.Id, AuthMethods.ApiKey, ["api_keys:write"], ApiKeyId: Guid.NewGuid());
 
-        var refusal = await Require(caller, user);
+        var result = await Require(caller, user);
 
-        Assert.Equal(ErrorCodes.MfaRequired, refusal!.Value.Error.Code);
+        Assert.Equal(ErrorCodes.MfaRequired, result.Error!.Code);
+    }
+
+    [Fact]
+    public async Task RequireAsync_LockedTwoFactorUserWithValidCode_RefusesAccountLockedWithoutCheckingTheCode()
+    {
+        var user = _ports.TwoFactorUser();
+        Ports.LockedInStore(user, _ports.Clock.GetUtcNow() + TimeSpan.FromMinutes(5));
+        _ports.TotpCode("123456", Ports.StartStep);
+
+        var result = await Require(Caller(user, ["pwd", "otp"], _ports.Clock.GetUtcNow()), user, stepUpCode: "123456");
+
+        Assert.Equal(ErrorCodes.AccountLocked, result.Error!.Code);
+        _ports.Totp.DidNotReceiveWithAnyArgs().Match(default!, default!, default);
+        await _ports.NoFailureCountedAsync();
+    }
+
+    [Fact]
+    public async Task RequireAsync_FromASessionRevokedInTheStore_RefusesInvalidTokenEvenWithoutTwoFactor()
+    {
+        var user = _ports.NewUser();
+        var session = Ports.RevokedInStore(_ports.StoredFamily(user.Id, "mine"), RevocationReasons.Logout, _ports.Clock.GetUtcNow());
+        _ports.Families.FindByIdAsync(session.Id, Arg.Any<CancellationToken>()).Returns(session);
+
+        var result = await Require(Caller(user, ["pwd"], null) with { SessionId = session.Id }, user);
+
+        Assert.Equal(ErrorCodes.InvalidToken, result.Error!.Code);
+        Assert.False(result.KeepsChanges);
+    }
+
+    [Fact]
+    public async Task RequireAsync_FromALiveSessionWithoutTwoFactor_Succeeds()
+    {
+        var user = _ports.NewUser();
+        var session = _ports.StoredFamily(user.Id, "mine");
+        _ports.Families.FindByIdAsync(session.Id, Arg.Any<CancellationToken>()).Returns(session);
+
+        var result = await Require(Caller(user, ["pwd"], null) with { SessionId = session.Id }, user);
+
+        Assert.True(result.IsSuccess);
     }
 }

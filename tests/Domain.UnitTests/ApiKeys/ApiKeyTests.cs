@@ -1,4 +1,5 @@
 using AuthPlatform.Domain.ApiKeys;
+using AuthPlatform.Domain.Authorization;
 using AuthPlatform.Domain.Common;
 
 namespace AuthPlatform.Domain.UnitTests.ApiKeys;
@@ -7,6 +8,15 @@ public sealed class ApiKeyTests
 {
     private static readonly DateTimeOffset Now = TestTime.Start;
     private static readonly Guid Owner = Guid.NewGuid();
+    private static readonly Guid Admin = Guid.NewGuid();
+
+    /// <summary>A key as loaded: the events of its issue were dispatched when it was saved.</summary>
+    private static ApiKey StoredKey(DateTimeOffset? expiresAt = null)
+    {
+        var key = IssueKey(expiresAt: expiresAt);
+        key.DequeueDomainEvents();
+        return key;
+    }
 
     private static ApiKey IssueKey(
         IReadOnlyCollection<string>? permissions = null,
@@ -14,7 +24,8 @@ public sealed class ApiKeyTests
         string name = "ci key",
         Guid? id = null,
         Guid? ownerId = null) =>
-        ApiKey.Issue(id ?? Guid.NewGuid(), ownerId ?? Owner, name, "ap_AbCdEfGh", "hash-1", permissions ?? ["profile", "models.read"], expiresAt, Now);
+        ApiKey.Issue(
+            id ?? Guid.NewGuid(), ownerId ?? Owner, name, "ap_AbCdEfGh", "hash-1", ScopeSet.From(permissions ?? ["profile", "models.read"]), expiresAt, Now);
 
     [Fact]
     public void Issue_WithValidInput_KeepsEveryField()
@@ -22,15 +33,15 @@ public sealed class ApiKeyTests
         var id = Guid.NewGuid();
         var expiry = Now.AddDays(30);
 
-        var key = ApiKey.Issue(id, Owner, "  deploy bot  ", "ap_AbCdEfGh", "hash-1", ["api_keys:read", "models.read"], expiry, Now);
+        var key = ApiKey.Issue(id, Owner, "  deploy bot  ", "ap_AbCdEfGh", "hash-1", ScopeSet.Parse("api_keys:read models.read"), expiry, Now);
 
         Assert.Equal(id, key.Id);
         Assert.Equal(Owner, key.OwnerId);
         Assert.Equal("deploy bot", key.Name);
         Assert.Equal("ap_AbCdEfGh", key.KeyPrefix);
         Assert.Equal("hash-1", key.KeyHash);
-        Assert.Equal("api_keys:read models.read", key.Permissions);
-        Assert.Equal(["api_keys:read", "models.read"], key.PermissionList);
+        Assert.Equal("api_keys:read models.read", key.Permissions.ToString());
+        Assert.Equal(["api_keys:read", "models.read"], key.Permissions);
         Assert.Equal(expiry, key.ExpiresAt);
         Assert.Equal(Now, key.CreatedAt);
         Assert.Null(key.RevokedAt);
@@ -84,7 +95,7 @@ public sealed class ApiKeyTests
     public void Issue_WithNonUtcNow_ThrowsDomainException()
     {
         Assert.Throws<DomainException>(() =>
-            ApiKey.Issue(Guid.NewGuid(), Owner, "k", "ap_AbCdEfGh", "hash-1", ["profile"], null, Now.ToOffset(TimeSpan.FromHours(2))));
+            ApiKey.Issue(Guid.NewGuid(), Owner, "k", "ap_AbCdEfGh", "hash-1", ScopeSet.Parse("profile"), null, Now.ToOffset(TimeSpan.FromHours(2))));
     }
 
     [Theory]
@@ -109,7 +120,7 @@ public sealed class ApiKeyTests
     {
         var scope = new string('a', 64);
 
-        Assert.Equal([scope], IssueKey(permissions: [scope]).PermissionList);
+        Assert.Equal([scope], IssueKey(permissions: [scope]).Permissions);
     }
 
     [Fact]
@@ -127,7 +138,7 @@ public sealed class ApiKeyTests
 
         var key = IssueKey(permissions: permissions);
 
-        Assert.Equal(permissions, key.PermissionList);
+        Assert.Equal(permissions, key.Permissions);
     }
 
     [Theory]
@@ -148,8 +159,8 @@ public sealed class ApiKeyTests
     [Fact]
     public void Issue_WithBlankPrefixOrHash_ThrowsDomainException()
     {
-        Assert.Throws<DomainException>(() => ApiKey.Issue(Guid.NewGuid(), Owner, "k", " ", "hash-1", ["profile"], null, Now));
-        Assert.Throws<DomainException>(() => ApiKey.Issue(Guid.NewGuid(), Owner, "k", "ap_AbCdEfGh", "", ["profile"], null, Now));
+        Assert.Throws<DomainException>(() => ApiKey.Issue(Guid.NewGuid(), Owner, "k", " ", "hash-1", ScopeSet.Parse("profile"), null, Now));
+        Assert.Throws<DomainException>(() => ApiKey.Issue(Guid.NewGuid(), Owner, "k", "ap_AbCdEfGh", "", ScopeSet.Parse("profile"), null, Now));
     }
 
     [Fact]
@@ -157,8 +168,8 @@ public sealed class ApiKeyTests
     {
         var key = IssueKey(permissions: ["models.read", "profile", "models.read", "profile", "audit:read"]);
 
-        Assert.Equal(["models.read", "profile", "audit:read"], key.PermissionList);
-        Assert.Equal("models.read profile audit:read", key.Permissions);
+        Assert.Equal(["models.read", "profile", "audit:read"], key.Permissions);
+        Assert.Equal("models.read profile audit:read", key.Permissions.ToString());
     }
 
     [Fact]
@@ -182,7 +193,7 @@ public sealed class ApiKeyTests
     {
         var key = IssueKey();
 
-        key.Revoke(Now.AddMinutes(1));
+        key.Revoke(Now.AddMinutes(1), Owner);
 
         Assert.False(key.IsActive(Now.AddMinutes(1)));
         Assert.False(key.IsActive(Now.AddMinutes(2)));
@@ -193,7 +204,7 @@ public sealed class ApiKeyTests
     {
         var key = IssueKey();
 
-        key.Revoke(Now.AddMinutes(5));
+        key.Revoke(Now.AddMinutes(5), Owner);
 
         Assert.Equal(Now.AddMinutes(5), key.RevokedAt);
         Assert.Equal(1, key.Version);
@@ -204,8 +215,8 @@ public sealed class ApiKeyTests
     {
         var key = IssueKey();
 
-        key.Revoke(Now.AddMinutes(5));
-        key.Revoke(Now.AddMinutes(9));
+        key.Revoke(Now.AddMinutes(5), Owner);
+        key.Revoke(Now.AddMinutes(9), Owner);
 
         Assert.Equal(Now.AddMinutes(5), key.RevokedAt);
         Assert.Equal(1, key.Version);
@@ -224,7 +235,7 @@ public sealed class ApiKeyTests
         Assert.Equal(newId, successor.Id);
         Assert.Equal(key.OwnerId, successor.OwnerId);
         Assert.Equal("deploy bot", successor.Name);
-        Assert.Equal(key.PermissionList, successor.PermissionList);
+        Assert.Equal(key.Permissions, successor.Permissions);
         Assert.Equal(expiry, successor.ExpiresAt);
         Assert.Equal("ap_ZyXwVuTs", successor.KeyPrefix);
         Assert.Equal("hash-2", successor.KeyHash);
@@ -253,7 +264,7 @@ public sealed class ApiKeyTests
     public void Rotate_RevokedKey_ThrowsAndChangesNothing()
     {
         var key = IssueKey();
-        key.Revoke(Now);
+        key.Revoke(Now, Owner);
 
         Assert.Throws<DomainException>(() => key.Rotate(Guid.NewGuid(), "ap_ZyXwVuTs", "hash-2", Now.AddMinutes(1)));
         Assert.Null(key.ReplacedById);
@@ -282,5 +293,108 @@ public sealed class ApiKeyTests
         Assert.True(key.IsActive(Now.AddMinutes(1)));
         Assert.Null(key.ReplacedById);
         Assert.Equal(0, key.Version);
+    }
+
+    [Fact]
+    public void Issue_WithNoPermission_ThrowsDomainException()
+    {
+        Assert.Throws<DomainException>(() => IssueKey(permissions: []));
+    }
+
+    // ---- Events ----
+
+    [Fact]
+    public void Issue_WithValidInput_RaisesApiKeyCreatedOnly()
+    {
+        var key = IssueKey();
+
+        Assert.Equal(new ApiKeyCreated(key.Id, Owner, "ap_AbCdEfGh"), Assert.Single(key.DequeueDomainEvents()));
+    }
+
+    [Fact]
+    public void Revoke_ActiveKey_RaisesApiKeyRevokedWithTheActorAndTheHashToEvict()
+    {
+        var key = StoredKey();
+
+        key.Revoke(Now.AddMinutes(1), Admin);
+
+        Assert.Equal(new ApiKeyRevoked(key.Id, Owner, "ap_AbCdEfGh", Admin, "hash-1"), Assert.Single(key.DequeueDomainEvents()));
+    }
+
+    [Fact]
+    public void Revoke_Twice_RaisesApiKeyRevokedOnce()
+    {
+        var key = StoredKey();
+
+        key.Revoke(Now.AddMinutes(1), Owner);
+        key.Revoke(Now.AddMinutes(2), Admin);
+
+        var raised = Assert.IsType<ApiKeyRevoked>(Assert.Single(key.DequeueDomainEvents()));
+        Assert.Equal(Owner, raised.ActorId);
+    }
+
+    [Fact]
+    public void Revoke_RotatedKey_RaisesNothingMore()
+    {
+        var key = StoredKey();
+        key.Rotate(Guid.NewGuid(), "ap_ZyXwVuTs", "hash-2", Now.AddMinutes(1));
+        key.DequeueDomainEvents();
+
+        key.Revoke(Now.AddMinutes(2), Owner);
+
+        Assert.Empty(key.DequeueDomainEvents());
+        Assert.Equal(Now.AddMinutes(1), key.RevokedAt);
+    }
+
+    [Fact]
+    public void Delete_Always_RaisesApiKeyDeletedWithTheActorAndTheHashToEvict()
+    {
+        var key = StoredKey();
+
+        key.Delete(Admin);
+
+        Assert.Equal(new ApiKeyDeleted(key.Id, Owner, "ap_AbCdEfGh", Admin, "hash-1"), Assert.Single(key.DequeueDomainEvents()));
+    }
+
+    [Fact]
+    public void Rotate_ActiveKey_RaisesApiKeyRotatedOnTheOldKeyAndNothingOnTheSuccessor()
+    {
+        var key = StoredKey();
+        var newId = Guid.NewGuid();
+
+        var successor = key.Rotate(newId, "ap_ZyXwVuTs", "hash-2", Now.AddMinutes(1));
+
+        Assert.Equal(new ApiKeyRotated(key.Id, Owner, newId, "ap_ZyXwVuTs", "hash-1"), Assert.Single(key.DequeueDomainEvents()));
+        Assert.Empty(successor.DequeueDomainEvents());
+    }
+
+    [Fact]
+    public void Rotate_RevokedOrExpiredKey_ThrowsAndRaisesNothing()
+    {
+        var revoked = StoredKey();
+        revoked.Revoke(Now, Owner);
+        revoked.DequeueDomainEvents();
+        var expired = StoredKey(expiresAt: Now.AddHours(1));
+
+        Assert.Throws<DomainException>(() => revoked.Rotate(Guid.NewGuid(), "ap_ZyXwVuTs", "hash-2", Now.AddMinutes(1)));
+        Assert.Throws<DomainException>(() => expired.Rotate(Guid.NewGuid(), "ap_ZyXwVuTs", "hash-2", Now.AddHours(1)));
+        Assert.Empty(revoked.DequeueDomainEvents());
+        Assert.Empty(expired.DequeueDomainEvents());
+    }
+
+    [Fact]
+    public void InvalidationEvents_Always_CarryTheKeyHashForTheCache()
+    {
+        var revoked = StoredKey();
+        var deleted = StoredKey();
+        var rotated = StoredKey();
+
+        revoked.Revoke(Now, Owner);
+        deleted.Delete(Owner);
+        rotated.Rotate(Guid.NewGuid(), "ap_ZyXwVuTs", "hash-2", Now);
+
+        Assert.All(
+            revoked.DequeueDomainEvents().Concat(deleted.DequeueDomainEvents()).Concat(rotated.DequeueDomainEvents()),
+            e => Assert.Equal("hash-1", Assert.IsAssignableFrom<IApiKeyInvalidated>(e).KeyHash));
     }
 }

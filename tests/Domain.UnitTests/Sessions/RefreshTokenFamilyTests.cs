@@ -1,3 +1,4 @@
+using AuthPlatform.Domain.Authorization;
 using AuthPlatform.Domain.Common;
 using AuthPlatform.Domain.Sessions;
 
@@ -10,12 +11,19 @@ public sealed class RefreshTokenFamilyTests
 
     private static RefreshTokenFamily StartFamily(string hash = "h0", SessionLifetimes? lifetimes = null, DateTimeOffset? at = null) =>
         RefreshTokenFamily.Start(
-            Guid.NewGuid(), Guid.NewGuid(), hash, ["profile", "api_keys:read"], ["pwd"], "203.0.113.7", "test-agent",
+            Guid.NewGuid(), Guid.NewGuid(), hash, ScopeSet.Parse("profile api_keys:read"), ["pwd"], "203.0.113.7", "test-agent",
             lifetimes ?? Lifetimes, at ?? Now);
 
     private static RefreshToken Token(RefreshTokenFamily family, string hash) => family.Tokens.Single(t => t.TokenHash == hash);
 
     private static RefreshToken Current(RefreshTokenFamily family) => family.Tokens.Single(t => t.Id == family.CurrentTokenId);
+
+    /// <summary>The family as the store's atomic revocation left it (ADR 0009): the aggregate never revokes itself.</summary>
+    private static RefreshTokenFamily RevokedInStore(RefreshTokenFamily family, string reason, DateTimeOffset at) =>
+        family
+            .WithStored(nameof(RefreshTokenFamily.RevokedAt), at)
+            .WithStored(nameof(RefreshTokenFamily.RevocationReason), reason)
+            .WithStored(nameof(RefreshTokenFamily.Version), family.Version + 1);
 
     [Fact]
     public void Start_WithValidInput_IssuesOneCurrentToken()
@@ -23,7 +31,7 @@ public sealed class RefreshTokenFamilyTests
         var id = Guid.NewGuid();
         var userId = Guid.NewGuid();
 
-        var family = RefreshTokenFamily.Start(id, userId, "h0", ["profile", "admin"], ["pwd", "otp"], "198.51.100.1", "agent", Lifetimes, Now);
+        var family = RefreshTokenFamily.Start(id, userId, "h0", ScopeSet.Parse("profile admin"), ["pwd", "otp"], "198.51.100.1", "agent", Lifetimes, Now);
 
         var token = Assert.Single(family.Tokens);
         Assert.Equal(id, family.Id);
@@ -39,19 +47,20 @@ public sealed class RefreshTokenFamilyTests
         Assert.Equal(Now, family.CreatedAt);
         Assert.Equal(Now, family.AuthenticatedAt);
         Assert.Equal(Now, family.LastUsedAt);
-        Assert.Equal("profile admin", family.Scopes);
+        Assert.Equal(["profile", "admin"], family.Scopes);
         Assert.Equal("pwd otp", family.AuthenticationMethods);
         Assert.Equal("198.51.100.1", family.IpAddress);
         Assert.Equal("agent", family.UserAgent);
         Assert.Null(family.RevokedAt);
         Assert.True(family.IsActive(Now));
+        Assert.Empty(family.DequeueDomainEvents());
     }
 
     [Fact]
     public void Start_WithLongClientStrings_TruncatesThem()
     {
         var family = RefreshTokenFamily.Start(
-            Guid.NewGuid(), Guid.NewGuid(), "h0", [], [], new string('1', 100), new string('a', 600), Lifetimes, Now);
+            Guid.NewGuid(), Guid.NewGuid(), "h0", ScopeSet.Empty, [], new string('1', 100), new string('a', 600), Lifetimes, Now);
 
         Assert.Equal(64, family.IpAddress!.Length);
         Assert.Equal(512, family.UserAgent!.Length);
@@ -61,9 +70,9 @@ public sealed class RefreshTokenFamilyTests
     public void Start_WithEmptyIdOrUserId_ThrowsDomainException()
     {
         Assert.Throws<DomainException>(() =>
-            RefreshTokenFamily.Start(Guid.Empty, Guid.NewGuid(), "h0", [], ["pwd"], null, null, Lifetimes, Now));
+            RefreshTokenFamily.Start(Guid.Empty, Guid.NewGuid(), "h0", ScopeSet.Empty, ["pwd"], null, null, Lifetimes, Now));
         Assert.Throws<DomainException>(() =>
-            RefreshTokenFamily.Start(Guid.NewGuid(), Guid.Empty, "h0", [], ["pwd"], null, null, Lifetimes, Now));
+            RefreshTokenFamily.Start(Guid.NewGuid(), Guid.Empty, "h0", ScopeSet.Empty, ["pwd"], null, null, Lifetimes, Now));
     }
 
     [Fact]
@@ -105,6 +114,7 @@ public sealed class RefreshTokenFamilyTests
         Assert.Equal(Now, family.AuthenticatedAt);
         Assert.Equal(version + 1, family.Version);
         Assert.Equal(2, family.Tokens.Count);
+        Assert.Equal(new TokenRefreshed(family.UserId, family.Id), Assert.Single(family.DequeueDomainEvents()));
     }
 
     [Fact]
@@ -125,30 +135,35 @@ public sealed class RefreshTokenFamilyTests
     }
 
     [Fact]
-    public void Rotate_WithRedeemedToken_DetectsReuseAndRevokesFamily()
+    public void Rotate_WithRedeemedToken_ReportsReuseAndChangesNothing()
     {
         var family = StartFamily();
         family.Rotate("h0", "h1", Lifetimes, Now + TimeSpan.FromMinutes(1));
+        family.DequeueDomainEvents();
         var version = family.Version;
-        var replayAt = Now + TimeSpan.FromMinutes(2);
+        var current = Current(family);
 
-        var outcome = family.Rotate("h0", "h2", Lifetimes, replayAt);
+        var outcome = family.Rotate("h0", "h2", Lifetimes, Now + TimeSpan.FromMinutes(2));
 
+        // The caller revokes the family with the store's atomic update; the aggregate only reports.
         Assert.Equal(RotationOutcome.ReuseDetected, outcome);
-        Assert.Equal(replayAt, family.RevokedAt);
-        Assert.Equal(RevocationReasons.Reuse, family.RevocationReason);
-        Assert.Equal("refresh_token_reused", family.RevocationReason);
-        Assert.False(family.IsActive(replayAt));
-        Assert.Equal(version + 1, family.Version);
+        Assert.Equal(new RefreshTokenReuseDetected(family.UserId, family.Id), Assert.Single(family.DequeueDomainEvents()));
+        Assert.Null(family.RevokedAt);
+        Assert.Null(family.RevocationReason);
+        Assert.Equal(version, family.Version);
+        Assert.Same(current, Current(family));
+        Assert.Null(current.RedeemedAt);
+        Assert.Equal(Now + TimeSpan.FromMinutes(1), family.LastUsedAt);
         Assert.DoesNotContain(family.Tokens, t => t.TokenHash == "h2");
     }
 
     [Fact]
-    public void Rotate_WithNewestTokenAfterReuse_ReturnsRevoked()
+    public void Rotate_WithNewestTokenAfterTheStoreRevokedForReuse_ReturnsRevokedAndRaisesNothing()
     {
         var family = StartFamily();
         family.Rotate("h0", "h1", Lifetimes, Now + TimeSpan.FromMinutes(1));
-        family.Rotate("h0", "x", Lifetimes, Now + TimeSpan.FromMinutes(2));
+        RevokedInStore(family, RevocationReasons.Reuse, Now + TimeSpan.FromMinutes(2));
+        family.DequeueDomainEvents();
 
         var outcome = family.Rotate("h1", "h2", Lifetimes, Now + TimeSpan.FromMinutes(3));
 
@@ -157,6 +172,7 @@ public sealed class RefreshTokenFamilyTests
         Assert.Equal(RevocationReasons.Reuse, family.RevocationReason);
         Assert.Equal(Now + TimeSpan.FromMinutes(2), family.RevokedAt);
         Assert.DoesNotContain(family.Tokens, t => t.TokenHash == "h2");
+        Assert.Empty(family.DequeueDomainEvents());
     }
 
     [Fact]
@@ -164,7 +180,8 @@ public sealed class RefreshTokenFamilyTests
     {
         var family = StartFamily();
         family.Rotate("h0", "h1", Lifetimes, Now + TimeSpan.FromMinutes(1));
-        family.Revoke(RevocationReasons.Logout, Now + TimeSpan.FromMinutes(2));
+        RevokedInStore(family, RevocationReasons.Logout, Now + TimeSpan.FromMinutes(2));
+        family.DequeueDomainEvents();
         var version = family.Version;
 
         var outcome = family.Rotate("h0", "h2", Lifetimes, Now + TimeSpan.FromMinutes(3));
@@ -172,19 +189,20 @@ public sealed class RefreshTokenFamilyTests
         Assert.Equal(RotationOutcome.ReuseDetected, outcome);
         Assert.Equal(RevocationReasons.Logout, family.RevocationReason);
         Assert.Equal(version, family.Version);
+        Assert.IsType<RefreshTokenReuseDetected>(Assert.Single(family.DequeueDomainEvents()));
     }
 
     [Fact]
-    public void Rotate_WithCurrentTokenOfRevokedFamily_ReturnsRevoked()
+    public void Rotate_WithCurrentTokenOfRevokedFamily_ReturnsRevokedAndRaisesNothing()
     {
-        var family = StartFamily();
-        family.Revoke(RevocationReasons.Logout, Now + TimeSpan.FromMinutes(1));
+        var family = RevokedInStore(StartFamily(), RevocationReasons.Logout, Now + TimeSpan.FromMinutes(1));
 
         var outcome = family.Rotate("h0", "h1", Lifetimes, Now + TimeSpan.FromMinutes(2));
 
         Assert.Equal(RotationOutcome.Revoked, outcome);
         Assert.Single(family.Tokens);
         Assert.Null(Token(family, "h0").RedeemedAt);
+        Assert.Empty(family.DequeueDomainEvents());
     }
 
     [Fact]
@@ -202,6 +220,7 @@ public sealed class RefreshTokenFamilyTests
         Assert.Equal(version, family.Version);
         Assert.Null(family.RevokedAt);
         Assert.False(family.IsActive(at));
+        Assert.Empty(family.DequeueDomainEvents());
     }
 
     [Fact]
@@ -297,30 +316,17 @@ public sealed class RefreshTokenFamilyTests
     }
 
     [Fact]
-    public void Revoke_Twice_KeepsFirstReasonAndTime()
+    public void RecordRevoked_Always_RaisesSessionRevokedWithTheReasonAndChangesNothing()
     {
         var family = StartFamily();
-        var first = Now + TimeSpan.FromMinutes(1);
-        family.Revoke(RevocationReasons.Logout, first);
         var version = family.Version;
 
-        family.Revoke(RevocationReasons.PasswordChanged, Now + TimeSpan.FromMinutes(2));
+        family.RecordRevoked(RevocationReasons.RevokedByUser);
 
-        Assert.Equal(first, family.RevokedAt);
-        Assert.Equal(RevocationReasons.Logout, family.RevocationReason);
+        // The store made the revocation (one conditional update); the family only reports it.
+        Assert.Equal(new SessionRevoked(family.UserId, family.Id, RevocationReasons.RevokedByUser), Assert.Single(family.DequeueDomainEvents()));
+        Assert.Null(family.RevokedAt);
         Assert.Equal(version, family.Version);
-    }
-
-    [Fact]
-    public void Revoke_ActiveFamily_IncrementsVersion()
-    {
-        var family = StartFamily();
-        var version = family.Version;
-
-        family.Revoke(RevocationReasons.RevokedByUser, Now);
-
-        Assert.Equal(version + 1, family.Version);
-        Assert.Equal(RevocationReasons.RevokedByUser, family.RevocationReason);
     }
 
     [Fact]
@@ -336,9 +342,7 @@ public sealed class RefreshTokenFamilyTests
     [Fact]
     public void IsActive_AfterRevoke_False()
     {
-        var family = StartFamily();
-
-        family.Revoke(RevocationReasons.Logout, Now);
+        var family = RevokedInStore(StartFamily(), RevocationReasons.Logout, Now);
 
         Assert.False(family.IsActive(Now));
     }

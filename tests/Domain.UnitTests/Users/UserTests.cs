@@ -6,92 +6,100 @@ namespace AuthPlatform.Domain.UnitTests.Users;
 public sealed class UserTests
 {
     private static readonly DateTimeOffset Now = TestTime.Start;
-    private static readonly LockoutPolicy Policy = new(MaxFailedAttempts: 10, Window: TimeSpan.FromMinutes(15), LockoutDuration: TimeSpan.FromMinutes(15));
+    private static readonly EmailAddress Alice = EmailAddress.Create("alice@example.com");
 
-    private static User NewUser(DateTimeOffset? at = null) =>
-        User.Register(Guid.NewGuid(), "alice@example.com", "Alice", "hash-1", at ?? Now);
+    private static User NewUser(DateTimeOffset? at = null)
+    {
+        var user = User.Register(Guid.NewGuid(), Alice, "Alice", "hash-1", "stamp-1", at ?? Now);
+        user.DequeueDomainEvents(); // as loaded: a stored user has no pending events
+        return user;
+    }
+
+    /// <summary>The counters as the store's atomic update left them (the lockout rule lives there, ADR 0009).</summary>
+    private static User LockedUser(DateTimeOffset until, int failedCount = 0) =>
+        NewUser()
+            .WithStored(nameof(User.LockedUntil), until)
+            .WithStored(nameof(User.FailedLoginCount), failedCount)
+            .WithStored(nameof(User.FailedLoginWindowStartedAt), failedCount == 0 ? null : Now);
+
+    // ---- Register and CreateAdministrator ----
 
     [Fact]
-    public void Register_WithValidInput_HasUserRoleAndNormalizedEmail()
+    public void Register_WithValidInput_HasUserRoleAndTheGivenEmailAndStamp()
     {
         var id = Guid.NewGuid();
+        var email = EmailAddress.Create("  Alice.Smith@Example.COM ");
 
-        var user = User.Register(id, "  Alice.Smith@Example.COM ", " Alice ", "hash-1", Now);
+        var user = User.Register(id, email, " Alice ", "hash-1", "stamp-1", Now);
 
         Assert.Equal(id, user.Id);
         Assert.Equal(UserRole.User, user.Role);
-        Assert.Equal("Alice.Smith@Example.COM", user.Email);
+        Assert.Same(email, user.Email);
+        Assert.Equal("Alice.Smith@Example.COM", user.Email.Value);
         Assert.Equal("ALICE.SMITH@EXAMPLE.COM", user.NormalizedEmail);
         Assert.Equal("Alice", user.Name);
         Assert.Equal("hash-1", user.PasswordHash);
+        Assert.Equal("stamp-1", user.SecurityStamp);
         Assert.Equal(Now, user.CreatedAt);
-        Assert.False(string.IsNullOrWhiteSpace(user.SecurityStamp));
         Assert.Equal(0, user.FailedLoginCount);
+        Assert.Null(user.FailedLoginWindowStartedAt);
+        Assert.Null(user.LockedUntil);
         Assert.False(user.IsLockedOut(Now));
         Assert.False(user.IsDisabled);
     }
 
     [Fact]
-    public void NormalizeEmail_WithDifferentCaseAndSpaces_GivesSameValue()
+    public void Register_WithValidInput_RaisesUserRegisteredOnly()
     {
-        Assert.Equal(User.NormalizeEmail("Bob@Example.com"), User.NormalizeEmail("  bob@EXAMPLE.COM "));
-        Assert.NotEqual(User.NormalizeEmail("bob@example.com"), User.NormalizeEmail("bob2@example.com"));
-    }
+        var user = User.Register(Guid.NewGuid(), Alice, " Alice ", "hash-1", "stamp-1", Now);
 
-    [Fact]
-    public void CreateAdministrator_WithValidInput_HasAdminRole()
-    {
-        var admin = User.CreateAdministrator(Guid.NewGuid(), "root@example.com", "Root", "hash-1", Now);
-
-        Assert.Equal(UserRole.Admin, admin.Role);
-        Assert.Equal("ROOT@EXAMPLE.COM", admin.NormalizedEmail);
+        var raised = Assert.Single(user.DequeueDomainEvents());
+        Assert.Equal(new UserRegistered(user.Id, "alice@example.com", "Alice"), raised);
     }
 
     [Fact]
     public void Register_Always_NeverGivesAdminRole()
     {
-        var user = NewUser();
+        Assert.NotEqual(UserRole.Admin, NewUser().Role);
+    }
 
-        Assert.NotEqual(UserRole.Admin, user.Role);
+    [Fact]
+    public void CreateAdministrator_WithValidInput_HasAdminRoleAndRaisesAdministratorBootstrapped()
+    {
+        var admin = User.CreateAdministrator(Guid.NewGuid(), EmailAddress.Create("Root@Example.com"), "Root", "hash-1", "stamp-1", Now);
+
+        Assert.Equal(UserRole.Admin, admin.Role);
+        Assert.Equal("ROOT@EXAMPLE.COM", admin.NormalizedEmail);
+        var raised = Assert.Single(admin.DequeueDomainEvents());
+        Assert.Equal(new AdministratorBootstrapped(admin.Id, "Root@Example.com"), raised);
     }
 
     [Fact]
     public void Register_WithEmptyId_ThrowsDomainException()
     {
-        Assert.Throws<DomainException>(() => User.Register(Guid.Empty, "alice@example.com", "Alice", "hash-1", Now));
-    }
-
-    [Theory]
-    [InlineData("")]
-    [InlineData("   ")]
-    [InlineData("\t\n")]
-    public void Register_WithBlankEmail_ThrowsDomainException(string email)
-    {
-        Assert.Throws<DomainException>(() => User.Register(Guid.NewGuid(), email, "Alice", "hash-1", Now));
+        Assert.Throws<DomainException>(() => User.Register(Guid.Empty, Alice, "Alice", "hash-1", "stamp-1", Now));
     }
 
     [Fact]
-    public void Register_WithNullEmail_ThrowsDomainException()
+    public void Register_WithNullEmail_ThrowsArgumentNullException()
     {
-        Assert.Throws<DomainException>(() => User.Register(Guid.NewGuid(), null!, "Alice", "hash-1", Now));
-    }
-
-    [Fact]
-    public void Register_WithEmailLongerThanMax_ThrowsDomainException()
-    {
-        var email = new string('a', User.MaxEmailLength - "@example.com".Length + 1) + "@example.com";
-
-        Assert.Equal(User.MaxEmailLength + 1, email.Length);
-        Assert.Throws<DomainException>(() => User.Register(Guid.NewGuid(), email, "Alice", "hash-1", Now));
+        Assert.Throws<ArgumentNullException>(() => User.Register(Guid.NewGuid(), null!, "Alice", "hash-1", "stamp-1", Now));
     }
 
     [Theory]
     [InlineData("")]
     [InlineData("  ")]
-    public void Register_WithBlankNameOrHash_ThrowsDomainException(string blank)
+    public void Register_WithBlankNameHashOrStamp_ThrowsDomainException(string blank)
     {
-        Assert.Throws<DomainException>(() => User.Register(Guid.NewGuid(), "alice@example.com", blank, "hash-1", Now));
-        Assert.Throws<DomainException>(() => User.Register(Guid.NewGuid(), "alice@example.com", "Alice", blank, Now));
+        Assert.Throws<DomainException>(() => User.Register(Guid.NewGuid(), Alice, blank, "hash-1", "stamp-1", Now));
+        Assert.Throws<DomainException>(() => User.Register(Guid.NewGuid(), Alice, "Alice", blank, "stamp-1", Now));
+        Assert.Throws<DomainException>(() => User.Register(Guid.NewGuid(), Alice, "Alice", "hash-1", blank, Now));
+    }
+
+    [Fact]
+    public void Register_WithNameLongerThanMax_ThrowsDomainException()
+    {
+        Assert.Throws<DomainException>(() => User.Register(Guid.NewGuid(), Alice, new string('n', User.MaxNameLength + 1), "hash-1", "stamp-1", Now));
     }
 
     [Theory]
@@ -101,217 +109,164 @@ public sealed class UserTests
     {
         var local = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.FromHours(offsetHours));
 
-        Assert.Throws<DomainException>(() => User.Register(Guid.NewGuid(), "alice@example.com", "Alice", "hash-1", local));
-        Assert.Throws<DomainException>(() => User.CreateAdministrator(Guid.NewGuid(), "alice@example.com", "Alice", "hash-1", local));
+        Assert.Throws<DomainException>(() => User.Register(Guid.NewGuid(), Alice, "Alice", "hash-1", "stamp-1", local));
+        Assert.Throws<DomainException>(() => User.CreateAdministrator(Guid.NewGuid(), Alice, "Alice", "hash-1", "stamp-1", local));
     }
 
+    // ---- Failed attempts: counted by the store, reported by the user ----
+
     [Fact]
-    public void RecordFailedLogin_BelowMaxAttemptsWithinWindow_DoesNotLock()
+    public void RecordFailedAttempt_PasswordNotLocking_RaisesLoginFailedOnlyAndChangesNoCounter()
     {
         var user = NewUser();
 
-        for (var i = 1; i < Policy.MaxFailedAttempts; i++)
-        {
-            var locked = user.RecordFailedLogin(Now + TimeSpan.FromSeconds(i), Policy);
-            Assert.False(locked);
-            Assert.Equal(i, user.FailedLoginCount);
-        }
+        user.RecordFailedAttempt(AttemptKind.Password, FailureReasons.WrongPassword, lockedNow: false);
 
+        Assert.Equal(new LoginFailed(user.Id, FailureReasons.WrongPassword), Assert.Single(user.DequeueDomainEvents()));
+        Assert.Equal(0, user.FailedLoginCount);
         Assert.Null(user.LockedUntil);
-        Assert.False(user.IsLockedOut(Now + TimeSpan.FromMinutes(1)));
     }
 
     [Fact]
-    public void RecordFailedLogin_AtMaxAttemptsWithinWindow_LocksAccount()
+    public void RecordFailedAttempt_SecondFactorNotLocking_RaisesSecondFactorFailedOnly()
     {
         var user = NewUser();
-        for (var i = 1; i < Policy.MaxFailedAttempts; i++)
-        {
-            user.RecordFailedLogin(Now + TimeSpan.FromSeconds(i), Policy);
-        }
 
-        var last = Now + TimeSpan.FromMinutes(14);
-        var locked = user.RecordFailedLogin(last, Policy);
+        user.RecordFailedAttempt(AttemptKind.SecondFactor, "login", lockedNow: false);
 
-        Assert.True(locked);
-        Assert.Equal(last + Policy.LockoutDuration, user.LockedUntil);
-        Assert.True(user.IsLockedOut(last));
-    }
-
-    [Theory]
-    [InlineData(3)]
-    [InlineData(5)]
-    public void RecordFailedLogin_WithCustomPolicy_LocksExactlyAtMaxAttempts(int max)
-    {
-        var policy = new LockoutPolicy(max, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(1));
-        var user = NewUser();
-        var results = new List<bool>();
-
-        for (var i = 0; i < max; i++)
-        {
-            results.Add(user.RecordFailedLogin(Now + TimeSpan.FromSeconds(i), policy));
-        }
-
-        Assert.All(results.Take(max - 1), Assert.False);
-        Assert.True(results[^1]);
+        Assert.Equal(new SecondFactorFailed(user.Id, "login"), Assert.Single(user.DequeueDomainEvents()));
     }
 
     [Fact]
-    public void RecordFailedLogin_FailuresOutsideWindow_ResetCount()
+    public void RecordFailedAttempt_ThatLockedTheAccount_AlsoRaisesAccountLockedUntilTheStoredTime()
     {
-        var user = NewUser();
-        for (var i = 0; i < Policy.MaxFailedAttempts - 1; i++)
-        {
-            user.RecordFailedLogin(Now + TimeSpan.FromSeconds(i), Policy);
-        }
+        var until = Now.AddMinutes(15);
+        var user = LockedUser(until);
 
-        // The window runs from the first failure; once it has elapsed, earlier failures no longer count.
-        var later = Now + Policy.Window;
-        var locked = user.RecordFailedLogin(later, Policy);
+        user.RecordFailedAttempt(AttemptKind.Password, FailureReasons.WrongPassword, lockedNow: true);
 
-        Assert.False(locked);
-        Assert.Equal(1, user.FailedLoginCount);
-        Assert.Equal(later, user.FailedLoginWindowStartedAt);
-        Assert.False(user.IsLockedOut(later));
+        Assert.Equal(
+            new IDomainEvent[] { new LoginFailed(user.Id, FailureReasons.WrongPassword), new AccountLocked(user.Id, until) },
+            user.DequeueDomainEvents());
+        Assert.Equal(until, user.LockedUntil);
     }
 
     [Fact]
-    public void RecordFailedLogin_JustInsideWindow_KeepsCounting()
+    public void RecordFailedAttempt_OnAnAlreadyLockedAccountNotLockedByThisFailure_RaisesNoAccountLocked()
     {
-        var user = NewUser();
-        for (var i = 0; i < Policy.MaxFailedAttempts - 1; i++)
-        {
-            user.RecordFailedLogin(Now, Policy);
-        }
+        var user = LockedUser(Now.AddMinutes(15));
 
-        var locked = user.RecordFailedLogin(Now + Policy.Window - TimeSpan.FromTicks(1), Policy);
+        user.RecordFailedAttempt(AttemptKind.SecondFactor, "step_up", lockedNow: false);
 
-        Assert.True(locked);
+        Assert.Equal(new SecondFactorFailed(user.Id, "step_up"), Assert.Single(user.DequeueDomainEvents()));
     }
 
     [Fact]
-    public void RecordFailedLogin_AfterWindowReset_NeedsFullCountAgainToLock()
+    public void RecordRefusedLogin_Always_RaisesLoginFailedWithoutCounting()
     {
         var user = NewUser();
-        for (var i = 0; i < Policy.MaxFailedAttempts - 1; i++)
-        {
-            user.RecordFailedLogin(Now, Policy);
-        }
 
-        var second = Now + TimeSpan.FromHours(1);
-        var outcomes = Enumerable.Range(0, Policy.MaxFailedAttempts)
-            .Select(i => user.RecordFailedLogin(second + TimeSpan.FromSeconds(i), Policy))
-            .ToList();
+        user.RecordRefusedLogin(FailureReasons.Locked);
 
-        Assert.Equal(Policy.MaxFailedAttempts - 1, outcomes.Count(o => !o));
-        Assert.True(outcomes[^1]);
+        Assert.Equal(new LoginFailed(user.Id, FailureReasons.Locked), Assert.Single(user.DequeueDomainEvents()));
+        Assert.Equal(0, user.FailedLoginCount);
     }
 
     [Fact]
     public void IsLockedOut_UntilLockedUntil_TrueThenFalse()
     {
-        var user = NewUser();
-        for (var i = 0; i < Policy.MaxFailedAttempts; i++)
-        {
-            user.RecordFailedLogin(Now, Policy);
-        }
+        var until = Now + TimeSpan.FromMinutes(15);
+        var user = LockedUser(until);
 
-        var until = Now + Policy.LockoutDuration;
-        Assert.Equal(until, user.LockedUntil);
         Assert.True(user.IsLockedOut(Now));
         Assert.True(user.IsLockedOut(until - TimeSpan.FromTicks(1)));
         Assert.False(user.IsLockedOut(until));
         Assert.False(user.IsLockedOut(until + TimeSpan.FromMinutes(1)));
     }
 
+    // ---- Successful sign-in ----
+
     [Fact]
-    public void RecordSuccessfulLogin_AfterFailuresAndLock_ResetsCounterAndLock()
+    public void RecordPasswordVerified_WithFailuresCounted_RaisesPasswordVerifiedAndKeepsTheCount()
     {
-        var user = NewUser();
-        for (var i = 0; i < Policy.MaxFailedAttempts; i++)
-        {
-            user.RecordFailedLogin(Now, Policy);
-        }
+        var user = NewUser().WithStored(nameof(User.FailedLoginCount), 4).WithStored(nameof(User.FailedLoginWindowStartedAt), Now);
 
-        user.RecordFailedLogin(Now + TimeSpan.FromSeconds(1), Policy);
-        Assert.True(user.IsLockedOut(Now + TimeSpan.FromSeconds(1)));
-        Assert.Equal(1, user.FailedLoginCount);
+        user.RecordPasswordVerified();
 
-        user.RecordSuccessfulLogin();
+        Assert.Equal(new PasswordVerified(user.Id), Assert.Single(user.DequeueDomainEvents()));
+        Assert.Equal(4, user.FailedLoginCount);
+        Assert.Equal(Now, user.FailedLoginWindowStartedAt);
+    }
+
+    [Fact]
+    public void RecordSuccessfulLogin_AfterFailuresAndLock_ResetsCounterAndLockAndRaisesLoginSucceeded()
+    {
+        var user = LockedUser(Now.AddMinutes(15), failedCount: 3);
+
+        user.RecordSuccessfulLogin(["pwd"]);
 
         Assert.Equal(0, user.FailedLoginCount);
         Assert.Null(user.FailedLoginWindowStartedAt);
         Assert.Null(user.LockedUntil);
-        Assert.False(user.IsLockedOut(Now + TimeSpan.FromSeconds(1)));
+        Assert.False(user.IsLockedOut(Now));
+        var raised = Assert.IsType<LoginSucceeded>(Assert.Single(user.DequeueDomainEvents()));
+        Assert.Equal(user.Id, raised.UserId);
+        Assert.Equal(["pwd"], raised.AuthenticationMethods);
+        Assert.False(raised.WithRecoveryCode);
     }
 
     [Fact]
-    public void RecordSuccessfulLogin_AfterSomeFailures_RestartsCountFromZero()
+    public void RecordSuccessfulLogin_WithRecoveryCode_SaysSoInTheEvent()
     {
         var user = NewUser();
-        for (var i = 0; i < Policy.MaxFailedAttempts - 1; i++)
-        {
-            user.RecordFailedLogin(Now, Policy);
-        }
 
-        user.RecordSuccessfulLogin();
-        var locked = user.RecordFailedLogin(Now + TimeSpan.FromSeconds(1), Policy);
+        user.RecordSuccessfulLogin(["pwd", "otp"], withRecoveryCode: true);
 
-        Assert.False(locked);
-        Assert.Equal(1, user.FailedLoginCount);
+        var raised = Assert.IsType<LoginSucceeded>(Assert.Single(user.DequeueDomainEvents()));
+        Assert.Equal(["pwd", "otp"], raised.AuthenticationMethods);
+        Assert.True(raised.WithRecoveryCode);
     }
 
+    // ---- Credentials ----
+
     [Fact]
-    public void ChangePassword_WithNewHash_ReplacesHashAndChangesSecurityStamp()
+    public void ChangePassword_WithNewHashAndStamp_ReplacesBothAndRaisesPasswordChanged()
     {
         var user = NewUser();
-        var stamp = user.SecurityStamp;
 
-        user.ChangePassword("hash-2");
+        user.ChangePassword("hash-2", "stamp-2");
 
         Assert.Equal("hash-2", user.PasswordHash);
-        Assert.NotEqual(stamp, user.SecurityStamp);
-        Assert.False(string.IsNullOrWhiteSpace(user.SecurityStamp));
-    }
-
-    [Fact]
-    public void ChangePassword_Twice_GivesDistinctSecurityStamps()
-    {
-        var user = NewUser();
-        var stamps = new HashSet<string> { user.SecurityStamp };
-
-        user.ChangePassword("hash-2");
-        stamps.Add(user.SecurityStamp);
-        user.ChangePassword("hash-3");
-        stamps.Add(user.SecurityStamp);
-
-        Assert.Equal(3, stamps.Count);
+        Assert.Equal("stamp-2", user.SecurityStamp);
+        Assert.Equal(new PasswordChanged(user.Id), Assert.Single(user.DequeueDomainEvents()));
     }
 
     [Theory]
-    [InlineData("")]
-    [InlineData("   ")]
-    public void ChangePassword_WithBlankHash_ThrowsAndKeepsCredentials(string blank)
+    [InlineData("", "stamp-2")]
+    [InlineData("   ", "stamp-2")]
+    [InlineData("hash-2", "")]
+    [InlineData("hash-2", "  ")]
+    public void ChangePassword_WithBlankHashOrStamp_ThrowsAndKeepsCredentials(string hash, string stamp)
     {
         var user = NewUser();
-        var stamp = user.SecurityStamp;
 
-        Assert.Throws<DomainException>(() => user.ChangePassword(blank));
+        Assert.Throws<DomainException>(() => user.ChangePassword(hash, stamp));
 
         Assert.Equal("hash-1", user.PasswordHash);
-        Assert.Equal(stamp, user.SecurityStamp);
+        Assert.Equal("stamp-1", user.SecurityStamp);
+        Assert.Empty(user.DequeueDomainEvents());
     }
 
     [Fact]
-    public void UpgradePasswordHash_WithNewHash_ReplacesHashButKeepsSecurityStamp()
+    public void UpgradePasswordHash_WithNewHash_ReplacesHashButKeepsSecurityStampAndRaisesNothing()
     {
         var user = NewUser();
-        var stamp = user.SecurityStamp;
 
         user.UpgradePasswordHash("stronger-hash");
 
         Assert.Equal("stronger-hash", user.PasswordHash);
-        Assert.Equal(stamp, user.SecurityStamp);
+        Assert.Equal("stamp-1", user.SecurityStamp);
+        Assert.Empty(user.DequeueDomainEvents());
     }
 
     [Fact]
@@ -322,5 +277,18 @@ public sealed class UserTests
         user.Disable();
 
         Assert.True(user.IsDisabled);
+    }
+
+    // ---- Events ----
+
+    [Fact]
+    public void DequeueDomainEvents_Twice_HandsEachEventOverOnce()
+    {
+        var user = NewUser();
+        user.RecordRefusedLogin(FailureReasons.Disabled);
+
+        Assert.Single(user.DequeueDomainEvents());
+        Assert.Empty(user.DequeueDomainEvents());
+        Assert.Empty(user.DomainEvents);
     }
 }

@@ -7,7 +7,12 @@ public sealed class UserTwoFactorTests
 {
     private static readonly DateTimeOffset Now = TestTime.Start;
 
-    private static User NewUser() => User.Register(Guid.NewGuid(), "alice@example.com", "Alice", "hash-1", Now);
+    private static User NewUser()
+    {
+        var user = User.Register(Guid.NewGuid(), EmailAddress.Create("alice@example.com"), "Alice", "hash-1", "stamp-1", Now);
+        user.DequeueDomainEvents(); // as loaded: a stored user has no pending events
+        return user;
+    }
 
     private static List<RecoveryCode> Codes(Guid userId, int count = User.RecoveryCodeCount, string tag = "a") =>
         Enumerable.Range(0, count)
@@ -19,6 +24,7 @@ public sealed class UserTwoFactorTests
         var user = NewUser();
         user.BeginTwoFactorSetup("protected-secret");
         user.EnableTwoFactor(step, Codes(user.Id), Now);
+        user.DequeueDomainEvents();
         return user;
     }
 
@@ -45,6 +51,7 @@ public sealed class UserTwoFactorTests
         Assert.Equal("protected-secret", user.PendingTotpSecret);
         Assert.Null(user.TotpSecret);
         Assert.False(user.TwoFactorEnabled);
+        Assert.Empty(user.DequeueDomainEvents());
     }
 
     [Fact]
@@ -86,6 +93,7 @@ public sealed class UserTwoFactorTests
         Assert.False(user.TwoFactorEnabled);
         Assert.Null(user.TotpSecret);
         Assert.Empty(user.RecoveryCodes);
+        Assert.Empty(user.DequeueDomainEvents());
     }
 
     [Fact]
@@ -104,6 +112,7 @@ public sealed class UserTwoFactorTests
         Assert.Equal(12345, user.LastTotpStep);
         Assert.Equal(codes, user.RecoveryCodes);
         Assert.Equal(User.RecoveryCodeCount, user.RecoveryCodesLeft);
+        Assert.Equal(new TwoFactorEnabled(user.Id), Assert.Single(user.DequeueDomainEvents()));
     }
 
     [Fact]
@@ -115,6 +124,7 @@ public sealed class UserTwoFactorTests
         Assert.Throws<DomainException>(() => user.EnableTwoFactor(200, Codes(user.Id, tag: "b"), Now));
         Assert.Equal(100, user.LastTotpStep);
         Assert.Equal(before, user.RecoveryCodes);
+        Assert.Empty(user.DequeueDomainEvents());
     }
 
     [Fact]
@@ -128,6 +138,7 @@ public sealed class UserTwoFactorTests
         Assert.Equal("protected-secret", user.PendingTotpSecret);
         Assert.Null(user.TotpSecret);
         Assert.Null(user.LastTotpStep);
+        Assert.Empty(user.DequeueDomainEvents());
     }
 
     [Theory]
@@ -141,6 +152,7 @@ public sealed class UserTwoFactorTests
 
         Assert.Throws<DomainException>(() => user.ReplaceRecoveryCodes(Codes(user.Id, count, tag: "b")));
         Assert.Equal(before, user.RecoveryCodes);
+        Assert.Empty(user.DequeueDomainEvents());
     }
 
     [Fact]
@@ -166,6 +178,27 @@ public sealed class UserTwoFactorTests
         Assert.Equal(fresh, user.RecoveryCodes);
         Assert.All(user.RecoveryCodes, c => Assert.StartsWith("b", c.Locator));
         Assert.Equal(User.RecoveryCodeCount, user.RecoveryCodesLeft);
+        Assert.Equal(new RecoveryCodesRegenerated(user.Id), Assert.Single(user.DequeueDomainEvents()));
+    }
+
+    [Fact]
+    public void ReplaceRecoveryCodes_WhenTwoFactorIsOff_ThrowsAndRaisesNothing()
+    {
+        var user = NewUser();
+
+        Assert.Throws<DomainException>(() => user.ReplaceRecoveryCodes(Codes(user.Id)));
+        Assert.Empty(user.RecoveryCodes);
+        Assert.Empty(user.DequeueDomainEvents());
+    }
+
+    [Fact]
+    public void ReplaceRecoveryCodes_AfterTwoFactorWasDisabled_Throws()
+    {
+        var user = EnabledUser();
+        user.DisableTwoFactor();
+
+        Assert.Throws<DomainException>(() => user.ReplaceRecoveryCodes(Codes(user.Id, tag: "b")));
+        Assert.Empty(user.RecoveryCodes);
     }
 
     [Fact]
@@ -182,6 +215,7 @@ public sealed class UserTwoFactorTests
         Assert.Null(user.LastTotpStep);
         Assert.Empty(user.RecoveryCodes);
         Assert.Equal(0, user.RecoveryCodesLeft);
+        Assert.Equal(new TwoFactorDisabled(user.Id), Assert.Single(user.DequeueDomainEvents()));
     }
 
     [Fact]
@@ -226,6 +260,43 @@ public sealed class UserTwoFactorTests
     }
 
     [Fact]
+    public void RecordRecoveryCodeUsed_WithTenUnusedCodes_RaisesRecoveryCodeUsedWithNineLeft()
+    {
+        var user = EnabledUser();
+
+        user.RecordRecoveryCodeUsed();
+
+        Assert.Equal(new RecoveryCodeUsed(user.Id, 9), Assert.Single(user.DequeueDomainEvents()));
+    }
+
+    [Fact]
+    public void RecordRecoveryCodeUsed_WithCodesAlreadyUsed_CountsTheOneTheStoreJustMarked()
+    {
+        var user = EnabledUser();
+        MarkUsed(user.RecoveryCodes.First(), Now);
+        MarkUsed(user.RecoveryCodes.Last(), Now);
+
+        user.RecordRecoveryCodeUsed();
+
+        // The store marked a third code used; the codes loaded before that still show it unused.
+        Assert.Equal(new RecoveryCodeUsed(user.Id, 7), Assert.Single(user.DequeueDomainEvents()));
+    }
+
+    [Fact]
+    public void RecordRecoveryCodeUsed_WithNoCodeLeft_NeverReportsANegativeCount()
+    {
+        var user = EnabledUser();
+        foreach (var code in user.RecoveryCodes)
+        {
+            MarkUsed(code, Now);
+        }
+
+        user.RecordRecoveryCodeUsed();
+
+        Assert.Equal(new RecoveryCodeUsed(user.Id, 0), Assert.Single(user.DequeueDomainEvents()));
+    }
+
+    [Fact]
     public void RecoveryCode_Create_KeepsLocatorAndHashOnly()
     {
         var id = Guid.NewGuid();
@@ -253,6 +324,5 @@ public sealed class UserTwoFactorTests
     /// Redemption is an atomic database update (ISecondFactorStore), so the entity has no public
     /// setter for it; the test sets the stored value the way EF Core materialises it.
     /// </summary>
-    private static void MarkUsed(RecoveryCode code, DateTimeOffset at) =>
-        typeof(RecoveryCode).GetProperty(nameof(RecoveryCode.UsedAt))!.SetValue(code, at);
+    private static void MarkUsed(RecoveryCode code, DateTimeOffset at) => code.WithStored(nameof(RecoveryCode.UsedAt), at);
 }

@@ -1,10 +1,10 @@
-using AuthPlatform.Application.Common.Ports;
 using AuthPlatform.Domain.Sessions;
 using AuthPlatform.Domain.Users;
 using AuthPlatform.Infrastructure.Persistence;
 using AuthPlatform.Infrastructure.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using AuthPlatform.Application.Auth.Common;
 
 namespace AuthPlatform.Infrastructure.Tests.Concurrency;
 
@@ -22,7 +22,7 @@ public abstract class RefreshTokenFamilyRevocationTests<TDatabase>(TDatabase dat
 
     private async Task<Guid> NewUserAsync()
     {
-        var user = User.Register(Guid.NewGuid(), $"{Guid.NewGuid():N}@example.com", "Alice", "stored-hash", Start);
+        var user = User.Register(Guid.NewGuid(), EmailAddress.Create($"{Guid.NewGuid():N}@example.com"), "Alice", "stored-hash", "stamp", Start);
         await database.AddAsync(user);
         return user.Id;
     }

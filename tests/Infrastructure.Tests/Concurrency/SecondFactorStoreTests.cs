@@ -1,8 +1,8 @@
-using AuthPlatform.Application.TwoFactor;
 using AuthPlatform.Domain.Users;
 using AuthPlatform.Infrastructure.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using AuthPlatform.Application.TwoFactor.Common;
 
 namespace AuthPlatform.Infrastructure.Tests.Concurrency;
 
@@ -19,7 +19,7 @@ public abstract class SecondFactorStoreTests<TDatabase>(TDatabase database)
     /// <summary>A user with 2FA on, enrolled with a code of <paramref name="enrolledStep"/>, and ten recovery codes.</summary>
     private async Task<User> NewTwoFactorUserAsync(long enrolledStep)
     {
-        var user = User.Register(Guid.NewGuid(), $"{Guid.NewGuid():N}@example.com", "Alice", "stored-hash", Start);
+        var user = User.Register(Guid.NewGuid(), EmailAddress.Create($"{Guid.NewGuid():N}@example.com"), "Alice", "stored-hash", "stamp", Start);
         user.BeginTwoFactorSetup("protected-totp-secret");
         var codes = Enumerable.Range(0, User.RecoveryCodeCount)
             .Select(i => RecoveryCode.Create(Guid.NewGuid(), user.Id, $"cd{i:00}", $"slow-hash-{i}", Start))
@@ -75,7 +75,7 @@ public abstract class SecondFactorStoreTests<TDatabase>(TDatabase database)
     [Fact]
     public async Task TryAdvanceTotpStepAsync_NoStepAcceptedYet_AcceptsAnyStep()
     {
-        var user = User.Register(Guid.NewGuid(), $"{Guid.NewGuid():N}@example.com", "Alice", "stored-hash", Start);
+        var user = User.Register(Guid.NewGuid(), EmailAddress.Create($"{Guid.NewGuid():N}@example.com"), "Alice", "stored-hash", "stamp", Start);
         await database.AddAsync(user);
 
         Assert.True(await AdvanceAsync(user.Id, StartStep));

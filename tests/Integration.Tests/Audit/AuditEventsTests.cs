@@ -29,6 +29,23 @@ public abstract class AuditEventsTests<TFixture>(TFixture fixture) : ApiTestBase
     }
 
     [Fact]
+    public async Task List_EventWithDetails_AnswersThemAsAJsonObject()
+    {
+        var (email, session) = await NewSessionAsync();
+        await PostJsonAsync("/api/v1/auth/login", new { email, password = "a wrong password here" });
+
+        var events = await ReadArrayAsync(await GetAsync("/api/v1/audit-events?type=login.failed", Str(session, "token")));
+        var login = await ReadArrayAsync(await GetAsync("/api/v1/audit-events?type=login.succeeded", Str(session, "token")));
+
+        var failed = Assert.Single(events);
+        Assert.Equal(System.Text.Json.JsonValueKind.Object, failed!["details"]!.GetValueKind());
+        Assert.Equal("wrong_password", (string?)failed["details"]!["reason"]);
+        var amr = Assert.Single(login)!["details"]!["amr"]!.AsArray().Select(a => (string?)a).ToList();
+        Assert.Equal(["pwd"], amr);
+        Assert.False((bool)login[0]!["details"]!["recovery_code"]!);
+    }
+
+    [Fact]
     public async Task List_ForAdmin_ShowsEveryonesEventsAndFiltersByType()
     {
         var (_, user) = await NewSessionAsync();

@@ -11,7 +11,7 @@ public interface IUnitOfWork
     /// <exception cref="ConcurrencyConflictException">another writer saved the same aggregate first.</exception>
     Task SaveChangesAsync(CancellationToken cancellationToken);
 
-    /// <summary>Forgets every tracked change (after a conflict, before reloading).</summary>
+    /// <summary>Forgets every tracked change, its undispatched events and the work queued for after its commit (after a conflict, before reloading).</summary>
     void DiscardChanges();
 }
 

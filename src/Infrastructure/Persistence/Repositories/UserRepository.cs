@@ -28,7 +28,10 @@ public sealed class UserRepository(AuthDbContext db) : IUserRepository
     public async Task<bool> RecordFailedLoginAsync(User user, LockoutPolicy policy, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // SQL evaluates every SET against the row as it was, and the row lock makes parallel
-        // failures queue: each one counts.
+        // failures queue: each one counts. The count and the lock are two statements, joined in
+        // one transaction (the command's, or a short one of their own): the row lock the first
+        // takes is held until the second has run, so no failure slips between them.
+        await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         var windowStartedBefore = now - policy.Window;
         await db.Users
             .Where(u => u.Id == user.Id)
@@ -50,6 +53,11 @@ public sealed class UserRepository(AuthDbContext db) : IUserRepository
                     .SetProperty(u => u.FailedLoginCount, 0)
                     .SetProperty(u => u.FailedLoginWindowStartedAt, (DateTimeOffset?)null),
                 cancellationToken) == 1;
+        if (own is not null)
+        {
+            await own.CommitAsync(cancellationToken);
+        }
+
         await db.Entry(user).ReloadAsync(cancellationToken);
         return locked;
     }
