@@ -2,6 +2,7 @@ using System.Net;
 using AuthPlatform.Application;
 using AuthPlatform.Application.Common.Behaviours;
 using AuthPlatform.Application.Common.Results;
+using AuthPlatform.Application.Common.Security;
 using AuthPlatform.Infrastructure;
 using AuthPlatform.Infrastructure.Persistence;
 using AuthPlatform.WebApi.Authentication;
@@ -14,7 +15,6 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Mvc;
 using Scalar.AspNetCore;
-using AuthPlatform.Application.Common.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 var services = builder.Services;

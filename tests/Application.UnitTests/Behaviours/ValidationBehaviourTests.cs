@@ -1,14 +1,14 @@
-using AuthPlatform.Application.UnitTests.TestSupport;
 using AuthPlatform.Application.Auth.ChangePassword;
 using AuthPlatform.Application.Auth.Common;
 using AuthPlatform.Application.Auth.Login;
 using AuthPlatform.Application.Auth.Register;
 using AuthPlatform.Application.Common.Behaviours;
 using AuthPlatform.Application.Common.Results;
+using AuthPlatform.Application.Common.Security;
+using AuthPlatform.Application.UnitTests.TestSupport;
 using FluentValidation;
 using Mediator;
 using NSubstitute;
-using AuthPlatform.Application.Common.Security;
 
 namespace AuthPlatform.Application.UnitTests.Behaviours;
 
