@@ -9,15 +9,15 @@ public abstract class ApiFixture(DatabaseKind kind) : IAsyncLifetime
 
     public TestDatabase Database => _database!;
 
-    /// <summary>Settings of this fixture's app on top of the test defaults.</summary>
-    protected virtual IReadOnlyDictionary<string, string?>? Settings => null;
-
     public async Task InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync(kind);
-        Factory = new AuthApiFactory(_database, Settings);
+        Factory = CreateFactory(_database);
         _ = Factory.Server; // starts the host: migrations, signing key, bootstrap admin
     }
+
+    /// <summary>The application under test; a fixture overrides this to add settings or test doubles.</summary>
+    protected virtual AuthApiFactory CreateFactory(TestDatabase database) => new(database);
 
     public async Task DisposeAsync()
     {

@@ -24,12 +24,12 @@ public sealed class MetricsCollection
 
 public sealed class SqliteMetricsFixture() : ApiFixture(DatabaseKind.Sqlite)
 {
-    protected override IReadOnlyDictionary<string, string?>? Settings => MetricsCollection.Settings;
+    protected override AuthApiFactory CreateFactory(TestDatabase database) => new(database, MetricsCollection.Settings);
 }
 
 public sealed class PostgresMetricsFixture() : ApiFixture(DatabaseKind.Postgres)
 {
-    protected override IReadOnlyDictionary<string, string?>? Settings => MetricsCollection.Settings;
+    protected override AuthApiFactory CreateFactory(TestDatabase database) => new(database, MetricsCollection.Settings);
 }
 
 /// <summary>What moved between two scrapes, series by series.</summary>
