@@ -111,9 +111,9 @@ public abstract class AddressAllowListTests<TFixture>(TFixture fixture) : ApiTes
         await RegisterAsync(email);
         var session = await ReadObjectAsync(await LoginFromAsync(Office, email));
         var token = Str(session, "token");
-        var setup = await ReadObjectAsync(await PostJsonAsync("/api/v1/auth/2fa/setup", new { }, token));
+        var setup = await ReadObjectAsync(await PostJsonAsync("/api/v1/auth/2fa/setup", new { current_password = Password }, token));
         var secret = Str(setup, "secret");
-        var enable = await PostJsonAsync("/api/v1/auth/2fa/enable", new { code = IndependentTotp.Code(secret, Factory.Clock.GetUtcNow()) }, token);
+        var enable = await PostJsonAsync("/api/v1/auth/2fa/enable", new { code = IndependentTotp.Code(secret, Factory.Clock.GetUtcNow()), current_password = Password }, token);
         Assert.Equal(HttpStatusCode.OK, enable.StatusCode);
         Factory.Clock.Advance(TimeSpan.FromSeconds(30)); // the enrolment used this step's code
         return (email, secret);

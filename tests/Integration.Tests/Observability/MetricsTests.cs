@@ -107,8 +107,8 @@ public abstract class MetricsTests<TFixture>(TFixture fixture) : ApiTestBase<TFi
     public async Task LoginWithSecondFactor_WrongThenRightCode_CountsTheMfaTokenTheFailureAndTheLogin()
     {
         var (email, session) = await NewSessionAsync();
-        var secret = Str(await ReadObjectAsync(await PostJsonAsync("/api/v1/auth/2fa/setup", new { }, Str(session, "token"))), "secret");
-        var enable = await PostJsonAsync("/api/v1/auth/2fa/enable", new { code = IndependentTotp.Code(secret, Factory.Clock.GetUtcNow()) }, Str(session, "token"));
+        var secret = Str(await ReadObjectAsync(await PostJsonAsync("/api/v1/auth/2fa/setup", new { current_password = Password }, Str(session, "token"))), "secret");
+        var enable = await PostJsonAsync("/api/v1/auth/2fa/enable", new { code = IndependentTotp.Code(secret, Factory.Clock.GetUtcNow()), current_password = Password }, Str(session, "token"));
         Assert.Equal(HttpStatusCode.OK, enable.StatusCode);
         Factory.Clock.Advance(TimeSpan.FromSeconds(30));
         var code = IndependentTotp.Code(secret, Factory.Clock.GetUtcNow());
