@@ -143,6 +143,7 @@ public class HotPathBenchmarks
     public Task<TokenValidation> ValidateAccessTokenFirstSight() =>
         new JwtAccessTokenValidator(
             _services!.GetRequiredService<SigningKeyRing>(),
+            _services!.GetRequiredService<SecurityStampCache>(),
             _services!.GetRequiredService<IOptions<AuthPlatform.Application.Common.Options.JwtOptions>>(),
             TimeProvider.System).ValidateAsync(_token, CancellationToken.None);
 
