@@ -15,7 +15,7 @@ public static class DependencyInjection
     public static IServiceCollection AddApplication(this IServiceCollection services)
     {
         services.AddScoped<Users.CallerAccounts>();
-        services.AddScoped<Users.FailedAttempts>();
+        services.AddScoped<Users.SignInAttempts>();
         services.AddScoped<Auth.Common.SessionIssuer>();
         services.AddScoped<TwoFactor.Common.RecoveryCodes>();
         services.AddScoped<TwoFactor.Common.SecondFactorVerifier>();

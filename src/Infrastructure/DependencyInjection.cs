@@ -61,6 +61,7 @@ public static class DependencyInjection
         services.AddScoped<IAfterCommit>(sp => sp.GetRequiredService<UnitOfWork>());
         services.AddScoped<IDomainEvents>(sp => sp.GetRequiredService<UnitOfWork>());
         services.AddScoped<IUserRepository, UserRepository>();
+        services.AddScoped<IAttemptThrottle, Persistence.Throttling.AttemptThrottle>();
         services.AddScoped<IRefreshTokenFamilyRepository, RefreshTokenFamilyRepository>();
         services.AddScoped<IAuditLog, AuditLog>();
         services.AddScoped<Application.Audit.ListAuditEvents.IAuditEventReader, AuditEventReader>();
