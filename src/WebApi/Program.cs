@@ -17,6 +17,11 @@ using Scalar.AspNetCore;
 using AuthPlatform.Application.Common.Security;
 
 var builder = WebApplication.CreateBuilder(args);
+if (!StartupConfigurationValidator.Passes(builder.Configuration, Console.Error))
+{
+    return 1; // one line per bad setting on stderr, before any service exists or the database is touched
+}
+
 var services = builder.Services;
 
 services.AddApplication();
@@ -50,6 +55,7 @@ services.AddSingleton<IAuthorizationHandler, SessionRequirementHandler>();
 services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ScopeForbiddenResultHandler>();
 
 services.AddAuthPlatformRateLimiting(builder.Configuration);
+services.AddHttpSecurity(builder.Configuration, builder.Environment);
 
 // X-Forwarded-For is honoured only from proxies the operator names (RL-02).
 var knownProxies = builder.Configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [];
@@ -70,6 +76,7 @@ services.AddOpenApi(openApi => openApi.AddDocumentTransformer<OpenApiDocumentSet
 
 var app = builder.Build();
 
+app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages(context =>
 {
@@ -88,6 +95,7 @@ if (knownProxies.Length > 0)
     app.UseForwardedHeaders();
 }
 
+app.UseHttpSecurity();
 app.UseBodySizeLimit();
 app.UseAuthentication();
 app.UseRateLimiter();
@@ -108,8 +116,13 @@ if (app.Environment.IsDevelopment())
 app.MapControllers();
 app.MapVerifyEndpoint();
 
+if (!ListeningAddresses.AreFree(app, Console.Error))
+{
+    return 1;
+}
+
 await app.InitializeAsync();
-await app.RunAsync();
+return await ServerRun.RunAsync(app, Console.Error);
 
 /// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
 public partial class Program;
