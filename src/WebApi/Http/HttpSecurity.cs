@@ -58,8 +58,11 @@ public static class HttpSecurity
         });
         if (origins.Count > 0)
         {
+            // A predicate rather than WithOrigins: the answers then carry "Vary: Origin", so a cache never
+            // hands an answer made for one origin (or for none) to another.
+            var allowed = new HashSet<string>(origins, StringComparer.OrdinalIgnoreCase);
             services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy => policy
-                .WithOrigins([.. origins])
+                .SetIsOriginAllowed(allowed.Contains)
                 .WithMethods(CorsMethods)
                 .WithHeaders(CorsHeaders)
                 .WithExposedHeaders(CorsExposedHeaders)
