@@ -1,4 +1,14 @@
+using AuthPlatform.Application.Admin.RotateSigningKey;
+using AuthPlatform.Application.ApiKeys.Common;
+using AuthPlatform.Application.Audit;
+using AuthPlatform.Application.Auth.Common;
+using AuthPlatform.Application.Auth.GetJwks;
+using AuthPlatform.Application.Common.Events;
 using AuthPlatform.Application.Common.Options;
+using AuthPlatform.Application.Common.Persistence;
+using AuthPlatform.Application.Common.Security;
+using AuthPlatform.Application.TwoFactor.Common;
+using AuthPlatform.Application.Users;
 using AuthPlatform.Infrastructure.ApiKeys;
 using AuthPlatform.Infrastructure.Auditing;
 using AuthPlatform.Infrastructure.Hashing;
@@ -12,16 +22,6 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using AuthPlatform.Application.Common.Events;
-using AuthPlatform.Application.Common.Persistence;
-using AuthPlatform.Application.Common.Security;
-using AuthPlatform.Application.Users;
-using AuthPlatform.Application.Auth.Common;
-using AuthPlatform.Application.Auth.GetJwks;
-using AuthPlatform.Application.Admin.RotateSigningKey;
-using AuthPlatform.Application.Audit;
-using AuthPlatform.Application.ApiKeys.Common;
-using AuthPlatform.Application.TwoFactor.Common;
 
 namespace AuthPlatform.Infrastructure;
 

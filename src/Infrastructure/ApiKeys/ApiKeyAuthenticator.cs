@@ -1,15 +1,15 @@
-using AuthPlatform.Domain.Authorization;
-using System.Security.Cryptography;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using AuthPlatform.Application.ApiKeys.Common;
+using AuthPlatform.Application.Auth.Common;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.Common.Security;
+using AuthPlatform.Domain.Authorization;
 using AuthPlatform.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using AuthPlatform.Application.Auth.Common;
-using AuthPlatform.Application.ApiKeys.Common;
 
 namespace AuthPlatform.Infrastructure.ApiKeys;
 
