@@ -120,7 +120,7 @@ if (app.Environment.IsDevelopment())
 app.MapControllers();
 app.MapVerifyEndpoint();
 
-if (!ListeningAddresses.AreFree(app, Console.Error))
+if (!await ServiceChecks.PassAsync(app, Console.Error))
 {
     return 1;
 }

@@ -6,6 +6,7 @@ using AuthPlatform.Infrastructure.ApiKeys;
 using AuthPlatform.Infrastructure.Hashing;
 using AuthPlatform.Infrastructure.TwoFactor;
 using AuthPlatform.WebApi.Http;
+using FluentValidation;
 
 namespace AuthPlatform.WebApi.Startup;
 
@@ -54,12 +55,17 @@ public static class AccountSettingsRules
             }
         }
 
-        CheckBootstrap(reader, reader.Bind<BootstrapOptions>(BootstrapOptions.SectionName));
+        // The default password policy here; Program checks again with the policy the application
+        // actually uses (an extension may replace it) once the services are built (ServiceChecks).
+        var defaultRules = new EnsureBootstrapAdministratorValidator(new CommonPasswordPolicy(new CommonPasswordList()));
+        CheckBootstrapAsync(reader, defaultRules, CancellationToken.None).AsTask().GetAwaiter().GetResult();
     }
 
     /// <summary>The first administrator: both or neither of e-mail and password, valid by the product's own rules.</summary>
-    private static void CheckBootstrap(SettingsReader reader, BootstrapOptions bootstrap)
+    public static async ValueTask CheckBootstrapAsync(
+        SettingsReader reader, IValidator<EnsureBootstrapAdministratorCommand> validator, CancellationToken cancellationToken)
     {
+        var bootstrap = reader.Bind<BootstrapOptions>(BootstrapOptions.SectionName);
         var hasEmail = !string.IsNullOrWhiteSpace(bootstrap.AdminEmail);
         var hasPassword = !string.IsNullOrEmpty(bootstrap.AdminPassword);
         if (hasEmail != hasPassword)
@@ -76,18 +82,19 @@ public static class AccountSettingsRules
         }
 
         var command = new EnsureBootstrapAdministratorCommand(bootstrap.AdminEmail!, bootstrap.AdminPassword!, bootstrap.AdminName);
-        var result = new EnsureBootstrapAdministratorValidator(new CommonPasswordList()).Validate(command);
-        foreach (var failure in result.Errors.GroupBy(e => e.PropertyName).Select(g => g.First()))
+        var result = await validator.ValidateAsync(command, cancellationToken);
+        foreach (var failures in result.Errors.GroupBy(e => e.PropertyName))
         {
-            var (key, accepts) = failure.PropertyName switch
+            var (key, accepts) = failures.Key switch
             {
                 nameof(command.Email) => ("Bootstrap:AdminEmail", "a single e-mail address such as admin@example.com"),
                 nameof(command.Password) => ("Bootstrap:AdminPassword",
-                    $"{PasswordRules.MinLength} to {PasswordRules.MaxLength} characters and not on the list of common or breached passwords"),
+                    $"{PasswordRules.MinLength} to {PasswordRules.MaxLength} characters and accepted by the password policy (by default: not on the list of common or breached passwords)"),
                 _ => ("Bootstrap:AdminName", $"1 to {Domain.Users.User.MaxNameLength} characters without control characters"),
             };
             var shown = key == "Bootstrap:AdminPassword" ? "" : $"is {reader.Shown(key)}, which ";
-            reader.Fail(key, $"{shown}is not accepted: {failure.ErrorMessage.TrimEnd('.')}", accepts);
+            var reasons = string.Join(" ", failures.Select(f => $"\"{f.ErrorMessage.ReplaceLineEndings(" ")}\"").Distinct());
+            reader.Fail(key, $"{shown}is not accepted ({reasons})", accepts);
         }
     }
 }

@@ -64,22 +64,12 @@ public static class ListeningAddresses
         return errors;
     }
 
-    /// <summary>Checks the addresses when the server is Kestrel (not the tests' in-memory server); false after printing the lines.</summary>
-    public static bool AreFree(WebApplication app, TextWriter error)
-    {
-        if (app.Services.GetService<IServer>()?.GetType().Assembly != typeof(KestrelServerOptions).Assembly)
-        {
-            return true;
-        }
+    /// <summary>The lines of <see cref="FindTaken"/> when the server is Kestrel; none for the tests' in-memory server.</summary>
+    public static IReadOnlyList<string> FindTaken(WebApplication app) => IsKestrel(app) ? FindTaken(app.Configuration) : [];
 
-        var taken = FindTaken(app.Configuration);
-        foreach (var line in taken)
-        {
-            error.WriteLine(line);
-        }
-
-        return taken.Count == 0;
-    }
+    /// <summary>Whether the application will listen with Kestrel (not the tests' in-memory server).</summary>
+    public static bool IsKestrel(WebApplication app) =>
+        app.Services.GetService<IServer>()?.GetType().Assembly == typeof(KestrelServerOptions).Assembly;
 
     public static string TakenLine(string key, string url, string detail) =>
         $"Configuration error: {key} (env {SettingsReader.EnvironmentName(key)}) asks to listen on {url}, but {detail}; "

@@ -22,7 +22,7 @@ public sealed class StartupProcessTests : IDisposable
         { "Database__Provider", "Postgres", "ConnectionStrings__Default", "is not set" },
         { "ConnectionStrings__Default", "Data Source={dir}/a-file/data/authplatform.db", "ConnectionStrings__Default", "{dir}/a-file is a file" },
         { "Scopes__Custom__0", "Models.Read", "Scopes__Custom__0", "[a-z0-9_.:-]" },
-        { "Bootstrap__AdminPassword", "short", "Bootstrap__AdminPassword", "12 to 128 characters" },
+        { "Bootstrap__AdminPassword", "short", "Bootstrap__AdminPassword", "at least 12 characters" },
         { "Cors__AllowedOrigins__0", "*", "Cors__AllowedOrigins__0", "no wildcard" },
     };
 
@@ -61,6 +61,27 @@ public sealed class StartupProcessTests : IDisposable
         var line = Assert.Single(server.ErrorLines);
         Assert.StartsWith("Configuration error: Urls", line, StringComparison.Ordinal);
         Assert.Contains($"127.0.0.1:{port} is already in use", line, StringComparison.Ordinal);
+        AssertNoStackTraceAndNoDatabase(server);
+    }
+
+    [Fact]
+    public async Task Start_WithAdministratorPasswordRefusedByAnExtensionsPolicy_ExitsWithOneLineAndNoDatabase()
+    {
+        // Good by the default rules, refused by Acme's policy (it holds the company name): only the
+        // check that runs on the built services, still before the migrations, can see that.
+        await using var server = ServerProcess.Start(_directory, new Dictionary<string, string>
+        {
+            ["Extensions__Assemblies__0"] = typeof(Acme.AuthPlatform.Extensions.AcmeExtension).Assembly.Location,
+            ["Acme__AllowedNetworks__0"] = "10.0.0.0/8",
+            ["Bootstrap__AdminEmail"] = "root@example.com",
+            ["Bootstrap__AdminPassword"] = "the acme bootstrap passphrase",
+        });
+
+        Assert.True(await server.WaitForExitAsync(Timeout), "The server kept running.");
+        Assert.Equal(1, server.ExitCode);
+        var line = Assert.Single(server.ErrorLines);
+        Assert.StartsWith("Configuration error: Bootstrap:AdminPassword (env Bootstrap__AdminPassword) is not accepted (\"The password must not contain the company name.\"", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("the acme bootstrap passphrase", line, StringComparison.Ordinal);
         AssertNoStackTraceAndNoDatabase(server);
     }
 
