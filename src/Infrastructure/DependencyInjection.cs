@@ -22,6 +22,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AuthPlatform.Infrastructure;
 
@@ -56,6 +57,8 @@ public static class DependencyInjection
             .PersistKeysToDbContext<AuthDbContext>();
 
         services.AddSingleton(TimeProvider.System);
+        services.AddMetrics(); // IMeterFactory (the host adds it too; this keeps AddInfrastructure complete on its own)
+        services.TryAddSingleton<Application.Common.Diagnostics.AuthMetrics>();
         services.AddScoped<UnitOfWork>();
         services.AddScoped<IUnitOfWork>(sp => sp.GetRequiredService<UnitOfWork>());
         services.AddScoped<IAfterCommit>(sp => sp.GetRequiredService<UnitOfWork>());

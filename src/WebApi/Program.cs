@@ -23,13 +23,14 @@ if (!StartupConfigurationValidator.Passes(builder.Configuration, Console.Error))
 }
 
 var services = builder.Services;
+builder.AddObservability();
 
 services.AddApplication();
 services.AddInfrastructure(builder.Configuration);
 services.AddMediator((MediatorOptions options) =>
 {
     options.ServiceLifetime = ServiceLifetime.Scoped;
-    options.PipelineBehaviors = [typeof(LoggingBehaviour<,>), typeof(ValidationBehaviour<,>), typeof(UnitOfWorkBehaviour<,>)];
+    options.PipelineBehaviors = [typeof(TracingBehaviour<,>), typeof(LoggingBehaviour<,>), typeof(ValidationBehaviour<,>), typeof(UnitOfWorkBehaviour<,>)];
 });
 
 services.AddHttpContextAccessor();
@@ -119,6 +120,7 @@ if (app.Environment.IsDevelopment())
 
 app.MapControllers();
 app.MapVerifyEndpoint();
+app.UseObservability();
 
 if (!await ServiceChecks.PassAsync(app, Console.Error))
 {
