@@ -17,10 +17,7 @@ using Microsoft.AspNetCore.Mvc;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
-if (!StartupConfigurationValidator.Passes(builder.Configuration, Console.Error))
-{
-    return 1; // one line per bad setting on stderr, before any service exists or the database is touched
-}
+StartupConfigurationValidator.ThrowIfInvalid(builder.Configuration); // before any service exists: one line per bad setting, exit code 1
 
 var services = builder.Services;
 builder.AddObservability();
@@ -122,13 +119,10 @@ app.MapControllers();
 app.MapVerifyEndpoint();
 app.UseObservability();
 
-if (!await ServiceChecks.PassAsync(app, Console.Error))
-{
-    return 1;
-}
+await ServiceChecks.ThrowIfInvalidAsync(app); // the bootstrap administrator by the policy in use, the listening ports
 
 await app.InitializeAsync();
-return await ServerRun.RunAsync(app, Console.Error);
+await app.RunCheckedAsync();
 
 /// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
 public partial class Program;

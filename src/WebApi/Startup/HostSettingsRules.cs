@@ -3,7 +3,7 @@ using AuthPlatform.WebApi.Http;
 
 namespace AuthPlatform.WebApi.Startup;
 
-/// <summary>What the host listens on and trusts: <c>Urls</c>, <c>ForwardedHeaders</c>, <c>Https</c> and <c>Cors</c>.</summary>
+/// <summary>What the host listens on, trusts and exports: <c>Urls</c>, <c>ForwardedHeaders</c>, <c>Https</c>, <c>Cors</c>, <c>Metrics</c> and <c>Otel</c>.</summary>
 public static class HostSettingsRules
 {
     public static readonly TimeSpan HstsMaxAgeMax = TimeSpan.FromDays(730);
@@ -51,6 +51,33 @@ public static class HostSettingsRules
                 var key = $"Cors:AllowedOrigins:{i}";
                 reader.Fail(key, $"is {reader.Shown(key)}", "an origin: http or https, host and optional port, no path, no trailing slash, no wildcard, e.g. https://dashboard.example.com");
             }
+        }
+    }
+
+    /// <summary>Sections <c>Metrics</c> and <c>Otel</c> (src/WebApi/Startup/Observability.cs), checked here before the database as well.</summary>
+    public static void CheckObservability(SettingsReader reader)
+    {
+        var metrics = reader.Bind<MetricsOptions>(MetricsOptions.SectionName);
+        if (reader.IsUnreadable("Metrics:Enabled"))
+        {
+            reader.Fail("Metrics:Enabled", $"is {reader.Shown("Metrics:Enabled")}", "true or false");
+        }
+
+        if (metrics.Path is not ['/', ..] || metrics.Path.Any(c => c is '{' or '?' or '#' || char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            reader.Fail("Metrics:Path", $"is {reader.Shown("Metrics:Path")}", "a fixed path that starts with '/', e.g. /metrics");
+        }
+
+        reader.Integer("Metrics:ScrapeCacheMilliseconds", metrics.ScrapeCacheMilliseconds, 0, 60_000);
+        var otel = reader.Bind<OtelOptions>(OtelOptions.SectionName);
+        if (!string.IsNullOrEmpty(otel.Endpoint) && !(Uri.TryCreate(otel.Endpoint, UriKind.Absolute, out var endpoint) && endpoint.Scheme is "http" or "https"))
+        {
+            reader.Fail("Otel:Endpoint", $"is {reader.Shown("Otel:Endpoint")}", "empty, or an absolute http:// or https:// URL such as http://collector:4317");
+        }
+
+        if (otel.Protocol is not ("grpc" or "http/protobuf"))
+        {
+            reader.Fail("Otel:Protocol", $"is {reader.Shown("Otel:Protocol")}", "grpc or http/protobuf");
         }
     }
 

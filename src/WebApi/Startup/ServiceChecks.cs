@@ -5,13 +5,13 @@ namespace AuthPlatform.WebApi.Startup;
 
 /// <summary>
 /// The start-up checks that need the built services but not the database, run by Program right
-/// before the migrations, in the same one-line form as <see cref="StartupConfigurationValidator"/>:
+/// before the migrations, in the same one-line form (<see cref="StartupConfigurationException"/>):
 /// the bootstrap administrator against the validator the application really uses (an extension
 /// may replace the password policy), then the listening addresses (Kestrel only).
 /// </summary>
 public static class ServiceChecks
 {
-    public static async Task<bool> PassAsync(WebApplication app, TextWriter error)
+    public static async Task ThrowIfInvalidAsync(WebApplication app)
     {
         var reader = new SettingsReader(app.Configuration);
         await using (var scope = app.Services.CreateAsyncScope())
@@ -20,20 +20,6 @@ public static class ServiceChecks
             await AccountSettingsRules.CheckBootstrapAsync(reader, validator, app.Lifetime.ApplicationStopping);
         }
 
-        var errors = reader.Errors.Count > 0 ? reader.Errors : ListeningAddresses.FindTaken(app);
-        foreach (var line in errors)
-        {
-            error.WriteLine(line);
-        }
-
-        error.Flush();
-        if (errors.Count > 0 && !ListeningAddresses.IsKestrel(app))
-        {
-            // The tests' in-memory host was built already: a factory would take an early return for
-            // a started server, so the refusal is thrown there (a real process exits with code 1).
-            throw new InvalidOperationException(string.Join(Environment.NewLine, errors));
-        }
-
-        return errors.Count == 0;
+        StartupConfigurationException.ThrowIfAny(reader.Errors.Count > 0 ? reader.Errors : ListeningAddresses.FindTaken(app));
     }
 }

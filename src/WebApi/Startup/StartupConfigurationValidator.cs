@@ -4,7 +4,8 @@ namespace AuthPlatform.WebApi.Startup;
 /// The configuration check that runs first in Program, before any service is registered and so
 /// before the database is touched: every bad setting becomes one line on stderr naming the setting,
 /// its environment-variable form and what it accepts, and the server exits with code 1 (no stack
-/// trace). The bounds are listed in docs/operations.md, "Configuration checks at start-up".
+/// trace; see <see cref="StartupConfigurationException"/>). The bounds are listed in
+/// docs/operations.md, "Configuration checks at start-up".
 /// </summary>
 public static class StartupConfigurationValidator
 {
@@ -16,6 +17,7 @@ public static class StartupConfigurationValidator
         TokenSettingsRules.Check(reader);
         AccountSettingsRules.Check(reader);
         HostSettingsRules.Check(reader);
+        HostSettingsRules.CheckObservability(reader);
         reader.ReportRemainingUnreadable();
         if (reader.Errors.Count == 0 && sqliteFile is not null)
         {
@@ -25,16 +27,10 @@ public static class StartupConfigurationValidator
         return reader.Errors;
     }
 
-    /// <summary>Writes each error on its own line to <paramref name="error"/>; true when there is none.</summary>
-    public static bool Passes(IConfiguration configuration, TextWriter error)
+    /// <summary>Program's first step: throws <see cref="StartupConfigurationException"/> (one line per error, exit code 1) if anything is wrong.</summary>
+    public static void ThrowIfInvalid(IConfiguration configuration)
     {
-        var errors = Validate(configuration);
-        foreach (var line in errors)
-        {
-            error.WriteLine(line);
-        }
-
-        error.Flush();
-        return errors.Count == 0;
+        StartupConfigurationException.ExitOnUnhandled();
+        StartupConfigurationException.ThrowIfAny(Validate(configuration));
     }
 }

@@ -53,9 +53,10 @@ public sealed class ConfiguredScopesTests
         await using var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
         await using var app = new AuthApiFactory(database, new Dictionary<string, string?> { ["Scopes:Custom:0"] = scope });
 
-        // Program prints "Configuration error: Scopes:Custom:0 (env Scopes__Custom__0) ..." and returns 1
-        // before building the host (StartupProcessTests checks that line on a real process).
-        Assert.ThrowsAny<Exception>(() => app.Server);
+        // A real process prints that line alone and exits with code 1 (StartupProcessTests).
+        var error = Assert.ThrowsAny<Exception>(() => app.Server);
+
+        Assert.Contains("Configuration error: Scopes:Custom:0 (env Scopes__Custom__0)", error.ToString(), StringComparison.Ordinal);
 
         Assert.False(File.Exists(new SqliteConnectionStringBuilder(database.ConnectionString).DataSource), "The database was touched before the check.");
     }

@@ -32,6 +32,11 @@ public sealed class SettingValuesTests
     [InlineData("Cors:AllowedOrigins:0", "https://dashboard.example.com/app")]
     [InlineData("Cors:AllowedOrigins:0", "dashboard.example.com")]
     [InlineData("Https:Port", "0")]
+    [InlineData("Metrics:Enabled", "maybe")]
+    [InlineData("Metrics:Path", "metrics")]
+    [InlineData("Metrics:Path", "/metrics/{format}")]
+    [InlineData("Otel:Endpoint", "collector:4317")]
+    [InlineData("Otel:Protocol", "udp")]
     public void Validate_InvalidValue_ReportsOneLineNamingTheSettingAndTheValue(string key, string value)
     {
         var line = ValidatorInput.SingleErrorFor(key, ValidatorInput.Validate($"{key}={value}"));
@@ -44,6 +49,7 @@ public sealed class SettingValuesTests
     [InlineData("ForwardedHeaders:KnownProxies:0=10.0.0.5", "ForwardedHeaders:KnownProxies:1=::1", "Scopes:Custom:0=models.read", "Scopes:Custom:1=read:objects")]
     [InlineData("Urls=http://0.0.0.0:8080;https://localhost:8443", "TwoFactor:Issuer=Acme Corp", "ApiKeys:Prefix=acme2")]
     [InlineData("Urls=http://*:0", "Jwt:SigningAlgorithm=RS256")]
+    [InlineData("Metrics:Enabled=false", "Metrics:Path=/internal/metrics", "Otel:Endpoint=http://collector:4317", "Otel:Protocol=http/protobuf")]
     public void Validate_ValidValues_AreAccepted(params string[] settings)
     {
         Assert.Empty(ValidatorInput.Validate(settings));

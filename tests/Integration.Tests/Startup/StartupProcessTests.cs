@@ -24,6 +24,7 @@ public sealed class StartupProcessTests : IDisposable
         { "Scopes__Custom__0", "Models.Read", "Scopes__Custom__0", "[a-z0-9_.:-]" },
         { "Bootstrap__AdminPassword", "short", "Bootstrap__AdminPassword", "at least 12 characters" },
         { "Cors__AllowedOrigins__0", "*", "Cors__AllowedOrigins__0", "no wildcard" },
+        { "Otel__Protocol", "udp", "Otel__Protocol", "grpc or http/protobuf" },
     };
 
     [Theory]

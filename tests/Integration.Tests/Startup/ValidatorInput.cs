@@ -6,7 +6,8 @@ namespace AuthPlatform.Integration.Tests.Startup;
 /// <summary>Runs the start-up configuration check over in-memory settings, with a SQLite file in a temporary folder.</summary>
 internal static class ValidatorInput
 {
-    public static readonly string Folder = Directory.CreateTempSubdirectory("authplatform-validator-").FullName;
+    /// <summary>One folder for every run (the checks create folders in it, never a database file).</summary>
+    public static readonly string Folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "authplatform-validator-tests")).FullName;
 
     public static string SqliteFile => Path.Combine(Folder, "authplatform.db");
 
