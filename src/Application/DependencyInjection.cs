@@ -16,9 +16,10 @@ public static class DependencyInjection
     {
         services.AddScoped<Users.CallerAccounts>();
         services.AddScoped<Users.NewAccounts>();
-        services.AddScoped<Users.FailedAttempts>();
+        services.AddScoped<Users.SignInAttempts>();
         services.AddScoped<Users.PasswordConfirmation>();
         services.AddScoped<Auth.Common.SessionLiveness>();
+        services.AddScoped<Admin.Common.AdminUserViews>();
         services.AddScoped<Auth.Common.SessionIssuer>();
         services.AddScoped<TwoFactor.Common.RecoveryCodes>();
         services.AddScoped<TwoFactor.Common.SecondFactorVerifier>();

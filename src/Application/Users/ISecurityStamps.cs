@@ -3,7 +3,7 @@ namespace AuthPlatform.Application.Users;
 /// <summary>
 /// This instance's memory of the users whose security stamp changed within an access token's
 /// lifetime: the JWT validator refuses a token whose stamp fingerprint is not the current one,
-/// without a database read (ADR 0006, ADR 0012). Filled after each commit that rotates a stamp,
+/// without a database read (ADR 0006, ADR 0013). Filled after each commit that rotates a stamp,
 /// and at start-up from the database.
 /// </summary>
 public interface ISecurityStamps

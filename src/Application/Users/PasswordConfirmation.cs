@@ -6,22 +6,28 @@ namespace AuthPlatform.Application.Users;
 
 /// <summary>
 /// A signed-in user re-enters their password before a change that could take the account over
-/// (enrolling an authenticator). A locked account is refused before the password is checked; a
-/// wrong password counts as a failed attempt (RL-01) and its count is kept.
+/// (enrolling an authenticator). The check is an attempt like any other (RL-01): claimed
+/// before the password is evaluated, refused while the account is locked, a wrong password
+/// counted (and kept) as <see cref="FailureReasons.WrongCurrentPassword"/>.
 /// </summary>
-public sealed class PasswordConfirmation(IPasswordHasher hasher, FailedAttempts failedAttempts, TimeProvider clock)
+public sealed class PasswordConfirmation(IPasswordHasher hasher, SignInAttempts attempts)
 {
     public static readonly Error WrongCurrentPassword = new(ErrorCodes.InvalidCredentials, "The current password is incorrect.");
 
     public async Task<Result> ConfirmAsync(User user, string currentPassword, CancellationToken cancellationToken)
     {
-        if (user.IsLockedOut(clock.GetUtcNow()))
+        var claim = await attempts.ClaimAsync(user, cancellationToken);
+        if (claim.IsFailure)
         {
-            return Error.AccountLocked;
+            return claim.Error!;
         }
 
-        return hasher.Verify(user.PasswordHash, currentPassword) == PasswordCheck.Failed
-            ? await failedAttempts.RecordAsync(user, AttemptKind.Password, FailureReasons.WrongCurrentPassword, WrongCurrentPassword, cancellationToken)
-            : Result.Success();
+        if (hasher.Verify(user.PasswordHash, currentPassword) == PasswordCheck.Failed)
+        {
+            return await attempts.FailAsync(claim.Value, user, AttemptKind.Password, FailureReasons.WrongCurrentPassword, WrongCurrentPassword, cancellationToken);
+        }
+
+        await attempts.SucceedAsync(claim.Value, cancellationToken);
+        return Result.Success();
     }
 }

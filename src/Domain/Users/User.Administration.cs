@@ -36,16 +36,10 @@ public sealed partial class User
     }
 
     /// <summary>
-    /// An administrator lifts a lockout: the lock and the failed-attempt count are cleared. A
-    /// failure the store counts at the same moment may be lost; that is what an unlock means.
+    /// Reports an administrator's unlock. The failures and locks live in the attempt store (ADR
+    /// 0012), which the caller clears; the account only records who lifted them.
     /// </summary>
-    public void Unlock(Guid actorId)
-    {
-        FailedLoginCount = 0;
-        FailedLoginWindowStartedAt = null;
-        LockedUntil = null;
-        Raise(new AccountUnlocked(Id, actorId));
-    }
+    public void RecordUnlocked(Guid actorId) => Raise(new AccountUnlocked(Id, actorId));
 
     /// <summary>"Sign out everywhere": a new stamp ends every access token; the caller revokes every session.</summary>
     public void SignOutEverywhere(string newSecurityStamp, DateTimeOffset now)

@@ -12,7 +12,7 @@ namespace AuthPlatform.Infrastructure.Tokens;
 /// The current security-stamp fingerprint of every user whose stamp changed within an access
 /// token's lifetime (plus the clock skew and a margin), in this instance's memory: the JWT
 /// validator refuses a token of such a user whose fingerprint differs, with no database read
-/// (ADR 0012). A user not remembered here has had the same stamp for longer than any token
+/// (ADR 0013). A user not remembered here has had the same stamp for longer than any token
 /// lives, so every unexpired token of theirs carries it. Filled after each commit that rotates a
 /// stamp, and at start-up from <c>users.security_stamp_changed_at</c>. Per instance: other
 /// instances learn a change only at their next start, until a shared channel (Redis) exists.

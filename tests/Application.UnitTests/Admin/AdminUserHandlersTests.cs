@@ -1,3 +1,4 @@
+using AuthPlatform.Application.Admin.Common;
 using AuthPlatform.Application.Admin.DisableUser;
 using AuthPlatform.Application.Admin.EnableUser;
 using AuthPlatform.Application.Admin.GetUser;
@@ -16,15 +17,28 @@ public sealed class AdminUserHandlersTests
 {
     private readonly Ports _ports = new();
     private readonly Guid _admin = Guid.NewGuid();
+    private readonly IAccountLockReader _locks = Substitute.For<IAccountLockReader>();
+    private readonly AdminUserViews _views;
 
-    private Task<Result<Application.Admin.Common.AdminUserResponse>> Disable(Guid userId) =>
-        new DisableUserHandler(_ports.Users, _ports.Families, _ports.Secrets, _ports.Mapper, _ports.Clock)
+    public AdminUserHandlersTests()
+    {
+        _locks.LockedUntilAsync(default!, default, default).ReturnsForAnyArgs(new Dictionary<string, DateTimeOffset>());
+        _views = new AdminUserViews(_locks, _ports.Secrets, _ports.Mapper, _ports.Clock);
+    }
+
+    private Task<Result<AdminUserResponse>> Disable(Guid userId) =>
+        new DisableUserHandler(_ports.Users, _ports.Families, _ports.Secrets, _views, _ports.Clock)
             .Handle(new DisableUserCommand(_admin, userId), CancellationToken.None).AsTask();
+
+    /// <summary>The lock reader answers that <paramref name="user"/>'s account is locked until <paramref name="until"/>.</summary>
+    private void Locked(User user, DateTimeOffset until) =>
+        _locks.LockedUntilAsync(Arg.Is<IReadOnlyCollection<string>>(keys => keys.Contains(Ports.AccountKey(user.Email.Value))), Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>())
+            .Returns(new Dictionary<string, DateTimeOffset> { [Ports.AccountKey(user.Email.Value)] = until });
 
     [Fact]
     public async Task Disable_OwnAccount_IsForbiddenAndTouchesNothing()
     {
-        var result = await new DisableUserHandler(_ports.Users, _ports.Families, _ports.Secrets, _ports.Mapper, _ports.Clock)
+        var result = await new DisableUserHandler(_ports.Users, _ports.Families, _ports.Secrets, _views, _ports.Clock)
             .Handle(new DisableUserCommand(_admin, _admin), CancellationToken.None);
 
         Assert.Equal(ErrorCodes.Forbidden, result.Error!.Code);
@@ -66,8 +80,7 @@ public sealed class AdminUserHandlersTests
         user.Disable(_admin, "stamp-disabled", _ports.Clock.GetUtcNow());
         _ports.ForgetEvents();
 
-        var result = await new EnableUserHandler(_ports.Users, _ports.Mapper, _ports.Clock)
-            .Handle(new EnableUserCommand(_admin, user.Id), CancellationToken.None);
+        var result = await new EnableUserHandler(_ports.Users, _views).Handle(new EnableUserCommand(_admin, user.Id), CancellationToken.None);
 
         Assert.False(result.Value.Disabled);
         Assert.Equal("stamp-disabled", user.SecurityStamp);
@@ -76,36 +89,63 @@ public sealed class AdminUserHandlersTests
     }
 
     [Fact]
-    public async Task Unlock_LockedUser_ClearsTheLockAndAuditsTheActor()
+    public async Task Unlock_User_ClearsEveryBudgetOfTheirAccountAndAuditsTheActor()
     {
-        var user = Ports.LockedInStore(_ports.NewUser(), _ports.Clock.GetUtcNow().AddMinutes(10));
+        var user = _ports.NewUser();
 
-        var result = await new UnlockUserHandler(_ports.Users, _ports.Mapper, _ports.Clock)
+        var result = await new UnlockUserHandler(_ports.Users, _ports.Throttle, _views)
             .Handle(new UnlockUserCommand(_admin, user.Id), CancellationToken.None);
 
-        Assert.False(result.Value.Locked);
-        Assert.False(user.IsLockedOut(_ports.Clock.GetUtcNow()));
+        Assert.True(result.IsSuccess);
+        await _ports.Throttle.Received(1).ClearAsync(Ports.AccountKey(user.Email.Value), Arg.Any<CancellationToken>());
         Assert.Equal(_admin, _ports.SingleAudit(AuditEventTypes.AccountUnlocked).ActorId);
+    }
+
+    [Fact]
+    public async Task Unlock_UnknownUser_AnswersNotFoundAndClearsNothing()
+    {
+        var result = await new UnlockUserHandler(_ports.Users, _ports.Throttle, _views)
+            .Handle(new UnlockUserCommand(_admin, Guid.NewGuid()), CancellationToken.None);
+
+        Assert.Equal(ErrorCodes.NotFound, result.Error!.Code);
+        await _ports.Throttle.DidNotReceiveWithAnyArgs().ClearAsync(default!, default);
+    }
+
+    [Fact]
+    public async Task Get_LockedUser_AnswersTheLockFromTheAttemptBudgets()
+    {
+        var user = _ports.NewUser();
+        var until = _ports.Clock.GetUtcNow().AddMinutes(7);
+        Locked(user, until);
+
+        var result = await new GetUserHandler(_ports.Users, _views).Handle(new GetUserQuery(user.Id), CancellationToken.None);
+
+        Assert.True(result.Value.Locked);
+        Assert.Equal(until, result.Value.LockedUntil);
+        Assert.Equal("alice@example.com", result.Value.Email);
     }
 
     [Fact]
     public async Task Get_UnknownUser_AnswersNotFound()
     {
-        var result = await new GetUserHandler(_ports.Users, _ports.Mapper, _ports.Clock)
-            .Handle(new GetUserQuery(Guid.NewGuid()), CancellationToken.None);
+        var result = await new GetUserHandler(_ports.Users, _views).Handle(new GetUserQuery(Guid.NewGuid()), CancellationToken.None);
 
         Assert.Equal(ErrorCodes.NotFound, result.Error!.Code);
     }
 
     [Fact]
-    public async Task List_WithAFragmentInAnyCase_AsksTheReaderForTheNormalisedFragmentAndDefaultPage()
+    public async Task List_WithAFragmentInAnyCase_AsksTheReaderForTheNormalisedFragmentAndAddsTheLocks()
     {
         var reader = Substitute.For<IUserReader>();
+        var user = _ports.NewUser();
+        var row = new AdminUserResponse(user.Id, "alice@example.com", "Alice", "user", user.CreatedAt, false, false, null, false);
+        reader.ListAsync(default!, default).ReturnsForAnyArgs(new UserPage([row], 1, 50, 1));
+        Locked(user, _ports.Clock.GetUtcNow().AddMinutes(3));
 
-        await new ListUsersHandler(reader, _ports.Clock).Handle(new ListUsersQuery("  Smith@Ex ", null, null), CancellationToken.None);
+        var page = await new ListUsersHandler(reader, _views).Handle(new ListUsersQuery("  Alice@Ex ", null, null), CancellationToken.None);
 
-        await reader.Received(1).ListAsync(
-            new UserFilter("SMITH@EX", 1, ListUsersValidator.DefaultPageSize, _ports.Clock.GetUtcNow()), Arg.Any<CancellationToken>());
+        await reader.Received(1).ListAsync(new UserFilter("ALICE@EX", 1, ListUsersValidator.DefaultPageSize), Arg.Any<CancellationToken>());
+        Assert.True(Assert.Single(page.Value.Items).Locked);
     }
 
     [Theory]

@@ -213,28 +213,13 @@ public sealed class MappingConfigurationTests
     }
 
     [Fact]
-    public void Describe_LockedDisabledUser_CopiesTheProfileAndTheStanding()
+    public void Map_UserToAdminUserResponse_CopiesTheProfileAndStandingAndLeavesTheLockForTheViews()
     {
         var user = NewUser(UserRole.Admin);
         user.Disable(Guid.NewGuid(), "stamp-2", Now);
-        StoredColumns.Set(user, nameof(User.LockedUntil), Now.AddMinutes(5));
 
-        var response = _mapper.Describe(user, Now);
+        var response = _mapper.Map<AdminUserResponse>(user);
 
-        Assert.Equal(new AdminUserResponse(user.Id, "Alice.Smith@Example.com", "Alice", "admin", Now, true, true, Now.AddMinutes(5), false), response);
-    }
-
-    [Fact]
-    public void Describe_LockThatRanOut_IsNoLock()
-    {
-        var user = NewUser();
-        StoredColumns.Set(user, nameof(User.LockedUntil), Now.AddMinutes(-1));
-
-        var response = _mapper.Describe(user, Now);
-
-        Assert.False(response.Locked);
-        Assert.Null(response.LockedUntil);
-        Assert.False(response.Disabled);
-        Assert.Equal("user", response.Role);
+        Assert.Equal(new AdminUserResponse(user.Id, "Alice.Smith@Example.com", "Alice", "admin", Now, true, false, null, false), response);
     }
 }

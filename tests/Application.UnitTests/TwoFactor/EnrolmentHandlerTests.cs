@@ -70,7 +70,8 @@ public sealed class EnrolmentHandlerTests
     [Fact]
     public async Task Setup_LockedAccount_AnswersLockedWithoutCheckingThePassword()
     {
-        var user = Ports.LockedInStore(_ports.NewUser(), _ports.Clock.GetUtcNow().AddMinutes(5));
+        var user = _ports.NewUser();
+        _ports.AddressBudgetRefuses();
 
         var result = await Setup(user, RightPassword);
 

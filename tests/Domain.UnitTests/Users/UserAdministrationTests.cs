@@ -94,19 +94,12 @@ public sealed class UserAdministrationTests
     }
 
     [Fact]
-    public void Unlock_WhenLocked_ClearsTheLockAndTheCountAndRaisesAccountUnlocked()
+    public void RecordUnlocked_Always_RaisesAccountUnlockedWithTheAdministrator()
     {
-        var user = NewUser()
-            .WithStored(nameof(User.LockedUntil), Now.AddMinutes(10))
-            .WithStored(nameof(User.FailedLoginCount), 4)
-            .WithStored(nameof(User.FailedLoginWindowStartedAt), Now);
+        var user = NewUser();
 
-        user.Unlock(Admin);
+        user.RecordUnlocked(Admin);
 
-        Assert.False(user.IsLockedOut(Now));
-        Assert.Null(user.LockedUntil);
-        Assert.Equal(0, user.FailedLoginCount);
-        Assert.Null(user.FailedLoginWindowStartedAt);
         Assert.Equal(new AccountUnlocked(user.Id, Admin), Assert.Single(user.DequeueDomainEvents()));
     }
 

@@ -4,7 +4,7 @@ using Mapster;
 
 namespace AuthPlatform.Application.Admin.Common;
 
-/// <summary>How a user is answered to administrators. Whether a lock still holds depends on the clock: <see cref="AdminUsers.Describe"/> fills it.</summary>
+/// <summary>How a user is answered to administrators. Whether a lockout holds is kept apart (the attempt budgets): <see cref="AdminUserViews"/> fills it.</summary>
 public sealed class AdminMappings : IRegister
 {
     public void Register(TypeAdapterConfig config) =>

@@ -1,6 +1,4 @@
 using AuthPlatform.Application.Common.Results;
-using AuthPlatform.Domain.Users;
-using MapsterMapper;
 
 namespace AuthPlatform.Application.Admin.Common;
 
@@ -22,11 +20,4 @@ public sealed record UserPage(IReadOnlyList<AdminUserResponse> Items, int Page, 
 public static class AdminUsers
 {
     public static readonly Error NotFound = Error.NotFound("The user");
-
-    /// <summary>The answer for <paramref name="user"/>: a lock that has run out is no lock.</summary>
-    public static AdminUserResponse Describe(this IMapper mapper, User user, DateTimeOffset now)
-    {
-        var locked = user.IsLockedOut(now);
-        return mapper.Map<AdminUserResponse>(user) with { Locked = locked, LockedUntil = locked ? user.LockedUntil : null };
-    }
 }

@@ -4,7 +4,6 @@ using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.Common.Security;
 using AuthPlatform.Application.Users;
 using AuthPlatform.Domain.Sessions;
-using MapsterMapper;
 using Mediator;
 
 namespace AuthPlatform.Application.Admin.DisableUser;
@@ -21,7 +20,7 @@ public sealed class DisableUserHandler(
     IUserRepository users,
     IRefreshTokenFamilyRepository families,
     ISecretGenerator secrets,
-    IMapper mapper,
+    AdminUserViews views,
     TimeProvider clock) : ICommandHandler<DisableUserCommand, Result<AdminUserResponse>>
 {
     public static readonly Error CannotDisableSelf = new(ErrorCodes.Forbidden, "Administrators cannot disable their own account.");
@@ -41,6 +40,6 @@ public sealed class DisableUserHandler(
         var now = clock.GetUtcNow();
         user.Disable(command.ActorId, secrets.NewSecret(16), now);
         await families.RevokeAllForUserAsync(user.Id, null, RevocationReasons.AccountDisabled, now, cancellationToken);
-        return mapper.Describe(user, now);
+        return await views.DescribeAsync(user, cancellationToken);
     }
 }

@@ -1,7 +1,6 @@
 using AuthPlatform.Application.Admin.Common;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.Users;
-using MapsterMapper;
 using Mediator;
 
 namespace AuthPlatform.Application.Admin.EnableUser;
@@ -12,7 +11,7 @@ namespace AuthPlatform.Application.Admin.EnableUser;
 /// </summary>
 public sealed record EnableUserCommand(Guid ActorId, Guid UserId) : ICommand<Result<AdminUserResponse>>;
 
-public sealed class EnableUserHandler(IUserRepository users, IMapper mapper, TimeProvider clock)
+public sealed class EnableUserHandler(IUserRepository users, AdminUserViews views)
     : ICommandHandler<EnableUserCommand, Result<AdminUserResponse>>
 {
     public async ValueTask<Result<AdminUserResponse>> Handle(EnableUserCommand command, CancellationToken cancellationToken)
@@ -23,6 +22,6 @@ public sealed class EnableUserHandler(IUserRepository users, IMapper mapper, Tim
         }
 
         user.Enable(command.ActorId);
-        return mapper.Describe(user, clock.GetUtcNow());
+        return await views.DescribeAsync(user, cancellationToken);
     }
 }

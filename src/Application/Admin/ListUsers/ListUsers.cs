@@ -24,12 +24,12 @@ public sealed class ListUsersValidator : AbstractValidator<ListUsersQuery>
     }
 }
 
-public sealed class ListUsersHandler(IUserReader reader, TimeProvider clock) : IQueryHandler<ListUsersQuery, Result<UserPage>>
+public sealed class ListUsersHandler(IUserReader reader, AdminUserViews views) : IQueryHandler<ListUsersQuery, Result<UserPage>>
 {
     public async ValueTask<Result<UserPage>> Handle(ListUsersQuery query, CancellationToken cancellationToken)
     {
         var fragment = string.IsNullOrWhiteSpace(query.Email) ? null : EmailAddress.NormalizeForLookup(query.Email);
-        var filter = new UserFilter(fragment, query.Page ?? 1, query.PageSize ?? ListUsersValidator.DefaultPageSize, clock.GetUtcNow());
-        return await reader.ListAsync(filter, cancellationToken);
+        var page = await reader.ListAsync(new UserFilter(fragment, query.Page ?? 1, query.PageSize ?? ListUsersValidator.DefaultPageSize), cancellationToken);
+        return page with { Items = await views.WithLocksAsync(page.Items, cancellationToken) };
     }
 }

@@ -37,11 +37,6 @@ public sealed class StepUp(SecondFactorVerifier verifier, SessionLiveness livene
             return Result.Success();
         }
 
-        if (verifier.IsLocked(user))
-        {
-            return SecondFactorVerifier.Locked;
-        }
-
         if (caller.VerifiedSecondFactor && caller.AuthenticatedAt is { } at && now - at <= FreshFor)
         {
             return Result.Success();
@@ -52,8 +47,6 @@ public sealed class StepUp(SecondFactorVerifier verifier, SessionLiveness livene
             return SecondFactorNeeded;
         }
 
-        return await verifier.VerifyTotpAsync(user, stepUpCode.Trim(), pending: false, cancellationToken) is not null
-            ? Result.Success()
-            : await verifier.RecordFailureAsync(user, "step_up", cancellationToken);
+        return (await verifier.CheckTotpAsync(user, stepUpCode.Trim(), pending: false, "step_up", cancellationToken)).WithoutValue();
     }
 }

@@ -34,15 +34,16 @@ public sealed class DisableTwoFactorHandler(
             return CallerAccounts.NotAUser;
         }
 
-        var user = await callers.LoadEnrolledAsync(verifier, userId, cancellationToken);
+        var user = await callers.LoadEnrolledAsync(userId, cancellationToken);
         if (user.IsFailure)
         {
             return user.Error!;
         }
 
-        if (!await verifier.VerifyAnyAsync(user.Value, command.Code, command.RecoveryCode, cancellationToken))
+        var check = await verifier.CheckAnyAsync(user.Value, command.Code, command.RecoveryCode, "disable", cancellationToken);
+        if (check.IsFailure)
         {
-            return await verifier.RecordFailureAsync(user.Value, "disable", cancellationToken);
+            return check;
         }
 
         var now = clock.GetUtcNow();

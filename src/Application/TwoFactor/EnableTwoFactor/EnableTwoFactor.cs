@@ -56,10 +56,10 @@ public sealed class EnableTwoFactorHandler(
             return refused;
         }
 
-        var step = await verifier.VerifyTotpAsync(user, command.Code!, pending: true, cancellationToken);
-        if (step is null)
+        var step = await verifier.CheckTotpAsync(user, command.Code!, pending: true, "enable", cancellationToken);
+        if (step.IsFailure)
         {
-            return await verifier.RecordFailureAsync(user, "enable", cancellationToken);
+            return step.WithoutValue();
         }
 
         var now = clock.GetUtcNow();

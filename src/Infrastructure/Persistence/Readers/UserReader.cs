@@ -22,15 +22,11 @@ public sealed class UserReader(AuthDbContext db) : IUserReader
             .ThenBy(u => u.Id)
             .Skip((filter.Page - 1) * filter.PageSize)
             .Take(filter.PageSize)
-            .Select(u => new { u.Id, u.Email, u.Name, u.Role, u.CreatedAt, u.IsDisabled, u.LockedUntil, u.TwoFactorEnabled })
+            .Select(u => new { u.Id, u.Email, u.Name, u.Role, u.CreatedAt, u.IsDisabled, u.TwoFactorEnabled })
             .ToListAsync(cancellationToken);
         var items = rows
-            .Select(u =>
-            {
-                var locked = u.LockedUntil is { } until && until > filter.Now;
-                return new AdminUserResponse(
-                    u.Id, u.Email.Value, u.Name, UserResponse.RoleName(u.Role), u.CreatedAt, u.IsDisabled, locked, locked ? u.LockedUntil : null, u.TwoFactorEnabled);
-            })
+            .Select(u => new AdminUserResponse(
+                u.Id, u.Email.Value, u.Name, UserResponse.RoleName(u.Role), u.CreatedAt, u.IsDisabled, false, null, u.TwoFactorEnabled))
             .ToList();
         return new UserPage(items, filter.Page, filter.PageSize, total);
     }

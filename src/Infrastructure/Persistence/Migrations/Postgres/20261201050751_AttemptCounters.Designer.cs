@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace AuthPlatform.Infrastructure.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAuthDbContext))]
-    [Migration("20261201045350_SecurityStampsAndSpentMfaTokens")]
-    partial class SecurityStampsAndSpentMfaTokens
+    [Migration("20261201050751_AttemptCounters")]
+    partial class AttemptCounters
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -361,14 +361,6 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(254)")
                         .HasColumnName("email");
 
-                    b.Property<int>("FailedLoginCount")
-                        .HasColumnType("integer")
-                        .HasColumnName("failed_login_count");
-
-                    b.Property<DateTimeOffset?>("FailedLoginWindowStartedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("failed_login_window_started_at");
-
                     b.Property<bool>("IsDisabled")
                         .HasColumnType("boolean")
                         .HasColumnName("is_disabled");
@@ -376,10 +368,6 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<long?>("LastTotpStep")
                         .HasColumnType("bigint")
                         .HasColumnName("last_totp_step");
-
-                    b.Property<DateTimeOffset?>("LockedUntil")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("locked_until");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -416,10 +404,6 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(64)")
                         .HasColumnName("security_stamp");
 
-                    b.Property<DateTimeOffset?>("SecurityStampChangedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("security_stamp_changed_at");
-
                     b.Property<string>("TotpSecret")
                         .HasMaxLength(1024)
                         .HasColumnType("character varying(1024)")
@@ -438,27 +422,40 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Postgres
                     b.HasIndex("NormalizedEmail")
                         .IsUnique();
 
-                    b.HasIndex("SecurityStampChangedAt");
-
                     b.ToTable("users", (string)null);
                 });
 
-            modelBuilder.Entity("AuthPlatform.Infrastructure.TwoFactor.SpentMfaToken", b =>
+            modelBuilder.Entity("AuthPlatform.Infrastructure.Persistence.Throttling.AttemptCounter", b =>
                 {
-                    b.Property<string>("TokenId")
+                    b.Property<string>("Account")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
-                        .HasColumnName("token_id");
+                        .HasColumnName("account");
 
-                    b.Property<long>("ExpiresAt")
-                        .HasColumnType("bigint")
-                        .HasColumnName("expires_at");
+                    b.Property<string>("Scope")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("scope");
 
-                    b.HasKey("TokenId");
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer")
+                        .HasColumnName("failures");
 
-                    b.HasIndex("ExpiresAt");
+                    b.Property<int>("InFlight")
+                        .HasColumnType("integer")
+                        .HasColumnName("in_flight");
 
-                    b.ToTable("spent_mfa_tokens", (string)null);
+                    b.Property<DateTimeOffset?>("LockedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("locked_until");
+
+                    b.Property<DateTimeOffset?>("WindowStartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("window_started_at");
+
+                    b.HasKey("Account", "Scope");
+
+                    b.ToTable("attempt_counters", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
