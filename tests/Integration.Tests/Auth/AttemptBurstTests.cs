@@ -116,9 +116,9 @@ public abstract class AttemptBurstTests<TFixture>(TFixture fixture) : ApiTestBas
     private async Task EnableTwoFactorAsync(string email)
     {
         var session = await LoginAsync(email);
-        var setup = await ReadObjectAsync(await PostJsonAsync("/api/v1/auth/2fa/setup", new { }, Str(session, "token")));
+        var setup = await ReadObjectAsync(await PostJsonAsync("/api/v1/auth/2fa/setup", new { current_password = Password }, Str(session, "token")));
         var code = IndependentTotp.Code(Str(setup, "secret"), Factory.Clock.GetUtcNow());
-        Assert.Equal(HttpStatusCode.OK, (await PostJsonAsync("/api/v1/auth/2fa/enable", new { code }, Str(session, "token"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PostJsonAsync("/api/v1/auth/2fa/enable", new { code, current_password = Password }, Str(session, "token"))).StatusCode);
         Factory.Clock.Advance(TimeSpan.FromSeconds(30));
     }
 }
