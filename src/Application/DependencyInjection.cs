@@ -20,6 +20,7 @@ public static class DependencyInjection
         services.AddScoped<TwoFactor.Common.RecoveryCodes>();
         services.AddScoped<TwoFactor.Common.SecondFactorVerifier>();
         services.AddScoped<TwoFactor.Common.StepUp>();
+        services.AddScoped<ApiKeys.Common.ApiKeyLineage>();
         services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
 
         // Compiled now: a mapping that cannot compile stops the start-up, not a request.
