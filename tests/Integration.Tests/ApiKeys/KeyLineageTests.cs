@@ -158,13 +158,14 @@ public abstract class KeyLineageTests<TFixture>(TFixture fixture) : ApiTestBase<
     [Fact]
     public async Task Revoke_AnotherKey_LeavesAKeyCreatedWithASessionWorking()
     {
-        var (session, parent, _, _) = await ThreeGenerationsAsync();
+        var (session, parent, child, _) = await ThreeGenerationsAsync();
         var sessionKey = await CreateAsync(session, ["profile"]);
         Assert.Equal(HttpStatusCode.OK, await VerifyAsync(sessionKey));
 
-        await PostJsonAsync($"{Keys}/{Str(parent, "id")}/revoke", new { }, session);
-        await DeleteAsync($"{Keys}/{Str(parent, "id")}", session);
+        Assert.Equal(HttpStatusCode.OK, (await PostJsonAsync($"{Keys}/{Str(parent, "id")}/revoke", new { }, session)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await DeleteAsync($"{Keys}/{Str(parent, "id")}", session)).StatusCode);
 
+        await AssertStoppedAsync(child);
         Assert.Equal(HttpStatusCode.OK, await VerifyAsync(sessionKey));
         var stored = await ReadObjectAsync(await GetAsync($"{Keys}/{Str(sessionKey, "id")}", session));
         Assert.Null(stored["created_by_key_id"]);
