@@ -105,7 +105,7 @@ public class HotPathBenchmarks
         {
             var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
             var now = DateTimeOffset.UtcNow;
-            var owner = User.Register(Guid.NewGuid(), "bench@example.com", "Bench", _passwordHash, now);
+            var owner = User.Register(Guid.NewGuid(), EmailAddress.Create("bench@example.com"), "Bench", _passwordHash, "bench-stamp", now);
             db.Users.Add(owner);
             db.ApiKeys.Add(ApiKey.Issue(Guid.NewGuid(), owner.Id, "bench", generated.Prefix, generated.Hash, ["profile"], null, now));
             db.SaveChanges();

@@ -15,12 +15,17 @@ public static class DependencyInjection
     public static IServiceCollection AddApplication(this IServiceCollection services)
     {
         services.AddScoped<Users.CallerAccounts>();
+        services.AddScoped<Users.NewAccounts>();
         services.AddScoped<Users.FailedAttempts>();
         services.AddScoped<Auth.Common.SessionIssuer>();
         services.AddScoped<TwoFactor.Common.RecoveryCodes>();
         services.AddScoped<TwoFactor.Common.SecondFactorVerifier>();
         services.AddScoped<TwoFactor.Common.StepUp>();
         services.AddScoped<ApiKeys.Common.ApiKeyLineage>();
+
+        // Replaceable (docs/extending.md): a replacement registered later wins, and may wrap this one.
+        services.AddSingleton<Common.Security.CommonPasswordPolicy>();
+        services.AddSingleton<Common.Security.IPasswordPolicy>(sp => sp.GetRequiredService<Common.Security.CommonPasswordPolicy>());
         services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
 
         // Compiled now: a mapping that cannot compile stops the start-up, not a request.

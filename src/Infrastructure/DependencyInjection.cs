@@ -1,4 +1,14 @@
+using AuthPlatform.Application.Admin.RotateSigningKey;
+using AuthPlatform.Application.ApiKeys.Common;
+using AuthPlatform.Application.Audit;
+using AuthPlatform.Application.Auth.Common;
+using AuthPlatform.Application.Auth.GetJwks;
+using AuthPlatform.Application.Common.Events;
 using AuthPlatform.Application.Common.Options;
+using AuthPlatform.Application.Common.Persistence;
+using AuthPlatform.Application.Common.Security;
+using AuthPlatform.Application.TwoFactor.Common;
+using AuthPlatform.Application.Users;
 using AuthPlatform.Infrastructure.ApiKeys;
 using AuthPlatform.Infrastructure.Auditing;
 using AuthPlatform.Infrastructure.Hashing;
@@ -12,16 +22,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using AuthPlatform.Application.Common.Events;
-using AuthPlatform.Application.Common.Persistence;
-using AuthPlatform.Application.Common.Security;
-using AuthPlatform.Application.Users;
-using AuthPlatform.Application.Auth.Common;
-using AuthPlatform.Application.Auth.GetJwks;
-using AuthPlatform.Application.Admin.RotateSigningKey;
-using AuthPlatform.Application.Audit;
-using AuthPlatform.Application.ApiKeys.Common;
-using AuthPlatform.Application.TwoFactor.Common;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AuthPlatform.Infrastructure;
 
@@ -56,6 +57,8 @@ public static class DependencyInjection
             .PersistKeysToDbContext<AuthDbContext>();
 
         services.AddSingleton(TimeProvider.System);
+        services.AddMetrics(); // IMeterFactory (the host adds it too; this keeps AddInfrastructure complete on its own)
+        services.TryAddSingleton<Application.Common.Diagnostics.AuthMetrics>();
         services.AddScoped<UnitOfWork>();
         services.AddScoped<IUnitOfWork>(sp => sp.GetRequiredService<UnitOfWork>());
         services.AddScoped<IAfterCommit>(sp => sp.GetRequiredService<UnitOfWork>());

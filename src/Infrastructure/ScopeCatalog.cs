@@ -1,7 +1,7 @@
 using AuthPlatform.Application.Common.Options;
+using AuthPlatform.Application.Common.Security;
 using AuthPlatform.Domain.Authorization;
 using Microsoft.Extensions.Options;
-using AuthPlatform.Application.Common.Security;
 
 namespace AuthPlatform.Infrastructure;
 

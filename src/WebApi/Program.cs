@@ -2,6 +2,7 @@ using System.Net;
 using AuthPlatform.Application;
 using AuthPlatform.Application.Common.Behaviours;
 using AuthPlatform.Application.Common.Results;
+using AuthPlatform.Application.Common.Security;
 using AuthPlatform.Infrastructure;
 using AuthPlatform.Infrastructure.Persistence;
 using AuthPlatform.WebApi.Authentication;
@@ -14,23 +15,24 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Mvc;
 using Scalar.AspNetCore;
-using AuthPlatform.Application.Common.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 var services = builder.Services;
+builder.AddObservability();
 
 services.AddApplication();
 services.AddInfrastructure(builder.Configuration);
 services.AddMediator((MediatorOptions options) =>
 {
     options.ServiceLifetime = ServiceLifetime.Scoped;
-    options.PipelineBehaviors = [typeof(LoggingBehaviour<,>), typeof(ValidationBehaviour<,>), typeof(UnitOfWorkBehaviour<,>)];
+    options.PipelineBehaviors = [typeof(TracingBehaviour<,>), typeof(LoggingBehaviour<,>), typeof(ValidationBehaviour<,>), typeof(UnitOfWorkBehaviour<,>)];
 });
 
 services.AddHttpContextAccessor();
 services.AddScoped<IClientContext, HttpClientContext>();
 services.AddExceptionHandler<GlobalExceptionHandler>();
 services.AddProblemDetails();
+services.AddSingleton<ExtensionErrorStatuses>();
 
 services.AddControllers(mvc => mvc.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true)
     .AddJsonOptions(json => JsonDefaults.Apply(json.JsonSerializerOptions))
@@ -67,6 +69,9 @@ services.Configure<ForwardedHeadersOptions>(forwarded =>
 services.AddHealthChecks()
     .AddDbContextCheck<AuthDbContext>("database", tags: ["ready"]);
 services.AddOpenApi(openApi => openApi.AddDocumentTransformer<OpenApiDocumentSetup>());
+
+// Last, so that what an extension registers wins over the defaults (docs/extending.md).
+services.AddConfiguredExtensions(builder.Configuration);
 
 var app = builder.Build();
 
@@ -107,6 +112,7 @@ if (app.Environment.IsDevelopment())
 
 app.MapControllers();
 app.MapVerifyEndpoint();
+app.UseObservability();
 
 await app.InitializeAsync();
 await app.RunAsync();

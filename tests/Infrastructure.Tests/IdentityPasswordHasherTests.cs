@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
+using AuthPlatform.Application.Common.Security;
 using AuthPlatform.Infrastructure.Hashing;
 using Microsoft.Extensions.Options;
-using AuthPlatform.Application.Common.Security;
 
 namespace AuthPlatform.Infrastructure.Tests;
 

@@ -1,15 +1,16 @@
-using AuthPlatform.Domain.Authorization;
-using System.Security.Cryptography;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using AuthPlatform.Application.ApiKeys.Common;
+using AuthPlatform.Application.Auth.Common;
+using AuthPlatform.Application.Common.Diagnostics;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.Common.Security;
+using AuthPlatform.Domain.Authorization;
 using AuthPlatform.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using AuthPlatform.Application.Auth.Common;
-using AuthPlatform.Application.ApiKeys.Common;
 
 namespace AuthPlatform.Infrastructure.ApiKeys;
 
@@ -24,6 +25,7 @@ public sealed class ApiKeyAuthenticator(
     IMemoryCache cache,
     IServiceScopeFactory scopes,
     ApiKeyUsageTracker usage,
+    AuthMetrics metrics,
     IOptions<ApiKeyOptions> options,
     TimeProvider clock) : IApiKeyAuthenticator, IApiKeyCache, IDisposable
 {
@@ -74,8 +76,11 @@ public sealed class ApiKeyAuthenticator(
         var cacheKey = CacheKey(hash);
         if (cache.TryGetValue(cacheKey, out CachedKey? cached) || _unknown.TryGetValue(cacheKey, out cached))
         {
+            metrics.ApiKeyCacheLookup(hit: true);
             return cached is { Id: var id } && id != Guid.Empty ? cached : null;
         }
+
+        metrics.ApiKeyCacheLookup(hit: false);
 
         // A revocation that commits while we read must not be undone by caching what we read.
         var evictionsBefore = Interlocked.Read(ref _evictions);

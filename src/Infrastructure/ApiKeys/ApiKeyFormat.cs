@@ -2,9 +2,9 @@ using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Extensions.Options;
-using AuthPlatform.Application.Common.Security;
 using AuthPlatform.Application.ApiKeys.Common;
+using AuthPlatform.Application.Common.Security;
+using Microsoft.Extensions.Options;
 
 namespace AuthPlatform.Infrastructure.ApiKeys;
 

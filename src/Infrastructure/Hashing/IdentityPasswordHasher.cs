@@ -1,8 +1,8 @@
+using AuthPlatform.Application.Common.Security;
 using AuthPlatform.Domain.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using IdentityHasher = Microsoft.AspNetCore.Identity.PasswordHasher<AuthPlatform.Domain.Users.User>;
-using AuthPlatform.Application.Common.Security;
 
 namespace AuthPlatform.Infrastructure.Hashing;
 

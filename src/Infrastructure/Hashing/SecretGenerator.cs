@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.WebUtilities;
 using AuthPlatform.Application.Common.Security;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace AuthPlatform.Infrastructure.Hashing;
 

@@ -1,11 +1,11 @@
 // Longer than 150 lines because the transaction, the domain-event dispatch and the after-commit queue are one lifecycle.
 using AuthPlatform.Application.Common.Events;
+using AuthPlatform.Application.Common.Persistence;
 using AuthPlatform.Domain.Common;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore.Storage;
-using AuthPlatform.Application.Common.Persistence;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AuthPlatform.Infrastructure.Persistence;
 

@@ -1,14 +1,3 @@
-using AuthPlatform.Domain.Authorization;
-using System.Collections.Concurrent;
-using System.Security.Claims;
-using AuthPlatform.Application.Common.Options;
-using AuthPlatform.Application.Common.Results;
-using AuthPlatform.Application.Common.Security;
-using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
-using AuthPlatform.Application.Auth.Common;
-
 namespace AuthPlatform.Infrastructure.Tokens;
 
 /// <summary>The claim names of our access tokens (RFC 9068, RFC 8176, RFC 8693).</summary>

@@ -1,13 +1,13 @@
-using AuthPlatform.Domain.Authorization;
 using System.Collections.Concurrent;
 using System.Security.Claims;
+using AuthPlatform.Application.Auth.Common;
 using AuthPlatform.Application.Common.Options;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.Common.Security;
+using AuthPlatform.Domain.Authorization;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using AuthPlatform.Application.Auth.Common;
 
 namespace AuthPlatform.Infrastructure.Tokens;
 

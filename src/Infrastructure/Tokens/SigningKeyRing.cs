@@ -1,12 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AuthPlatform.Application.Auth.GetJwks;
 using AuthPlatform.Application.Signing;
 using AuthPlatform.Domain.Signing;
 using AuthPlatform.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Tokens;
-using AuthPlatform.Application.Auth.GetJwks;
 
 namespace AuthPlatform.Infrastructure.Tokens;
 

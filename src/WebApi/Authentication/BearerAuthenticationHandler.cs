@@ -1,12 +1,12 @@
 // Longer than 150 lines because one parser serves the three accepted credential forms and the RFC 6750 challenges.
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using AuthPlatform.Application.Auth.Common;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.Common.Security;
 using AuthPlatform.WebApi.Http;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
-using AuthPlatform.Application.Auth.Common;
 
 namespace AuthPlatform.WebApi.Authentication;
 

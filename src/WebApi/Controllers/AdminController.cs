@@ -1,12 +1,12 @@
 using AuthPlatform.Application.Admin.RotateSigningKey;
+using AuthPlatform.Application.ApiKeys.Common;
+using AuthPlatform.Application.ApiKeys.ListApiKeys;
+using AuthPlatform.Application.ApiKeys.RevokeApiKey;
 using AuthPlatform.Domain.Authorization;
 using AuthPlatform.WebApi.Authentication;
 using AuthPlatform.WebApi.Http;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
-using AuthPlatform.Application.ApiKeys.Common;
-using AuthPlatform.Application.ApiKeys.ListApiKeys;
-using AuthPlatform.Application.ApiKeys.RevokeApiKey;
 
 namespace AuthPlatform.WebApi.Controllers;
 

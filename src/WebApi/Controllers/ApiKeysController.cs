@@ -1,16 +1,16 @@
+using AuthPlatform.Application.ApiKeys.Common;
+using AuthPlatform.Application.ApiKeys.CreateApiKey;
+using AuthPlatform.Application.ApiKeys.DeleteApiKey;
+using AuthPlatform.Application.ApiKeys.GetApiKey;
+using AuthPlatform.Application.ApiKeys.ListApiKeys;
+using AuthPlatform.Application.ApiKeys.RevokeApiKey;
+using AuthPlatform.Application.ApiKeys.RotateApiKey;
 using AuthPlatform.Domain.Authorization;
 using AuthPlatform.WebApi.Authentication;
 using AuthPlatform.WebApi.Http;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
-using AuthPlatform.Application.ApiKeys.Common;
-using AuthPlatform.Application.ApiKeys.CreateApiKey;
-using AuthPlatform.Application.ApiKeys.ListApiKeys;
-using AuthPlatform.Application.ApiKeys.GetApiKey;
-using AuthPlatform.Application.ApiKeys.RevokeApiKey;
-using AuthPlatform.Application.ApiKeys.RotateApiKey;
-using AuthPlatform.Application.ApiKeys.DeleteApiKey;
 
 namespace AuthPlatform.WebApi.Controllers;
 

@@ -1,10 +1,10 @@
+using AuthPlatform.Application.Auth.ListSessions;
+using AuthPlatform.Application.Auth.RevokeSession;
 using AuthPlatform.Domain.Authorization;
 using AuthPlatform.WebApi.Authentication;
 using AuthPlatform.WebApi.Http;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
-using AuthPlatform.Application.Auth.ListSessions;
-using AuthPlatform.Application.Auth.RevokeSession;
 
 namespace AuthPlatform.WebApi.Controllers;
 

@@ -1,16 +1,16 @@
+using AuthPlatform.Application.TwoFactor.Common;
+using AuthPlatform.Application.TwoFactor.DisableTwoFactor;
+using AuthPlatform.Application.TwoFactor.EnableTwoFactor;
+using AuthPlatform.Application.TwoFactor.GetTwoFactorQrCode;
+using AuthPlatform.Application.TwoFactor.GetTwoFactorStatus;
+using AuthPlatform.Application.TwoFactor.RegenerateRecoveryCodes;
+using AuthPlatform.Application.TwoFactor.SetupTwoFactor;
 using AuthPlatform.Domain.Authorization;
 using AuthPlatform.WebApi.Authentication;
 using AuthPlatform.WebApi.Http;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
-using AuthPlatform.Application.TwoFactor.Common;
-using AuthPlatform.Application.TwoFactor.GetTwoFactorStatus;
-using AuthPlatform.Application.TwoFactor.SetupTwoFactor;
-using AuthPlatform.Application.TwoFactor.GetTwoFactorQrCode;
-using AuthPlatform.Application.TwoFactor.EnableTwoFactor;
-using AuthPlatform.Application.TwoFactor.DisableTwoFactor;
-using AuthPlatform.Application.TwoFactor.RegenerateRecoveryCodes;
 
 namespace AuthPlatform.WebApi.Controllers;
 

@@ -1,7 +1,7 @@
+using AuthPlatform.Application.Auth.GetJwks;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using AuthPlatform.Application.Auth.GetJwks;
 
 namespace AuthPlatform.WebApi.Controllers;
 

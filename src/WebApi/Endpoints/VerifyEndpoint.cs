@@ -1,7 +1,7 @@
+using AuthPlatform.Application.Auth.VerifyCredential;
 using AuthPlatform.WebApi.Authentication;
 using AuthPlatform.WebApi.Http;
 using Mediator;
-using AuthPlatform.Application.Auth.VerifyCredential;
 
 namespace AuthPlatform.WebApi.Endpoints;
 

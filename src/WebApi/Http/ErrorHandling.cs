@@ -1,7 +1,7 @@
+using AuthPlatform.Application.Common.Persistence;
 using AuthPlatform.Application.Common.Results;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
-using AuthPlatform.Application.Common.Persistence;
 
 namespace AuthPlatform.WebApi.Http;
 

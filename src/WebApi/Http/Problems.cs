@@ -6,10 +6,13 @@ namespace AuthPlatform.WebApi.Http;
 
 /// <summary>
 /// RFC 9457 problems with a stable <c>code</c>, field <c>errors</c> and <c>trace_id</c>
-/// (SPEC section 1). The one place that turns error codes into HTTP.
+/// (SPEC section 1). The one place that turns error codes into HTTP: the built-in codes here,
+/// extensions' codes from <see cref="ExtensionErrorStatuses"/> (<c>services.AddErrorCode</c>).
+/// A code known to neither answers 500 <c>internal_error</c> and tells nothing of the error.
 /// </summary>
 public static class Problems
 {
+    /// <summary>The status of a built-in code; 500 for any other.</summary>
     public static int StatusOf(string code) => code switch
     {
         ErrorCodes.ValidationFailed => StatusCodes.Status400BadRequest,
@@ -27,9 +30,20 @@ public static class Problems
         _ => StatusCodes.Status500InternalServerError,
     };
 
+    /// <summary>The status of a built-in or registered code; 500 for any other.</summary>
+    public static int StatusOf(HttpContext http, string code) =>
+        ErrorCodes.IsBuiltIn(code) ? StatusOf(code)
+            : http.RequestServices?.GetService<ExtensionErrorStatuses>()?.StatusOf(code) ?? StatusCodes.Status500InternalServerError;
+
     public static ProblemDetails Create(HttpContext http, Error error)
     {
-        var status = StatusOf(error.Code);
+        var status = StatusOf(http, error.Code);
+        if (status == StatusCodes.Status500InternalServerError && error.Code != ErrorCodes.InternalError)
+        {
+            ExtensionErrorStatuses.LogUnmapped(http, error.Code);
+            error = ExtensionErrorStatuses.Unmapped;
+        }
+
         var problem = new ProblemDetails
         {
             Type = $"https://authplatform.dev/problems/{error.Code.Replace('_', '-')}",
@@ -60,7 +74,7 @@ public static class Problems
 
     public static void AddAuthenticateHeader(HttpContext http, Error error)
     {
-        if (StatusOf(error.Code) != StatusCodes.Status401Unauthorized)
+        if (StatusOf(http, error.Code) != StatusCodes.Status401Unauthorized)
         {
             return;
         }
@@ -88,6 +102,7 @@ public static class Problems
         423 => "Locked",
         429 => "Too Many Requests",
         503 => "Service Unavailable",
-        _ => "Internal Server Error",
+        500 => "Internal Server Error",
+        _ => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error",
     };
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using AuthPlatform.Application.Common.Diagnostics;
 using AuthPlatform.Application.Common.Results;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -40,6 +41,8 @@ public static class RateLimits
                 }));
             limiter.OnRejected = (context, _) =>
             {
+                context.HttpContext.RequestServices.GetRequiredService<AuthMetrics>().Throttled(
+                    context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName ?? "global");
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait)
                     ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))
                     : Math.Max(1, options.WindowSeconds);

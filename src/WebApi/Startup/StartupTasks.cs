@@ -1,9 +1,9 @@
+using AuthPlatform.Application.Admin.EnsureBootstrapAdministrator;
 using AuthPlatform.Application.Common.Options;
 using AuthPlatform.Application.Signing.EnsureSigningKey;
 using AuthPlatform.Infrastructure.Persistence;
 using Mediator;
 using Microsoft.Extensions.Options;
-using AuthPlatform.Application.Admin.EnsureBootstrapAdministrator;
 
 namespace AuthPlatform.WebApi.Startup;
 

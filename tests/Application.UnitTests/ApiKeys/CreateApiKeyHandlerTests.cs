@@ -1,11 +1,11 @@
+using AuthPlatform.Application.ApiKeys.Common;
+using AuthPlatform.Application.ApiKeys.CreateApiKey;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.Common.Security;
 using AuthPlatform.Application.UnitTests.TestSupport;
 using AuthPlatform.Domain.Audit;
 using AuthPlatform.Domain.Users;
 using NSubstitute;
-using AuthPlatform.Application.ApiKeys.Common;
-using AuthPlatform.Application.ApiKeys.CreateApiKey;
 
 namespace AuthPlatform.Application.UnitTests.ApiKeys;
 

@@ -1,9 +1,9 @@
+using AuthPlatform.Application.ApiKeys.Common;
+using AuthPlatform.Application.ApiKeys.RevokeApiKey;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.UnitTests.TestSupport;
 using AuthPlatform.Domain.Audit;
 using NSubstitute;
-using AuthPlatform.Application.ApiKeys.Common;
-using AuthPlatform.Application.ApiKeys.RevokeApiKey;
 
 namespace AuthPlatform.Application.UnitTests.ApiKeys;
 

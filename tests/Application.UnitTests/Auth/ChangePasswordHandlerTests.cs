@@ -1,11 +1,11 @@
 using AuthPlatform.Application.Auth.ChangePassword;
 using AuthPlatform.Application.Common.Results;
+using AuthPlatform.Application.Common.Security;
 using AuthPlatform.Application.UnitTests.TestSupport;
 using AuthPlatform.Domain.Audit;
 using AuthPlatform.Domain.Sessions;
 using AuthPlatform.Domain.Users;
 using NSubstitute;
-using AuthPlatform.Application.Common.Security;
 
 namespace AuthPlatform.Application.UnitTests.Auth;
 

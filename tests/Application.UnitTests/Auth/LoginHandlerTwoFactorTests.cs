@@ -1,13 +1,13 @@
 using AuthPlatform.Application.Auth.Common;
 using AuthPlatform.Application.Auth.Login;
+using AuthPlatform.Application.Auth.LoginWithSecondFactor;
 using AuthPlatform.Application.Common.Results;
+using AuthPlatform.Application.Common.Security;
+using AuthPlatform.Application.TwoFactor.Common;
 using AuthPlatform.Application.UnitTests.TestSupport;
 using AuthPlatform.Domain.Audit;
 using AuthPlatform.Domain.Users;
-using AuthPlatform.Application.TwoFactor.Common;
 using NSubstitute;
-using AuthPlatform.Application.Common.Security;
-using AuthPlatform.Application.Auth.LoginWithSecondFactor;
 
 namespace AuthPlatform.Application.UnitTests.Auth;
 

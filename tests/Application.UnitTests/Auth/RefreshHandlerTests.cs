@@ -1,5 +1,6 @@
 using AuthPlatform.Application.Auth.Common;
 using AuthPlatform.Application.Auth.Refresh;
+using AuthPlatform.Application.Common.Persistence;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.UnitTests.TestSupport;
 using AuthPlatform.Domain.Audit;
@@ -7,7 +8,6 @@ using AuthPlatform.Domain.Sessions;
 using AuthPlatform.Domain.Users;
 using NSubstitute;
 using NSubstitute.ExceptionExtensions;
-using AuthPlatform.Application.Common.Persistence;
 
 namespace AuthPlatform.Application.UnitTests.Auth;
 

@@ -2,6 +2,7 @@ using AuthPlatform.Application.Auth.Common;
 using AuthPlatform.Application.Auth.Register;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.UnitTests.TestSupport;
+using AuthPlatform.Application.Users;
 using AuthPlatform.Domain.Audit;
 using AuthPlatform.Domain.Users;
 using NSubstitute;
@@ -15,7 +16,7 @@ public sealed class RegisterHandlerTests
     private readonly Ports _ports = new();
 
     private Task<Result<UserResponse>> Register(string email = "new@example.com", string password = RawPassword, string name = "Newcomer") =>
-        new RegisterHandler(_ports.Users, _ports.Hasher, _ports.Secrets, _ports.Mapper, _ports.Clock)
+        new RegisterHandler(new NewAccounts(_ports.Users, _ports.Hasher, _ports.Secrets, _ports.Clock), _ports.Mapper)
             .Handle(new RegisterCommand(email, password, name), CancellationToken.None).AsTask();
 
     private User SingleAddedUser() =>

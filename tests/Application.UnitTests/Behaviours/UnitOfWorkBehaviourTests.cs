@@ -1,9 +1,9 @@
+using AuthPlatform.Application.Auth.GetJwks;
 using AuthPlatform.Application.Auth.Logout;
 using AuthPlatform.Application.Common.Behaviours;
+using AuthPlatform.Application.Common.Persistence;
 using AuthPlatform.Application.Common.Results;
 using NSubstitute;
-using AuthPlatform.Application.Common.Persistence;
-using AuthPlatform.Application.Auth.GetJwks;
 
 namespace AuthPlatform.Application.UnitTests.Behaviours;
 

@@ -1,14 +1,14 @@
-using AuthPlatform.Application.UnitTests.TestSupport;
 using AuthPlatform.Application.Auth.ChangePassword;
 using AuthPlatform.Application.Auth.Common;
 using AuthPlatform.Application.Auth.Login;
 using AuthPlatform.Application.Auth.Register;
 using AuthPlatform.Application.Common.Behaviours;
 using AuthPlatform.Application.Common.Results;
+using AuthPlatform.Application.Common.Security;
+using AuthPlatform.Application.UnitTests.TestSupport;
 using FluentValidation;
 using Mediator;
 using NSubstitute;
-using AuthPlatform.Application.Common.Security;
 
 namespace AuthPlatform.Application.UnitTests.Behaviours;
 
@@ -32,7 +32,7 @@ public sealed class ValidationBehaviourTests
     private static UserResponse SomeUser() => new(Guid.NewGuid(), "new@example.com", "Newcomer", "user", DateTimeOffset.UnixEpoch);
 
     private ValidationBehaviour<RegisterCommand, Result<UserResponse>> RegisterBehaviour() =>
-        new([new RegisterValidator(_commonPasswords)]);
+        new([new RegisterValidator(new CommonPasswordPolicy(_commonPasswords))]);
 
     [Fact]
     public async Task Handle_InvalidCommand_ReturnsValidationFailedWithoutCallingHandler()
@@ -64,7 +64,7 @@ public sealed class ValidationBehaviourTests
     [Fact]
     public async Task Handle_MultiWordPropertyNames_AreSnakeCase()
     {
-        var behaviour = new ValidationBehaviour<ChangePasswordCommand, Result>([new ChangePasswordValidator(_commonPasswords)]);
+        var behaviour = new ValidationBehaviour<ChangePasswordCommand, Result>([new ChangePasswordValidator(new CommonPasswordPolicy(_commonPasswords))]);
         var (next, calls) = Next<ChangePasswordCommand, Result>(Result.Success());
 
         var result = await behaviour.Handle(new ChangePasswordCommand(Ports.PasswordCaller(Guid.NewGuid()), "", "short"), next, CancellationToken.None);
@@ -116,7 +116,7 @@ public sealed class ValidationBehaviourTests
     {
         var extra = new InlineValidator<RegisterCommand>();
         extra.RuleFor(c => c.Name).Must(n => n != "Newcomer").WithMessage("Name taken by policy.");
-        var behaviour = new ValidationBehaviour<RegisterCommand, Result<UserResponse>>([new RegisterValidator(_commonPasswords), extra]);
+        var behaviour = new ValidationBehaviour<RegisterCommand, Result<UserResponse>>([new RegisterValidator(new CommonPasswordPolicy(_commonPasswords)), extra]);
         var (next, calls) = Next<RegisterCommand, Result<UserResponse>>(SomeUser());
 
         var result = await behaviour.Handle(ValidRegistration with { Password = "short" }, next, CancellationToken.None);

@@ -1,9 +1,9 @@
 using AuthPlatform.Application.Common.Results;
+using AuthPlatform.Application.TwoFactor.Common;
 using AuthPlatform.Application.UnitTests.TestSupport;
 using AuthPlatform.Domain.Audit;
 using AuthPlatform.Domain.Users;
 using NSubstitute;
-using AuthPlatform.Application.TwoFactor.Common;
 
 namespace AuthPlatform.Application.UnitTests.TwoFactor;
 

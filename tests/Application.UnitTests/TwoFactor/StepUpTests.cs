@@ -2,8 +2,8 @@ using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.Common.Security;
 using AuthPlatform.Application.UnitTests.TestSupport;
 using AuthPlatform.Domain.Audit;
-using AuthPlatform.Domain.Users;
 using AuthPlatform.Domain.Sessions;
+using AuthPlatform.Domain.Users;
 using NSubstitute;
 
 namespace AuthPlatform.Application.UnitTests.TwoFactor;

@@ -1,9 +1,9 @@
+using AuthPlatform.Application.Users;
 using AuthPlatform.Domain.Users;
 using AuthPlatform.Infrastructure.Persistence;
 using AuthPlatform.Infrastructure.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using AuthPlatform.Application.Users;
 
 namespace AuthPlatform.Infrastructure.Tests.Concurrency;
 

@@ -1,10 +1,10 @@
+using AuthPlatform.Application.Auth.Common;
 using AuthPlatform.Domain.Sessions;
 using AuthPlatform.Domain.Users;
 using AuthPlatform.Infrastructure.Persistence;
 using AuthPlatform.Infrastructure.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using AuthPlatform.Application.Auth.Common;
 
 namespace AuthPlatform.Infrastructure.Tests.Concurrency;
 

@@ -1,8 +1,8 @@
+using AuthPlatform.Application.TwoFactor.Common;
 using AuthPlatform.Domain.Users;
 using AuthPlatform.Infrastructure.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using AuthPlatform.Application.TwoFactor.Common;
 
 namespace AuthPlatform.Infrastructure.Tests.Concurrency;
 

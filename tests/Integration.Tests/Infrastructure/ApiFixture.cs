@@ -12,9 +12,12 @@ public abstract class ApiFixture(DatabaseKind kind) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync(kind);
-        Factory = new AuthApiFactory(_database);
+        Factory = CreateFactory(_database);
         _ = Factory.Server; // starts the host: migrations, signing key, bootstrap admin
     }
+
+    /// <summary>The application under test; a fixture overrides this to add settings or test doubles.</summary>
+    protected virtual AuthApiFactory CreateFactory(TestDatabase database) => new(database);
 
     public async Task DisposeAsync()
     {

@@ -7,8 +7,12 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace AuthPlatform.Integration.Tests.Infrastructure;
 
-/// <summary>The real application over a real database, with a clock the tests can move.</summary>
-public sealed class AuthApiFactory(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null)
+/// <summary>
+/// The real application over a real database, with a clock the tests can move; <paramref name="testServices"/>
+/// registers test doubles after the application's own services (and its extensions').
+/// </summary>
+public sealed class AuthApiFactory(
+    TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? testServices = null)
     : WebApplicationFactory<Program>
 {
     public const string AdminEmail = "admin@authplatform.test";
@@ -39,6 +43,7 @@ public sealed class AuthApiFactory(TestDatabase database, IReadOnlyDictionary<st
         {
             services.AddSingleton<TimeProvider>(Clock);
             services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs);
+            testServices?.Invoke(services);
         });
     }
 

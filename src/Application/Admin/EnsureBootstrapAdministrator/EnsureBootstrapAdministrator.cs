@@ -12,7 +12,7 @@ namespace AuthPlatform.Application.Admin.EnsureBootstrapAdministrator;
 /// with that email is left as it is.
 /// </summary>
 public sealed record EnsureBootstrapAdministratorCommand(string Email, string Password, string Name)
-    : ICommand<Result<BootstrapOutcome>>;
+    : ICommand<Result<BootstrapOutcome>>, INewAccount;
 
 public enum BootstrapOutcome
 {
@@ -22,31 +22,20 @@ public enum BootstrapOutcome
 
 public sealed class EnsureBootstrapAdministratorValidator : AbstractValidator<EnsureBootstrapAdministratorCommand>
 {
-    public EnsureBootstrapAdministratorValidator(ICommonPasswordList commonPasswords)
-    {
-        RuleFor(c => c.Email).EmailAddress();
-        RuleFor(c => c.Password).NewPassword(commonPasswords);
-        RuleFor(c => c.Name).DisplayText(User.MaxNameLength);
-    }
+    public EnsureBootstrapAdministratorValidator(IPasswordPolicy passwordPolicy) => NewAccounts.Rules(this, passwordPolicy);
 }
 
-public sealed class EnsureBootstrapAdministratorHandler(
-    IUserRepository users,
-    IPasswordHasher hasher,
-    ISecretGenerator secrets,
-    TimeProvider clock) : ICommandHandler<EnsureBootstrapAdministratorCommand, Result<BootstrapOutcome>>
+public sealed class EnsureBootstrapAdministratorHandler(NewAccounts accounts)
+    : ICommandHandler<EnsureBootstrapAdministratorCommand, Result<BootstrapOutcome>>
 {
     public async ValueTask<Result<BootstrapOutcome>> Handle(EnsureBootstrapAdministratorCommand command, CancellationToken cancellationToken)
     {
-        if (await users.EmailExistsAsync(command.Email, cancellationToken))
+        if (await accounts.ExistsAsync(command, cancellationToken))
         {
             return BootstrapOutcome.AlreadyExists;
         }
 
-        var now = clock.GetUtcNow();
-        var admin = User.CreateAdministrator(
-            Guid.CreateVersion7(now), EmailAddress.Create(command.Email), command.Name, hasher.Hash(command.Password), secrets.NewSecret(16), now);
-        users.Add(admin);
+        accounts.Add(command, UserRole.Admin);
         return BootstrapOutcome.Created;
     }
 }

@@ -19,10 +19,10 @@ public sealed record ChangePasswordCommand(CallerIdentity Caller, string Current
 
 public sealed class ChangePasswordValidator : AbstractValidator<ChangePasswordCommand>
 {
-    public ChangePasswordValidator(ICommonPasswordList commonPasswords)
+    public ChangePasswordValidator(IPasswordPolicy passwordPolicy)
     {
         RuleFor(c => c.CurrentPassword).PresentedPassword();
-        RuleFor(c => c.NewPassword).NewPassword(commonPasswords);
+        RuleFor(c => c.NewPassword).NewPassword(passwordPolicy);
     }
 }
 

@@ -1,7 +1,7 @@
-using AuthPlatform.Application.Users;
-using MapsterMapper;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.Common.Security;
+using AuthPlatform.Application.Users;
+using MapsterMapper;
 using Mediator;
 
 namespace AuthPlatform.Application.Auth.GetMe;

@@ -11,36 +11,23 @@ using Mediator;
 namespace AuthPlatform.Application.Auth.Register;
 
 /// <summary>Creates a user account. Registering can never create an administrator.</summary>
-public sealed record RegisterCommand(string Email, string Password, string Name) : ICommand<Result<UserResponse>>, ISavesWithoutAmbientTransaction;
+public sealed record RegisterCommand(string Email, string Password, string Name)
+    : ICommand<Result<UserResponse>>, ISavesWithoutAmbientTransaction, INewAccount;
 
 public sealed class RegisterValidator : AbstractValidator<RegisterCommand>
 {
-    public RegisterValidator(ICommonPasswordList commonPasswords)
-    {
-        RuleFor(c => c.Email).EmailAddress();
-        RuleFor(c => c.Password).NewPassword(commonPasswords);
-        RuleFor(c => c.Name).DisplayText(User.MaxNameLength);
-    }
+    public RegisterValidator(IPasswordPolicy passwordPolicy) => NewAccounts.Rules(this, passwordPolicy);
 }
 
-public sealed class RegisterHandler(
-    IUserRepository users,
-    IPasswordHasher hasher,
-    ISecretGenerator secrets,
-    IMapper mapper,
-    TimeProvider clock) : ICommandHandler<RegisterCommand, Result<UserResponse>>
+public sealed class RegisterHandler(NewAccounts accounts, IMapper mapper) : ICommandHandler<RegisterCommand, Result<UserResponse>>
 {
     public async ValueTask<Result<UserResponse>> Handle(RegisterCommand command, CancellationToken cancellationToken)
     {
-        if (await users.EmailExistsAsync(command.Email, cancellationToken))
+        if (await accounts.ExistsAsync(command, cancellationToken))
         {
             return Error.Conflict("An account with this email address already exists.");
         }
 
-        var now = clock.GetUtcNow();
-        var user = User.Register(
-            Guid.CreateVersion7(now), EmailAddress.Create(command.Email), command.Name, hasher.Hash(command.Password), secrets.NewSecret(16), now);
-        users.Add(user);
-        return mapper.Map<UserResponse>(user);
+        return mapper.Map<UserResponse>(accounts.Add(command, UserRole.User));
     }
 }

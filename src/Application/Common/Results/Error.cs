@@ -22,6 +22,18 @@ public static class ErrorCodes
     public const string AccountLocked = "account_locked";
     public const string PayloadTooLarge = "payload_too_large";
     public const string ServiceUnavailable = "service_unavailable";
+
+    /// <summary>A bug, or an error code with no HTTP status: answered 500 with no details.</summary>
+    public const string InternalError = "internal_error";
+
+    private static readonly HashSet<string> BuiltIn = typeof(ErrorCodes)
+        .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+        .Where(f => f.IsLiteral)
+        .Select(f => (string)f.GetRawConstantValue()!)
+        .ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>True for the codes above: their statuses are fixed by the SPEC, no extension may remap them.</summary>
+    public static bool IsBuiltIn(string code) => BuiltIn.Contains(code);
 }
 
 /// <summary>An expected failure: a stable code, a human message and, for validation, field errors.</summary>

@@ -1,10 +1,10 @@
 using AuthPlatform.Application.Common.Behaviours;
 using AuthPlatform.Application.Common.Options;
+using AuthPlatform.Application.Common.Persistence;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Domain.Signing;
 using Mediator;
 using Microsoft.Extensions.Options;
-using AuthPlatform.Application.Common.Persistence;
 
 namespace AuthPlatform.Application.Signing.EnsureSigningKey;
 

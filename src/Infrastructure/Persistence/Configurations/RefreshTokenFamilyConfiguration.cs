@@ -1,5 +1,5 @@
-using AuthPlatform.Infrastructure.Persistence.Converters;
 using AuthPlatform.Domain.Sessions;
+using AuthPlatform.Infrastructure.Persistence.Converters;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

@@ -1,6 +1,6 @@
+using AuthPlatform.Application.Users;
 using AuthPlatform.Domain.Users;
 using Microsoft.EntityFrameworkCore;
-using AuthPlatform.Application.Users;
 
 namespace AuthPlatform.Infrastructure.Persistence.Repositories;
 
