@@ -16,7 +16,7 @@ public static class DependencyInjection
     {
         services.AddScoped<Users.CallerAccounts>();
         services.AddScoped<Users.NewAccounts>();
-        services.AddScoped<Users.FailedAttempts>();
+        services.AddScoped<Users.SignInAttempts>();
         services.AddScoped<Auth.Common.SessionIssuer>();
         services.AddScoped<TwoFactor.Common.RecoveryCodes>();
         services.AddScoped<TwoFactor.Common.SecondFactorVerifier>();

@@ -50,7 +50,7 @@ public static class DependencyInjection
             .ValidateOnStart();
         services.Configure<TwoFactorOptions>(configuration.GetSection(TwoFactorOptions.SectionName));
 
-        AddDatabase(services, database.Provider, configuration.GetConnectionString("Default"));
+        AddDatabase(services, database.Provider, configuration.GetConnectionString("Default"), database.CommandTimeoutSeconds);
 
         services.AddDataProtection()
             .SetApplicationName("AuthPlatform")
@@ -64,6 +64,7 @@ public static class DependencyInjection
         services.AddScoped<IAfterCommit>(sp => sp.GetRequiredService<UnitOfWork>());
         services.AddScoped<IDomainEvents>(sp => sp.GetRequiredService<UnitOfWork>());
         services.AddScoped<IUserRepository, UserRepository>();
+        services.AddScoped<IAttemptThrottle, Persistence.Throttling.AttemptThrottle>();
         services.AddScoped<IRefreshTokenFamilyRepository, RefreshTokenFamilyRepository>();
         services.AddScoped<IAuditLog, AuditLog>();
         services.AddScoped<Application.Audit.ListAuditEvents.IAuditEventReader, AuditEventReader>();
@@ -102,7 +103,7 @@ public static class DependencyInjection
         return services;
     }
 
-    private static void AddDatabase(IServiceCollection services, DatabaseProvider provider, string? connectionString)
+    private static void AddDatabase(IServiceCollection services, DatabaseProvider provider, string? connectionString, int timeout)
     {
         switch (provider)
         {
@@ -114,13 +115,13 @@ public static class DependencyInjection
                     Directory.CreateDirectory(directory);
                 }
 
-                services.AddDbContext<AuthDbContext, SqliteAuthDbContext>(o => o.UseSqlite(sqlite.ToString()));
+                services.AddDbContext<AuthDbContext, SqliteAuthDbContext>(o => o.UseSqlite(sqlite.ToString(), s => s.CommandTimeout(timeout)));
                 break;
             case DatabaseProvider.Postgres:
-                services.AddDbContext<AuthDbContext, PostgresAuthDbContext>(o => o.UseNpgsql(Require(connectionString, provider)));
+                services.AddDbContext<AuthDbContext, PostgresAuthDbContext>(o => o.UseNpgsql(Require(connectionString, provider), s => s.CommandTimeout(timeout)));
                 break;
             case DatabaseProvider.SqlServer:
-                services.AddDbContext<AuthDbContext, SqlServerAuthDbContext>(o => o.UseSqlServer(Require(connectionString, provider)));
+                services.AddDbContext<AuthDbContext, SqlServerAuthDbContext>(o => o.UseSqlServer(Require(connectionString, provider), s => s.CommandTimeout(timeout)));
                 break;
             default:
                 throw new InvalidOperationException($"Unknown Database:Provider '{provider}'. Use Sqlite, Postgres or SqlServer.");

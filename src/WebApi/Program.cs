@@ -17,6 +17,8 @@ using Microsoft.AspNetCore.Mvc;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
+StartupConfigurationValidator.ThrowIfInvalid(builder.Configuration); // before any service exists: one line per bad setting, exit code 1
+
 var services = builder.Services;
 builder.AddObservability();
 
@@ -52,6 +54,7 @@ services.AddSingleton<IAuthorizationHandler, SessionRequirementHandler>();
 services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ScopeForbiddenResultHandler>();
 
 services.AddAuthPlatformRateLimiting(builder.Configuration);
+services.AddHttpSecurity(builder.Configuration, builder.Environment);
 
 // X-Forwarded-For is honoured only from proxies the operator names (RL-02).
 var knownProxies = builder.Configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [];
@@ -75,6 +78,7 @@ services.AddConfiguredExtensions(builder.Configuration);
 
 var app = builder.Build();
 
+app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages(context =>
 {
@@ -93,6 +97,7 @@ if (knownProxies.Length > 0)
     app.UseForwardedHeaders();
 }
 
+app.UseHttpSecurity();
 app.UseBodySizeLimit();
 app.UseAuthentication();
 app.UseRateLimiter();
@@ -114,8 +119,10 @@ app.MapControllers();
 app.MapVerifyEndpoint();
 app.UseObservability();
 
+await ServiceChecks.ThrowIfInvalidAsync(app); // the bootstrap administrator by the policy in use, the listening ports
+
 await app.InitializeAsync();
-await app.RunAsync();
+await app.RunCheckedAsync();
 
 /// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
 public partial class Program;

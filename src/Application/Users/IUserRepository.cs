@@ -15,14 +15,5 @@ public interface IUserRepository
 
     Task<bool> EmailExistsAsync(string email, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// The lockout rule (ADR 0009): counts a failed attempt with one atomic conditional update, so
-    /// that parallel failures all count. Failures older than <see cref="LockoutPolicy.Window"/>
-    /// no longer count; the <see cref="LockoutPolicy.MaxFailedAttempts"/>th locks the account for
-    /// <see cref="LockoutPolicy.LockoutDuration"/> and starts the count again. Refreshes the
-    /// user's counters and returns true for the one failure that locked the account.
-    /// </summary>
-    Task<bool> RecordFailedLoginAsync(User user, LockoutPolicy policy, DateTimeOffset now, CancellationToken cancellationToken);
-
     void Add(User user);
 }

@@ -3,8 +3,9 @@ using AuthPlatform.Domain.Common;
 namespace AuthPlatform.Domain.Users;
 
 /// <summary>
-/// A person who signs in. Owns its credentials' state: the password hash, the failed-login
-/// counter and the lockout that follows it, and its second factor (<c>User.TwoFactor.cs</c>).
+/// A person who signs in. Owns its credentials' state: the password hash, the security stamp
+/// and its second factor (<c>User.TwoFactor.cs</c>). Failed attempts are counted apart, per
+/// account and client address, by the attempt throttle (ADR 0012).
 /// </summary>
 public sealed partial class User : AggregateRoot
 {
@@ -35,12 +36,6 @@ public sealed partial class User : AggregateRoot
     public string SecurityStamp { get; private set; } = string.Empty;
 
     public DateTimeOffset CreatedAt { get; private set; }
-
-    public int FailedLoginCount { get; private set; }
-
-    public DateTimeOffset? FailedLoginWindowStartedAt { get; private set; }
-
-    public DateTimeOffset? LockedUntil { get; private set; }
 
     public bool IsDisabled { get; private set; }
 
@@ -98,17 +93,15 @@ public sealed partial class User : AggregateRoot
         };
     }
 
-    public bool IsLockedOut(DateTimeOffset now) => LockedUntil is { } until && until > now;
-
     /// <summary>
-    /// Records a failed attempt that the user store has already counted. Counting is one atomic
-    /// conditional update in the store, so that parallel failures all count (ADR 0009); the user
-    /// only reports it: <paramref name="lockedNow"/> is true when that update locked the account.
+    /// Records a failed attempt that the attempt throttle has already counted. Counting is one
+    /// atomic conditional update there, so that parallel failures all count (ADR 0009, 0012);
+    /// the user only reports it: <paramref name="lockedUntil"/> is set when this failure locked.
     /// </summary>
-    public void RecordFailedAttempt(AttemptKind kind, string reason, bool lockedNow)
+    public void RecordFailedAttempt(AttemptKind kind, string reason, DateTimeOffset? lockedUntil)
     {
         Raise(kind == AttemptKind.SecondFactor ? new SecondFactorFailed(Id, reason) : new LoginFailed(Id, reason));
-        if (lockedNow && LockedUntil is { } until)
+        if (lockedUntil is { } until)
         {
             Raise(new AccountLocked(Id, until));
         }
@@ -120,14 +113,12 @@ public sealed partial class User : AggregateRoot
     /// <summary>The password step succeeded and the second factor comes next; failures still count until then.</summary>
     public void RecordPasswordVerified() => Raise(new PasswordVerified(Id));
 
-    /// <summary>A completed sign-in: the failed-attempt count and any lock are cleared.</summary>
-    public void RecordSuccessfulLogin(IReadOnlyList<string> authenticationMethods, bool withRecoveryCode = false)
-    {
-        FailedLoginCount = 0;
-        FailedLoginWindowStartedAt = null;
-        LockedUntil = null;
+    /// <summary>
+    /// A completed sign-in. It clears no failures: a success never erases the failures that raced
+    /// it (they expire with their window, ADR 0012).
+    /// </summary>
+    public void RecordSuccessfulLogin(IReadOnlyList<string> authenticationMethods, bool withRecoveryCode = false) =>
         Raise(new LoginSucceeded(Id, authenticationMethods, withRecoveryCode));
-    }
 
     /// <summary>Replaces the stored hash with a stronger one of the same password (rehash on login).</summary>
     public void UpgradePasswordHash(string passwordHash) =>

@@ -11,6 +11,11 @@ namespace AuthPlatform.WebApi.Http;
 /// </summary>
 public sealed partial class GlobalExceptionHandler(ILogger<GlobalExceptionHandler> logger) : IExceptionHandler
 {
+    private const string RetryAfterSeconds = "5";
+
+    private static readonly Error DatabaseUnavailable =
+        new(ErrorCodes.ServiceUnavailable, "The database is busy or out of reach; nothing was changed. Try again shortly.");
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var error = exception switch
@@ -20,6 +25,7 @@ public sealed partial class GlobalExceptionHandler(ILogger<GlobalExceptionHandle
             BadHttpRequestException => Error.Validation("body", "The request could not be read."),
             DuplicateKeyException => Error.Conflict("A record with the same unique value already exists."),
             ConcurrencyConflictException => Error.Conflict("Another request changed the same record first; try again."),
+            _ when Infrastructure.Persistence.DatabaseFaults.IsUnavailable(exception) => DatabaseUnavailable,
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => null,
             _ => new Error("internal_error", "An unexpected error occurred."),
         };
@@ -31,6 +37,11 @@ public sealed partial class GlobalExceptionHandler(ILogger<GlobalExceptionHandle
         if (error.Code == "internal_error")
         {
             LogUnhandled(logger, exception, httpContext.Request.Method, SafeForLog(httpContext.Request.Path.ToString()));
+        }
+        else if (ReferenceEquals(error, DatabaseUnavailable))
+        {
+            LogUnavailable(logger, exception.GetType().Name, httpContext.Request.Method, SafeForLog(httpContext.Request.Path.ToString()));
+            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds;
         }
 
         if (!httpContext.Response.HasStarted)
@@ -50,6 +61,9 @@ public sealed partial class GlobalExceptionHandler(ILogger<GlobalExceptionHandle
                 span[i] = char.IsControl(source[i]) ? '?' : source[i];
             }
         });
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database unavailable ({Exception}) on {Method} {Path}: answered 503")]
+    private static partial void LogUnavailable(ILogger logger, string exception, string method, string path);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception on {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);

@@ -2,6 +2,7 @@ using AuthPlatform.Application.Auth.ChangePassword;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.Common.Security;
 using AuthPlatform.Application.UnitTests.TestSupport;
+using AuthPlatform.Application.Users;
 using AuthPlatform.Domain.Audit;
 using AuthPlatform.Domain.Sessions;
 using AuthPlatform.Domain.Users;
@@ -26,7 +27,7 @@ public sealed class ChangePasswordHandlerTests
     }
 
     private Task<Result> Change(string currentPassword, Guid? currentSessionId = null, Guid? userId = null, string? stepUpCode = null) =>
-        new ChangePasswordHandler(_ports.Callers, _ports.Families, _ports.Hasher, _ports.Secrets, _ports.FailedAttempts, _ports.StepUp, _ports.Clock)
+        new ChangePasswordHandler(_ports.Callers, _ports.Families, _ports.Hasher, _ports.Secrets, _ports.Attempts, _ports.StepUp, _ports.Clock)
             .Handle(
                 new ChangePasswordCommand(Ports.PasswordCaller(userId ?? _user.Id, currentSessionId), currentPassword, New, stepUpCode),
                 CancellationToken.None).AsTask();
@@ -51,12 +52,14 @@ public sealed class ChangePasswordHandlerTests
     }
 
     [Fact]
-    public async Task Handle_WrongCurrentPassword_HasTheStoreCountItLikeAFailedLogin()
+    public async Task Handle_WrongCurrentPassword_ClaimsAndCountsItLikeAFailedLogin()
     {
         var result = await Change("not the password");
 
         Assert.Equal(ErrorCodes.InvalidCredentials, result.Error!.Code);
+        await _ports.ClaimedAsync(_user);
         await _ports.FailureCountedAsync(_user, times: 1);
+        await _ports.NothingReleasedAsync();
         var audit = _ports.SingleAudit(AuditEventTypes.LoginFailed);
         Assert.Equal(_user.Id, audit.UserId);
         Assert.Equal(FailureReasons.WrongCurrentPassword, audit.Details!["reason"]);
@@ -65,10 +68,10 @@ public sealed class ChangePasswordHandlerTests
     }
 
     [Fact]
-    public async Task Handle_WrongCurrentPasswordThatTheStoreSaysLocked_RaisesAccountLockedAndKeepsIt()
+    public async Task Handle_WrongCurrentPasswordThatTheThrottleSaysLocked_RaisesAccountLockedAndKeepsIt()
     {
         var until = _ports.Clock.GetUtcNow() + _ports.Lockout.Duration;
-        _ports.StoreLocksTheAccount(_user, until);
+        _ports.FailureLocks(until);
 
         var result = await Change("not the password");
 
@@ -80,9 +83,9 @@ public sealed class ChangePasswordHandlerTests
     }
 
     [Fact]
-    public async Task Handle_LockedAccount_RefusesWithoutVerifyingOrCounting()
+    public async Task Handle_ClaimRefused_RefusesAccountLockedWithoutVerifyingOrCounting()
     {
-        Ports.LockedInStore(_user, _ports.Clock.GetUtcNow() + TimeSpan.FromMinutes(5));
+        _ports.AddressBudgetRefuses();
 
         var result = await Change(Current);
 
@@ -91,6 +94,22 @@ public sealed class ChangePasswordHandlerTests
         _ports.Hasher.DidNotReceiveWithAnyArgs().Verify(default!, default!);
         await _ports.NoFailureCountedAsync();
         Assert.Equal("stored-hash", _user.PasswordHash);
+        _ports.Hasher.DidNotReceiveWithAnyArgs().Hash(default!);
+        await _ports.Families.DidNotReceiveWithAnyArgs().RevokeAllForUserAsync(default, default, default!, default, default);
+    }
+
+    [Fact]
+    public async Task Handle_AccountWideBudgetSpentFromAKnownAddress_ChangesThePassword()
+    {
+        _ports.AccountWideBudgetRefuses();
+        _ports.KnownAddress(_user);
+
+        var result = await Change(Current);
+
+        Assert.True(result.IsSuccess);
+        Assert.Equal("new-hash", _user.PasswordHash);
+        await _ports.Throttle.Received(1).ReleaseAsync(Ports.AccountKey(_user.Email.Value), Ports.AddressScope, Arg.Any<CancellationToken>());
+        Assert.Equal(1, _ports.ThrottleCalls(nameof(IAttemptThrottle.ReleaseAsync)));
     }
 
     [Fact]
@@ -101,6 +120,7 @@ public sealed class ChangePasswordHandlerTests
         Assert.Equal(ErrorCodes.NotFound, result.Error!.Code);
         _ports.Hasher.DidNotReceiveWithAnyArgs().Hash(default!);
         await _ports.Families.DidNotReceiveWithAnyArgs().RevokeAllForUserAsync(default, default, default!, default, default);
+        await _ports.NothingClaimedAsync();
     }
 
     [Fact]
@@ -117,6 +137,8 @@ public sealed class ChangePasswordHandlerTests
         _ports.Secrets.Received(1).NewSecret(16);
         _ports.Hasher.Received(1).Hash(New);
         Assert.Equal(_user.Id, _ports.SingleAudit(AuditEventTypes.PasswordChanged).UserId);
+        await _ports.ClaimedAsync(_user);
+        await _ports.ReleasedAsync(_user);
         await _ports.NoFailureCountedAsync();
     }
 
@@ -186,5 +208,28 @@ public sealed class ChangePasswordHandlerTests
         Assert.True(result.IsSuccess);
         Assert.Equal("new-hash", user.PasswordHash);
         await _ports.SecondFactorStore.Received(1).TryAdvanceTotpStepAsync(user.Id, Ports.StartStep, Arg.Any<CancellationToken>());
+        // The password and the code are two checks: each claims its own attempt and ends it.
+        await _ports.ClaimedAsync(user, times: 2);
+        await _ports.ReleasedAsync(user, times: 2);
+        await _ports.NoFailureCountedAsync();
+    }
+
+    [Fact]
+    public async Task Handle_TwoFactorUserWithWrongStepUpCode_CountsOneFailureForTheCodeAndChangesNothing()
+    {
+        var user = _ports.TwoFactorUser();
+        _ports.Hasher.Verify("stored-hash", Current).Returns(PasswordCheck.Success);
+        _ports.TotpCode("123456", Ports.StartStep);
+
+        var result = await Change(Current, userId: user.Id, stepUpCode: "999999");
+
+        Assert.Equal(ErrorCodes.InvalidMfaCode, result.Error!.Code);
+        Assert.True(result.KeepsChanges);
+        Assert.Equal("stored-hash", user.PasswordHash);
+        await _ports.ReleasedAsync(user, times: 1);
+        await _ports.FailureCountedAsync(user, times: 1);
+        Assert.Equal("step_up", _ports.SingleAudit(AuditEventTypes.MfaFailed).Details!["reason"]);
+        Assert.DoesNotContain(_ports.AuditCalls(), c => c.Type is AuditEventTypes.PasswordChanged or AuditEventTypes.LoginFailed);
+        await _ports.Families.DidNotReceiveWithAnyArgs().RevokeAllForUserAsync(default, default, default!, default, default);
     }
 }

@@ -2,6 +2,7 @@ using AuthPlatform.Application.Auth.Login;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.Common.Security;
 using AuthPlatform.Application.UnitTests.TestSupport;
+using AuthPlatform.Application.Users;
 using AuthPlatform.Domain.Audit;
 using AuthPlatform.Domain.Authorization;
 using AuthPlatform.Domain.Users;
@@ -17,7 +18,7 @@ public sealed class LoginHandlerTests
     private readonly Ports _ports = new();
 
     private LoginHandler Handler() =>
-        new(_ports.Users, _ports.Hasher, _ports.FailedAttempts, _ports.Sessions, _ports.MfaTokens, _ports.DomainEvents, _ports.Clock);
+        new(_ports.Users, _ports.Hasher, _ports.Attempts, _ports.Sessions, _ports.MfaTokens, _ports.DomainEvents);
 
     private Task<Result<LoginResponse>> Login(string email, string password) =>
         Handler().Handle(new LoginCommand(email, password), CancellationToken.None).AsTask();
@@ -31,20 +32,22 @@ public sealed class LoginHandlerTests
     }
 
     [Fact]
-    public async Task Handle_UnknownEmail_VerifiesAgainstDummyAndRefusesWithInvalidCredentials()
+    public async Task Handle_UnknownEmail_ClaimsVerifiesAgainstDummyCountsTheFailureAndRefusesWithInvalidCredentials()
     {
         var result = await Login("nobody@example.com", "some password 123");
 
+        await _ports.ClaimedAsync("nobody@example.com");
         _ports.Hasher.Received(1).VerifyAgainstDummy("some password 123");
         _ports.Hasher.DidNotReceiveWithAnyArgs().Verify(default!, default!);
         Assert.False(result.IsSuccess);
         Assert.Equal(ErrorCodes.InvalidCredentials, result.Error!.Code);
         Assert.True(result.KeepsChanges);
+        await _ports.FailureCountedAsync("nobody@example.com", times: 1);
+        await _ports.NothingReleasedAsync();
         var audit = _ports.SingleAudit(AuditEventTypes.LoginFailed);
         Assert.Null(audit.UserId);
         Assert.Equal(FailureReasons.UnknownAccount, audit.Details!["reason"]);
         _ports.DomainEvents.Received(1).Raise(new LoginFailed(null, FailureReasons.UnknownAccount));
-        await _ports.NoFailureCountedAsync();
         _ports.Families.DidNotReceiveWithAnyArgs().Add(default!);
     }
 
@@ -61,12 +64,67 @@ public sealed class LoginHandlerTests
     }
 
     [Fact]
-    public async Task Handle_WrongPassword_HasTheStoreCountItOnceAndRefusesWithInvalidCredentials()
+    public async Task Handle_UnknownEmailAndWrongPassword_MakeTheSameThrottleCallsOnTheirOwnAccounts()
+    {
+        // An unknown address is throttled exactly like a known one: same calls, same order, same budgets.
+        UserWithPassword();
+
+        await Login("nobody@example.com", WrongPassword);
+        var unknown = ThrottleCallsSoFar();
+        _ports.Throttle.ClearReceivedCalls();
+        await Login("alice@example.com", WrongPassword);
+        var wrong = ThrottleCallsSoFar();
+
+        Assert.NotEmpty(unknown);
+        Assert.Equal(
+            unknown.Select(c => c.Replace(Ports.AccountKey("nobody@example.com"), "<account>", StringComparison.Ordinal)),
+            wrong.Select(c => c.Replace(Ports.AccountKey("alice@example.com"), "<account>", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Handle_UnknownEmailWhoseFailureLocks_AnswersAccountLockedLikeAKnownOne()
+    {
+        _ports.FailureLocks(_ports.Clock.GetUtcNow() + _ports.Lockout.Duration);
+
+        var result = await Login("nobody@example.com", WrongPassword);
+
+        Assert.Equal(ErrorCodes.AccountLocked, result.Error!.Code);
+        Assert.True(result.KeepsChanges);
+        _ports.DomainEvents.Received(1).Raise(new LoginFailed(null, FailureReasons.UnknownAccount));
+    }
+
+    [Fact]
+    public async Task Handle_UnknownEmailWithClaimRefused_AnswersAccountLockedWithoutVerifying()
+    {
+        _ports.AddressBudgetRefuses();
+
+        var result = await Login("nobody@example.com", WrongPassword);
+
+        Assert.Equal(ErrorCodes.AccountLocked, result.Error!.Code);
+        Assert.True(result.KeepsChanges);
+        _ports.Hasher.DidNotReceiveWithAnyArgs().VerifyAgainstDummy(default!);
+        _ports.Hasher.DidNotReceiveWithAnyArgs().Verify(default!, default!);
+        await _ports.NoFailureCountedAsync();
+        var audit = _ports.SingleAudit(AuditEventTypes.LoginFailed);
+        Assert.Null(audit.UserId);
+        Assert.Equal(FailureReasons.Locked, audit.Details!["reason"]);
+    }
+
+    [Fact]
+    public async Task Handle_WrongPassword_ClaimsThenCountsOneFailureAndRefusesWithInvalidCredentials()
     {
         var user = UserWithPassword();
 
         var result = await Login("alice@example.com", WrongPassword);
 
+        await _ports.ClaimedAsync(user);
+        Received.InOrder(() =>
+        {
+            _ = _ports.Throttle.TryClaimAsync(Ports.AccountKey("alice@example.com"), Ports.AddressScope, Arg.Any<int>(), Arg.Any<LockoutPolicy>(), Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>());
+            _ports.Hasher.Verify("stored-hash", WrongPassword);
+            _ = _ports.Throttle.FailAsync(Ports.AccountKey("alice@example.com"), Ports.AddressScope, true, Arg.Any<int>(), Arg.Any<LockoutPolicy>(), Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>());
+        });
+        await _ports.NothingReleasedAsync();
         Assert.False(result.IsSuccess);
         Assert.Equal(ErrorCodes.InvalidCredentials, result.Error!.Code);
         Assert.True(result.KeepsChanges);
@@ -81,26 +139,32 @@ public sealed class LoginHandlerTests
     }
 
     [Fact]
-    public async Task Handle_WrongPassword_PassesTheConfiguredLockoutPolicyAndTheClocksTimeToTheStore()
+    public async Task Handle_WrongPassword_PassesTheConfiguredLockoutPolicyAndTheClocksTimeToTheThrottle()
     {
         _ports.Lockout.MaxFailedAttempts = 3;
         _ports.Lockout.Window = TimeSpan.FromMinutes(5);
         _ports.Lockout.Duration = TimeSpan.FromMinutes(1);
-        var user = UserWithPassword();
+        _ports.Lockout.AccountMaxFailedAttempts = 30;
+        UserWithPassword();
         _ports.Clock.Advance(TimeSpan.FromSeconds(42));
 
         await Login("alice@example.com", WrongPassword);
 
-        await _ports.Users.Received(1).RecordFailedLoginAsync(
-            user, new LockoutPolicy(3, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(1)), Ports.Start.AddSeconds(42), Arg.Any<CancellationToken>());
+        var policy = new LockoutPolicy(3, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(1), 30);
+        var account = Ports.AccountKey("alice@example.com");
+        var at = Ports.Start.AddSeconds(42);
+        await _ports.Throttle.Received(1).TryClaimAsync(account, Ports.AddressScope, 3, policy, at, Arg.Any<CancellationToken>());
+        await _ports.Throttle.Received(1).TryClaimAsync(account, IAttemptThrottle.AccountWide, 30, policy, at, Arg.Any<CancellationToken>());
+        await _ports.Throttle.Received(1).FailAsync(account, Ports.AddressScope, true, 3, policy, at, Arg.Any<CancellationToken>());
+        await _ports.Throttle.Received(1).FailAsync(account, IAttemptThrottle.AccountWide, true, 30, policy, at, Arg.Any<CancellationToken>());
     }
 
     [Fact]
-    public async Task Handle_FailureThatTheStoreSaysLockedTheAccount_AnswersAccountLockedAndRaisesAccountLocked()
+    public async Task Handle_FailureThatTheThrottleSaysLocked_AnswersAccountLockedAndRaisesAccountLocked()
     {
         var user = UserWithPassword();
         var until = _ports.Clock.GetUtcNow() + _ports.Lockout.Duration;
-        _ports.StoreLocksTheAccount(user, until);
+        _ports.FailureLocks(until);
 
         var result = await Login("alice@example.com", WrongPassword);
 
@@ -115,9 +179,9 @@ public sealed class LoginHandlerTests
     }
 
     [Fact]
-    public async Task Handle_ManyFailuresTheStoreDoesNotLockOn_AreEachCountedAndNeverAnsweredLocked()
+    public async Task Handle_ManyFailuresTheThrottleDoesNotLockOn_AreEachCountedAndNeverAnsweredLocked()
     {
-        // The handler never decides a lock itself: the store's atomic update is the rule.
+        // The handler never decides a lock itself: the throttle's atomic update is the rule.
         var user = UserWithPassword();
 
         var codes = new List<string>();
@@ -135,10 +199,10 @@ public sealed class LoginHandlerTests
     }
 
     [Fact]
-    public async Task Handle_LockedAccountWithRightPassword_RefusesAccountLockedWithoutVerifyingOrCounting()
+    public async Task Handle_ClaimRefusedWithRightPassword_RefusesAccountLockedWithoutVerifyingOrCounting()
     {
         var user = UserWithPassword();
-        Ports.LockedInStore(user, _ports.Clock.GetUtcNow() + TimeSpan.FromMinutes(10));
+        _ports.AddressBudgetRefuses();
 
         var result = await Login("alice@example.com", RightPassword);
 
@@ -146,25 +210,77 @@ public sealed class LoginHandlerTests
         Assert.Equal(ErrorCodes.AccountLocked, result.Error!.Code);
         Assert.True(result.KeepsChanges);
         _ports.Hasher.DidNotReceiveWithAnyArgs().Verify(default!, default!);
+        _ports.Hasher.DidNotReceiveWithAnyArgs().VerifyAgainstDummy(default!);
         await _ports.NoFailureCountedAsync();
+        await _ports.NothingReleasedAsync();
         _ports.Families.DidNotReceiveWithAnyArgs().Add(default!);
         await _ports.AccessTokens.DidNotReceiveWithAnyArgs().IssueAsync(default!, default);
-        Assert.True(user.IsLockedOut(_ports.Clock.GetUtcNow()));
-        Assert.Equal(FailureReasons.Locked, _ports.SingleAudit(AuditEventTypes.LoginFailed).Details!["reason"]);
+        var audit = _ports.SingleAudit(AuditEventTypes.LoginFailed);
+        Assert.Equal(user.Id, audit.UserId);
+        Assert.Equal(FailureReasons.Locked, audit.Details!["reason"]);
         Assert.DoesNotContain(_ports.AuditCalls(), c => c.Type == AuditEventTypes.LoginSucceeded);
     }
 
     [Fact]
-    public async Task Handle_AfterLockoutExpires_RightPasswordSucceeds()
+    public async Task Handle_AccountWideBudgetSpentFromAnUnknownAddress_RefusesAccountLockedWithoutVerifying()
     {
+        UserWithPassword();
+        _ports.AccountWideBudgetRefuses();
+
+        var result = await Login("alice@example.com", RightPassword);
+
+        Assert.Equal(ErrorCodes.AccountLocked, result.Error!.Code);
+        _ports.Hasher.DidNotReceiveWithAnyArgs().Verify(default!, default!);
+        await _ports.NoFailureCountedAsync();
+        _ports.Families.DidNotReceiveWithAnyArgs().Add(default!);
+    }
+
+    [Fact]
+    public async Task Handle_AccountWideBudgetSpentFromAKnownAddress_RightPasswordSucceedsReleasingOnlyTheAddressClaim()
+    {
+        // Strangers' guesses from elsewhere do not keep the owner out of an address they used before.
         var user = UserWithPassword();
-        Ports.LockedInStore(user, _ports.Clock.GetUtcNow() + _ports.Lockout.Duration);
-        _ports.Clock.Advance(_ports.Lockout.Duration);
+        _ports.AccountWideBudgetRefuses();
+        _ports.KnownAddress(user);
 
         var result = await Login("alice@example.com", RightPassword);
 
         Assert.True(result.IsSuccess);
-        Assert.Null(user.LockedUntil);
+        await _ports.Throttle.Received(1).ReleaseAsync(Ports.AccountKey("alice@example.com"), Ports.AddressScope, Arg.Any<CancellationToken>());
+        Assert.Equal(1, _ports.ThrottleCalls(nameof(IAttemptThrottle.ReleaseAsync)));
+    }
+
+    [Fact]
+    public async Task Handle_AccountWideBudgetSpentFromAKnownAddress_WrongPasswordStillCountsAccountWide()
+    {
+        var user = UserWithPassword();
+        _ports.AccountWideBudgetRefuses();
+        _ports.KnownAddress(user);
+
+        var result = await Login("alice@example.com", WrongPassword);
+
+        Assert.Equal(ErrorCodes.InvalidCredentials, result.Error!.Code);
+        await _ports.Throttle.Received(1).FailAsync(
+            Ports.AccountKey("alice@example.com"), IAttemptThrottle.AccountWide, false, _ports.Lockout.AccountMaxFailedAttempts, _ports.ConfiguredPolicy,
+            _ports.Clock.GetUtcNow(), Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task Handle_ClaimGrantedAgainOnceTheThrottleSaysTheLockEnded_RightPasswordSucceeds()
+    {
+        // Whether a lock has ended is the throttle's rule: the handler asks again at the clock's time.
+        UserWithPassword();
+        _ports.AddressBudgetRefuses();
+        Assert.Equal(ErrorCodes.AccountLocked, (await Login("alice@example.com", RightPassword)).Error!.Code);
+        _ports.Clock.Advance(_ports.Lockout.Duration);
+        _ports.Throttle.TryClaimAsync(default!, default!, default, default!, default, default).ReturnsForAnyArgs(true);
+
+        var result = await Login("alice@example.com", RightPassword);
+
+        Assert.True(result.IsSuccess);
+        await _ports.Throttle.Received(1).TryClaimAsync(
+            Ports.AccountKey("alice@example.com"), Ports.AddressScope, Arg.Any<int>(), Arg.Any<LockoutPolicy>(), Ports.Start + _ports.Lockout.Duration,
+            Arg.Any<CancellationToken>());
     }
 
     [Fact]
@@ -178,6 +294,7 @@ public sealed class LoginHandlerTests
         Assert.Equal(ErrorCodes.InvalidCredentials, result.Error!.Code);
         Assert.True(result.KeepsChanges);
         await _ports.NoFailureCountedAsync();
+        await _ports.ReleasedAsync(user);
         _ports.Families.DidNotReceiveWithAnyArgs().Add(default!);
         var audit = _ports.SingleAudit(AuditEventTypes.LoginFailed);
         Assert.Equal(user.Id, audit.UserId);
@@ -240,6 +357,8 @@ public sealed class LoginHandlerTests
         Assert.Equal(["pwd"], Assert.IsAssignableFrom<IEnumerable<string>>(audit.Details!["amr"]));
         Assert.False(Assert.IsType<bool>(audit.Details["recovery_code"]));
         Assert.DoesNotContain(_ports.AuditCalls(), c => c.Type == AuditEventTypes.LoginFailed);
+        await _ports.ClaimedAsync(user);
+        await _ports.ReleasedAsync(user);
         await _ports.NoFailureCountedAsync();
     }
 
@@ -261,20 +380,26 @@ public sealed class LoginHandlerTests
     }
 
     [Fact]
-    public async Task Handle_RightPasswordAfterCountedFailures_ResetsTheStoredCounter()
+    public async Task Handle_RightPasswordAfterCountedFailures_ReleasesItsOwnClaimAndErasesNoFailure()
     {
+        // A success never erases the failures that raced it: they expire with their window (ADR 0012).
         var user = UserWithPassword();
         await Login("alice@example.com", WrongPassword);
         await Login("alice@example.com", WrongPassword);
-        StoredColumns.Set(user, nameof(User.FailedLoginCount), 2); // what the store's two updates left
-        StoredColumns.Set(user, nameof(User.FailedLoginWindowStartedAt), _ports.Clock.GetUtcNow());
+        await _ports.FailureCountedAsync(user, times: 2);
 
         var result = await Login("alice@example.com", RightPassword);
 
         Assert.True(result.IsSuccess);
-        Assert.Equal(0, user.FailedLoginCount);
-        Assert.Null(user.FailedLoginWindowStartedAt);
+        await _ports.ReleasedAsync(user, times: 1);
+        await _ports.FailureCountedAsync(user, times: 2);
+        await _ports.Throttle.DidNotReceiveWithAnyArgs().ClearAsync(default!, default);
     }
+
+    private List<string> ThrottleCallsSoFar() =>
+        _ports.Throttle.ReceivedCalls()
+            .Select(c => $"{c.GetMethodInfo().Name}({string.Join(", ", c.GetArguments().Take(c.GetArguments().Length - 1))})")
+            .ToList();
 
     [Fact]
     public async Task Handle_RightAndWrongPassword_NeverAuditTheSecrets()

@@ -27,7 +27,7 @@ public sealed class LoginHandlerTwoFactorTests
     }
 
     private Task<Result<LoginResponse>> Login(string password = RightPassword) =>
-        new LoginHandler(_ports.Users, _ports.Hasher, _ports.FailedAttempts, _ports.Sessions, _ports.MfaTokens, _ports.DomainEvents, _ports.Clock)
+        new LoginHandler(_ports.Users, _ports.Hasher, _ports.Attempts, _ports.Sessions, _ports.MfaTokens, _ports.DomainEvents)
             .Handle(new LoginCommand("alice@example.com", password), CancellationToken.None).AsTask();
 
     private Task<Result<SessionResponse>> SecondStep(string code) =>
@@ -46,6 +46,8 @@ public sealed class LoginHandlerTwoFactorTests
         Assert.Equal("mfa-token-1", challenge.MfaToken);
         Assert.Equal(300, challenge.ExpiresIn);
         await _ports.MfaTokens.Received(1).IssueAsync(_user.Id, Arg.Any<CancellationToken>());
+        await _ports.ReleasedAsync(_user);
+        await _ports.NoFailureCountedAsync();
     }
 
     [Fact]
@@ -76,7 +78,20 @@ public sealed class LoginHandlerTwoFactorTests
     }
 
     [Fact]
-    public async Task Handle_TwoFactorOnAfterNineWrongCodes_PasswordStepDoesNotResetTheCounter()
+    public async Task Handle_TwoFactorOnWithClaimRefused_IssuesNoChallengeWithoutVerifying()
+    {
+        _ports.AddressBudgetRefuses();
+
+        var result = await Login();
+
+        Assert.Equal(ErrorCodes.AccountLocked, result.Error!.Code);
+        _ports.Hasher.DidNotReceiveWithAnyArgs().Verify(default!, default!);
+        await _ports.MfaTokens.DidNotReceiveWithAnyArgs().IssueAsync(default, default);
+        Assert.DoesNotContain(_ports.AuditCalls(), c => c.Type == AuditEventTypes.LoginPasswordVerified);
+    }
+
+    [Fact]
+    public async Task Handle_TwoFactorOnAfterNineWrongCodes_PasswordStepErasesNoFailure()
     {
         await Login();
         for (var i = 0; i < 9; i++)
@@ -85,27 +100,31 @@ public sealed class LoginHandlerTwoFactorTests
         }
 
         await _ports.FailureCountedAsync(_user, times: 9);
-        StoredColumns.Set(_user, nameof(User.FailedLoginCount), 9); // what the store's nine updates left
-        StoredColumns.Set(_user, nameof(User.FailedLoginWindowStartedAt), _ports.Clock.GetUtcNow());
 
         Assert.True((await Login()).IsSuccess);
 
-        // Knowing the password clears nothing: only a completed second step does.
-        Assert.Equal(9, _user.FailedLoginCount);
-        Assert.NotNull(_user.FailedLoginWindowStartedAt);
+        // Knowing the password clears nothing: each right secret only ends its own attempt.
+        await _ports.ReleasedAsync(_user, times: 2);
+        await _ports.Throttle.DidNotReceiveWithAnyArgs().ClearAsync(default!, default);
 
         var until = _ports.Clock.GetUtcNow() + _ports.Lockout.Duration;
-        _ports.StoreLocksTheAccount(_user, until);
+        _ports.FailureLocks(until);
         var tenth = await SecondStep("000000");
 
         Assert.Equal(ErrorCodes.InvalidMfaCode, tenth.Error!.Code);
         Assert.True(tenth.KeepsChanges);
         await _ports.FailureCountedAsync(_user, times: 10);
-        Assert.True(_user.IsLockedOut(_ports.Clock.GetUtcNow()));
         var locked = _ports.SingleAudit(AuditEventTypes.AccountLocked);
         Assert.Equal(_user.Id, locked.UserId);
         Assert.Equal(until, locked.Details!["until"]);
         Assert.Equal(10, _ports.AuditCalls().Count(c => c.Type == AuditEventTypes.MfaFailed));
         Assert.DoesNotContain(_ports.AuditCalls(), c => c.Type == AuditEventTypes.LoginSucceeded);
+
+        // The next code is not even evaluated once the throttle refuses the claim.
+        _ports.AddressBudgetRefuses();
+        _ports.Totp.ClearReceivedCalls();
+        Assert.Equal(ErrorCodes.AccountLocked, (await SecondStep("000000")).Error!.Code);
+        _ports.Totp.DidNotReceiveWithAnyArgs().Match(default!, default!, default);
+        await _ports.FailureCountedAsync(_user, times: 10);
     }
 }

@@ -32,6 +32,7 @@ public sealed class LoginWithSecondFactorHandlerTests
         Assert.Equal(ErrorCodes.InvalidToken, result.Error!.Code);
         Assert.False(result.KeepsChanges);
         _ports.Totp.DidNotReceiveWithAnyArgs().Match(default!, default!, default);
+        await _ports.NothingClaimedAsync();
         _ports.Families.DidNotReceiveWithAnyArgs().Add(default!);
     }
 
@@ -58,17 +59,33 @@ public sealed class LoginWithSecondFactorHandlerTests
     }
 
     [Fact]
-    public async Task Handle_LockedUser_AnswersAccountLockedWithoutCheckingTheCode()
+    public async Task Handle_ClaimRefused_AnswersAccountLockedWithoutCheckingTheCode()
     {
-        Ports.LockedInStore(_user, _ports.Clock.GetUtcNow() + _ports.Lockout.Duration);
+        _ports.AddressBudgetRefuses();
 
         var result = await Complete("123456");
 
         Assert.Equal(ErrorCodes.AccountLocked, result.Error!.Code);
         await _ports.NoFailureCountedAsync();
+        await _ports.NothingReleasedAsync();
         _ports.Totp.DidNotReceiveWithAnyArgs().Match(default!, default!, default);
         await _ports.SecondFactorStore.DidNotReceiveWithAnyArgs().TryAdvanceTotpStepAsync(default, default, default);
         _ports.Families.DidNotReceiveWithAnyArgs().Add(default!);
+        Assert.DoesNotContain(_ports.AuditCalls(), c => c.Type == AuditEventTypes.LoginSucceeded);
+    }
+
+    [Fact]
+    public async Task Handle_ClaimRefusedWithARecoveryCode_AnswersAccountLockedWithoutHashingIt()
+    {
+        _ports.AddressBudgetRefuses();
+
+        var result = await Complete(null, "cd2b-secb-2345");
+
+        Assert.Equal(ErrorCodes.AccountLocked, result.Error!.Code);
+        _ports.Hasher.DidNotReceiveWithAnyArgs().Verify(default!, default!);
+        _ports.Hasher.DidNotReceiveWithAnyArgs().VerifyAgainstDummy(default!);
+        await _ports.SecondFactorStore.DidNotReceiveWithAnyArgs().TryRedeemRecoveryCodeAsync(default, default, default);
+        Assert.Equal(User.RecoveryCodeCount, _user.RecoveryCodesLeft);
     }
 
     [Fact]
@@ -120,22 +137,37 @@ public sealed class LoginWithSecondFactorHandlerTests
         Assert.Equal(_user.Id, audit.UserId);
         Assert.Equal(["pwd", "otp"], Assert.IsAssignableFrom<IEnumerable<string>>(audit.Details!["amr"]));
         Assert.False(Assert.IsType<bool>(audit.Details["recovery_code"]));
+        await _ports.ClaimedAsync(_user);
+        await _ports.ReleasedAsync(_user);
         await _ports.NoFailureCountedAsync();
     }
 
     [Fact]
-    public async Task Handle_RightCodeAfterFailures_ResetsTheFailureCounter()
+    public async Task Handle_RightCodeAfterFailures_ReleasesItsOwnClaimAndErasesNoFailure()
     {
         await Complete("000000");
         await Complete("000000");
         await _ports.FailureCountedAsync(_user, times: 2);
-        StoredColumns.Set(_user, nameof(User.FailedLoginCount), 2); // what the store's two updates left
-        StoredColumns.Set(_user, nameof(User.FailedLoginWindowStartedAt), _ports.Clock.GetUtcNow());
 
         Assert.True((await Complete("123456")).IsSuccess);
 
-        Assert.Equal(0, _user.FailedLoginCount);
-        Assert.Null(_user.FailedLoginWindowStartedAt);
+        await _ports.ReleasedAsync(_user, times: 1);
+        await _ports.FailureCountedAsync(_user, times: 2);
+        await _ports.Throttle.DidNotReceiveWithAnyArgs().ClearAsync(default!, default);
+    }
+
+    [Fact]
+    public async Task Handle_WrongCodeThatLocks_StillAnswersInvalidMfaCodeAndRaisesAccountLocked()
+    {
+        var until = _ports.Clock.GetUtcNow() + _ports.Lockout.Duration;
+        _ports.FailureLocks(until);
+
+        var result = await Complete("000000");
+
+        Assert.Equal(ErrorCodes.InvalidMfaCode, result.Error!.Code);
+        Assert.True(result.KeepsChanges);
+        Assert.Equal(until, _ports.SingleAudit(AuditEventTypes.AccountLocked).Details!["until"]);
+        _ports.Families.DidNotReceiveWithAnyArgs().Add(default!);
     }
 
     [Fact]

@@ -24,7 +24,7 @@ namespace AuthPlatform.Application.UnitTests.TestSupport;
 
 /// <summary>
 /// Substitutes for every port the handlers use, a fake clock, and the real shared services
-/// (<see cref="SessionIssuer"/>, <see cref="FailedAttempts"/>, <see cref="SecondFactorVerifier"/>,
+/// (<see cref="SessionIssuer"/>, <see cref="SignInAttempts"/>, <see cref="SecondFactorVerifier"/>,
 /// <see cref="StepUp"/>, <see cref="RecoveryCodes"/>, <see cref="CallerAccounts"/>, the compiled
 /// Mapster configuration) built over them. Secrets are numbered ("secret-1", "secret-2", ...)
 /// and their hash is a readable "sha:" prefix, so a test can tell which token went where.
@@ -35,9 +35,10 @@ namespace AuthPlatform.Application.UnitTests.TestSupport;
 /// </para>
 /// <para>
 /// No fake re-implements a rule that the store enforces with one atomic conditional update
-/// (ADR 0009: lockout counting, single-use TOTP steps and recovery codes, session revocation):
-/// each such call answers what a test configures, and the test asserts what the handler does
-/// with the answer. Those rules are tested against real databases in Infrastructure.Tests.
+/// (ADR 0009, 0012: attempt budgets and locks, single-use TOTP steps and recovery codes, session
+/// revocation): each such call answers what a test configures (by default every attempt is
+/// claimed and no failure locks), and the test asserts what the handler does with the answer.
+/// Those rules are tested against real databases in Infrastructure.Tests.
 /// </para>
 /// </summary>
 internal sealed class Ports
@@ -68,14 +69,16 @@ internal sealed class Ports
                 return new IssuedAccessToken($"jwt-{request.SessionId}", Clock.GetUtcNow() + TimeSpan.FromHours(1), 3600);
             });
         ScopeCatalog.OperatorScopes.Returns(["models.read"]);
-        Client.IpAddress.Returns("203.0.113.9");
+        Client.IpAddress.Returns(ClientIp);
         Client.UserAgent.Returns("unit-test-agent");
         Protector.Protect(Arg.Any<string>()).Returns(call => Protected(call.Arg<string>()));
         Protector.Unprotect(Arg.Any<string>()).Returns(call => Unprotected(call.Arg<string>()));
 
-        // The lockout rule is the store's; by default this failure did not lock the account.
-        Users.RecordFailedLoginAsync(Arg.Any<User>(), Arg.Any<LockoutPolicy>(), Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>())
-            .Returns(false);
+        // The attempt budgets are the throttle's rule; by default every claim is granted, no
+        // failure locks, and no address is one the user signed in from before.
+        Throttle.TryClaimAsync(default!, default!, default, default!, default, default).ReturnsForAnyArgs(true);
+        Throttle.FailAsync(default!, default!, default, default, default!, default, default).ReturnsForAnyArgs((DateTimeOffset?)null);
+        Families.HasSignedInFromAsync(default, default, default).ReturnsForAnyArgs(false);
 
         Users.When(u => u.Add(Arg.Any<User>())).Do(call => Track(call.Arg<User>()));
         Families.When(f => f.Add(Arg.Any<RefreshTokenFamily>())).Do(call => Track(call.Arg<RefreshTokenFamily>()));
@@ -88,9 +91,9 @@ internal sealed class Ports
 
         Mapper = new Mapper(Mappings);
         Callers = new CallerAccounts(Users);
-        FailedAttempts = new FailedAttempts(Users, Options.Create(Lockout), Clock);
+        Attempts = new SignInAttempts(Throttle, Families, Client, Secrets, DomainEvents, Options.Create(Lockout), Clock);
         Sessions = new SessionIssuer(Families, Secrets, AccessTokens, ScopeCatalog, Client, Mapper, Options.Create(Jwt), Clock);
-        SecondFactor = new SecondFactorVerifier(Totp, Protector, SecondFactorStore, Hasher, FailedAttempts, Clock);
+        SecondFactor = new SecondFactorVerifier(Totp, Protector, SecondFactorStore, Hasher, Attempts, Clock);
         StepUp = new StepUp(SecondFactor, Families, Clock);
         RecoveryCodes = new RecoveryCodes(Secrets, Hasher, Clock);
         Lineage = new ApiKeyLineage(ApiKeys, UnitOfWork);
@@ -124,7 +127,7 @@ internal sealed class Ports
 
     public CallerAccounts Callers { get; }
 
-    public FailedAttempts FailedAttempts { get; }
+    public SignInAttempts Attempts { get; }
 
     public SessionIssuer Sessions { get; }
 
@@ -133,9 +136,6 @@ internal sealed class Ports
     /// <summary>A caller signed in with a password only (no second factor).</summary>
     public static CallerIdentity PasswordCaller(Guid userId, Guid? sessionId = null) =>
         new(userId.ToString(), userId, AuthMethods.Jwt, ["profile"], SessionId: sessionId, AuthenticationMethods: ["pwd"]);
-
-    /// <summary>The lockout policy the handlers must pass to the store: the one configured in <see cref="Lockout"/>.</summary>
-    public LockoutPolicy ConfiguredPolicy => new(Lockout.MaxFailedAttempts, Lockout.Window, Lockout.Duration);
 
     // ---- Users ----
 
@@ -151,28 +151,97 @@ internal sealed class Ports
         return user;
     }
 
-    /// <summary>The user as the store left it when an earlier failure locked it (the column the store's update wrote).</summary>
-    public static User LockedInStore(User user, DateTimeOffset until) => StoredColumns.Set(user, nameof(User.LockedUntil), until);
+    // ---- Attempt budgets (ADR 0012) ----
+
+    /// <summary>The client address of every request in these tests (what <see cref="IClientContext.IpAddress"/> answers).</summary>
+    public const string ClientIp = "203.0.113.9";
+
+    /// <summary>The throttle's scope for <see cref="ClientIp"/>: an IPv4 address counts as itself.</summary>
+    public const string AddressScope = "203.0.113.9";
+
+    public IAttemptThrottle Throttle { get; } = Substitute.For<IAttemptThrottle>();
+
+    /// <summary>The policy the throttle must be given: the one configured in <see cref="Lockout"/>, read when it is used.</summary>
+    public LockoutPolicy ConfiguredPolicy => new(Lockout.MaxFailedAttempts, Lockout.Window, Lockout.Duration, Lockout.AccountMaxFailedAttempts);
+
+    /// <summary>The throttle's account key for an e-mail address (the fake hash of its lookup form), whether or not an account has it.</summary>
+    public static string AccountKey(string email) => HashOf(EmailAddress.NormalizeForLookup(email));
+
+    /// <summary>The throttle refuses every claim on the (account, <see cref="ClientIp"/>) budget: spent, or locked.</summary>
+    public void AddressBudgetRefuses() =>
+        Throttle.TryClaimAsync(Arg.Any<string>(), AddressScope, Arg.Any<int>(), Arg.Any<LockoutPolicy>(), Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>())
+            .Returns(false);
+
+    /// <summary>The throttle refuses every claim on the account-wide budget (the address's own budget still has room).</summary>
+    public void AccountWideBudgetRefuses() =>
+        Throttle.TryClaimAsync(Arg.Any<string>(), IAttemptThrottle.AccountWide, Arg.Any<int>(), Arg.Any<LockoutPolicy>(), Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>())
+            .Returns(false);
+
+    /// <summary><see cref="ClientIp"/> is an address <paramref name="user"/> signed in from before.</summary>
+    public void KnownAddress(User user) =>
+        Families.HasSignedInFromAsync(user.Id, ClientIp, Arg.Any<CancellationToken>()).Returns(true);
 
     /// <summary>
-    /// The store's atomic update answers that this failure locked the account, and the user is
-    /// reloaded with the lock it wrote (as <c>UserRepository</c> does). Which failure locks is
-    /// the store's rule, not this fake's.
+    /// From now on the throttle answers that a failure counted on <paramref name="scope"/> (the
+    /// address's budget unless told) locked it until <paramref name="lockedUntil"/>. Which
+    /// failure locks is the throttle's rule, not this fake's.
     /// </summary>
-    public void StoreLocksTheAccount(User user, DateTimeOffset lockedUntil) =>
-        Users.RecordFailedLoginAsync(user, Arg.Any<LockoutPolicy>(), Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>())
-            .Returns(_ =>
-            {
-                LockedInStore(user, lockedUntil);
-                return true;
-            });
+    public void FailureLocks(DateTimeOffset lockedUntil, string scope = AddressScope) =>
+        Throttle.FailAsync(Arg.Any<string>(), scope, Arg.Any<bool>(), Arg.Any<int>(), Arg.Any<LockoutPolicy>(), Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>())
+            .Returns(lockedUntil);
 
-    /// <summary>How many times the handler asked the store to count a failure for <paramref name="user"/>, with the configured policy at the clock's time.</summary>
-    public async Task FailureCountedAsync(User user, int times = 1) =>
-        await Users.Received(times).RecordFailedLoginAsync(user, ConfiguredPolicy, Clock.GetUtcNow(), Arg.Any<CancellationToken>());
+    /// <summary>
+    /// Attempts claimed for <paramref name="email"/>'s account: on the address's budget and the
+    /// account-wide one, each with its configured limit and the policy at the clock's time.
+    /// </summary>
+    public async Task ClaimedAsync(string email, int times = 1)
+    {
+        await Throttle.Received(times).TryClaimAsync(
+            AccountKey(email), AddressScope, Lockout.MaxFailedAttempts, ConfiguredPolicy, Clock.GetUtcNow(), Arg.Any<CancellationToken>());
+        await Throttle.Received(times).TryClaimAsync(
+            AccountKey(email), IAttemptThrottle.AccountWide, Lockout.AccountMaxFailedAttempts, ConfiguredPolicy, Clock.GetUtcNow(), Arg.Any<CancellationToken>());
+    }
+
+    public Task ClaimedAsync(User user, int times = 1) => ClaimedAsync(user.Email.Value, times);
+
+    /// <summary>No attempt was claimed at all: no secret was to be evaluated.</summary>
+    public async Task NothingClaimedAsync() =>
+        await Throttle.DidNotReceiveWithAnyArgs().TryClaimAsync(default!, default!, default, default!, default, default);
+
+    /// <summary>
+    /// Exactly <paramref name="times"/> failures counted, all for <paramref name="email"/>'s claimed
+    /// attempts: each on the address's budget and the account-wide one, with the configured limits
+    /// and the policy at the clock's time.
+    /// </summary>
+    public async Task FailureCountedAsync(string email, int times = 1)
+    {
+        await Throttle.Received(times).FailAsync(
+            AccountKey(email), AddressScope, true, Lockout.MaxFailedAttempts, ConfiguredPolicy, Clock.GetUtcNow(), Arg.Any<CancellationToken>());
+        await Throttle.Received(times).FailAsync(
+            AccountKey(email), IAttemptThrottle.AccountWide, true, Lockout.AccountMaxFailedAttempts, ConfiguredPolicy, Clock.GetUtcNow(), Arg.Any<CancellationToken>());
+        Assert.Equal(2 * times, ThrottleCalls(nameof(IAttemptThrottle.FailAsync)));
+    }
+
+    public Task FailureCountedAsync(User user, int times = 1) => FailureCountedAsync(user.Email.Value, times);
 
     public async Task NoFailureCountedAsync() =>
-        await Users.DidNotReceiveWithAnyArgs().RecordFailedLoginAsync(default!, default!, default, default);
+        await Throttle.DidNotReceiveWithAnyArgs().FailAsync(default!, default!, default, default, default!, default, default);
+
+    /// <summary>Exactly <paramref name="times"/> claims of <paramref name="email"/>'s account ended as successes: both budgets released, nothing else.</summary>
+    public async Task ReleasedAsync(string email, int times = 1)
+    {
+        await Throttle.Received(times).ReleaseAsync(AccountKey(email), AddressScope, Arg.Any<CancellationToken>());
+        await Throttle.Received(times).ReleaseAsync(AccountKey(email), IAttemptThrottle.AccountWide, Arg.Any<CancellationToken>());
+        Assert.Equal(2 * times, ThrottleCalls(nameof(IAttemptThrottle.ReleaseAsync)));
+    }
+
+    public Task ReleasedAsync(User user, int times = 1) => ReleasedAsync(user.Email.Value, times);
+
+    public async Task NothingReleasedAsync() =>
+        await Throttle.DidNotReceiveWithAnyArgs().ReleaseAsync(default!, default!, default);
+
+    /// <summary>How many calls of <paramref name="method"/> the throttle received, whatever their arguments.</summary>
+    public int ThrottleCalls(string method) => Throttle.ReceivedCalls().Count(c => c.GetMethodInfo().Name == method);
 
     // ---- Sessions ----
 
@@ -403,7 +472,7 @@ internal sealed class Ports
         }
     }
 
-    /// <summary>An aggregate a handler passed to a repository (to count a failure, to remove it) is one it holds.</summary>
+    /// <summary>An aggregate a handler passed to a repository (to add it, to remove it) is one it holds.</summary>
     private void TrackAggregatesPassedToFakes()
     {
         var calls = Users.ReceivedCalls().Concat(Families.ReceivedCalls()).Concat(ApiKeys.ReceivedCalls());

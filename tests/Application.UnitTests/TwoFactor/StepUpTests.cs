@@ -27,6 +27,7 @@ public sealed class StepUpTests
 
         Assert.True(result.IsSuccess);
         _ports.Totp.DidNotReceiveWithAnyArgs().Match(default!, default!, default);
+        await _ports.NothingClaimedAsync();
     }
 
     [Fact]
@@ -40,7 +41,7 @@ public sealed class StepUpTests
 
         Assert.True(result.IsSuccess);
         _ports.Totp.DidNotReceiveWithAnyArgs().Match(default!, default!, default);
-        await _ports.NoFailureCountedAsync();
+        await _ports.NothingClaimedAsync();
     }
 
     [Fact]
@@ -75,7 +76,7 @@ public sealed class StepUpTests
 
         Assert.Equal(ErrorCodes.MfaRequired, result.Error!.Code);
         Assert.False(result.KeepsChanges);
-        await _ports.NoFailureCountedAsync();
+        await _ports.NothingClaimedAsync();
         _ports.Totp.DidNotReceiveWithAnyArgs().Match(default!, default!, default);
         Assert.Empty(_ports.AuditCalls());
     }
@@ -90,6 +91,21 @@ public sealed class StepUpTests
 
         Assert.True(result.IsSuccess);
         await _ports.SecondFactorStore.Received(1).TryAdvanceTotpStepAsync(user.Id, Ports.StartStep, Arg.Any<CancellationToken>());
+        await _ports.ClaimedAsync(user);
+        await _ports.ReleasedAsync(user);
+        await _ports.NoFailureCountedAsync();
+    }
+
+    [Fact]
+    public async Task RequireAsync_HeaderCodeWithSpaces_IsCheckedTrimmed()
+    {
+        var user = _ports.TwoFactorUser();
+        _ports.TotpCode("123456", Ports.StartStep);
+
+        var result = await Require(Caller(user, ["pwd"], _ports.Clock.GetUtcNow()), user, stepUpCode: " 123456 ");
+
+        Assert.True(result.IsSuccess);
+        _ports.Totp.Received(1).Match(Ports.TotpSecret, "123456", Arg.Any<DateTimeOffset>());
     }
 
     [Fact]
@@ -103,7 +119,22 @@ public sealed class StepUpTests
         Assert.Equal(ErrorCodes.InvalidMfaCode, result.Error!.Code);
         Assert.True(result.KeepsChanges);
         await _ports.FailureCountedAsync(user, times: 1);
+        await _ports.NothingReleasedAsync();
         Assert.Equal("step_up", _ports.SingleAudit(AuditEventTypes.MfaFailed).Details!["reason"]);
+    }
+
+    [Fact]
+    public async Task RequireAsync_WrongHeaderCodeThatTheThrottleSaysLocked_RaisesAccountLockedAndAnswersInvalidMfaCode()
+    {
+        var user = _ports.TwoFactorUser();
+        var until = _ports.Clock.GetUtcNow() + _ports.Lockout.Duration;
+        _ports.FailureLocks(until);
+
+        var result = await Require(Caller(user, ["pwd"], _ports.Clock.GetUtcNow()), user, stepUpCode: "999999");
+
+        Assert.Equal(ErrorCodes.InvalidMfaCode, result.Error!.Code);
+        Assert.True(result.KeepsChanges);
+        Assert.Equal(until, _ports.SingleAudit(AuditEventTypes.AccountLocked).Details!["until"]);
     }
 
     [Fact]
@@ -132,17 +163,33 @@ public sealed class StepUpTests
     }
 
     [Fact]
-    public async Task RequireAsync_LockedTwoFactorUserWithValidCode_RefusesAccountLockedWithoutCheckingTheCode()
+    public async Task RequireAsync_ClaimRefusedWithValidHeaderCode_RefusesAccountLockedWithoutCheckingTheCode()
     {
         var user = _ports.TwoFactorUser();
-        Ports.LockedInStore(user, _ports.Clock.GetUtcNow() + TimeSpan.FromMinutes(5));
+        _ports.AddressBudgetRefuses();
         _ports.TotpCode("123456", Ports.StartStep);
+
+        var result = await Require(Caller(user, ["pwd"], _ports.Clock.GetUtcNow()), user, stepUpCode: "123456");
+
+        Assert.Equal(ErrorCodes.AccountLocked, result.Error!.Code);
+        Assert.False(result.KeepsChanges);
+        _ports.Totp.DidNotReceiveWithAnyArgs().Match(default!, default!, default);
+        await _ports.SecondFactorStore.DidNotReceiveWithAnyArgs().TryAdvanceTotpStepAsync(default, default, default);
+        await _ports.NoFailureCountedAsync();
+    }
+
+    [Fact]
+    public async Task RequireAsync_FreshOtpSessionWhileClaimsAreRefused_SucceedsWithoutClaiming()
+    {
+        // No code is evaluated, so no attempt is claimed: the budgets throttle guesses, not sessions.
+        var user = _ports.TwoFactorUser();
+        _ports.AddressBudgetRefuses();
 
         var result = await Require(Caller(user, ["pwd", "otp"], _ports.Clock.GetUtcNow()), user, stepUpCode: "123456");
 
-        Assert.Equal(ErrorCodes.AccountLocked, result.Error!.Code);
+        Assert.True(result.IsSuccess);
+        await _ports.NothingClaimedAsync();
         _ports.Totp.DidNotReceiveWithAnyArgs().Match(default!, default!, default);
-        await _ports.NoFailureCountedAsync();
     }
 
     [Fact]

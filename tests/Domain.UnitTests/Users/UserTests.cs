@@ -15,13 +15,6 @@ public sealed class UserTests
         return user;
     }
 
-    /// <summary>The counters as the store's atomic update left them (the lockout rule lives there, ADR 0009).</summary>
-    private static User LockedUser(DateTimeOffset until, int failedCount = 0) =>
-        NewUser()
-            .WithStored(nameof(User.LockedUntil), until)
-            .WithStored(nameof(User.FailedLoginCount), failedCount)
-            .WithStored(nameof(User.FailedLoginWindowStartedAt), failedCount == 0 ? null : Now);
-
     // ---- Register and CreateAdministrator ----
 
     [Fact]
@@ -41,10 +34,6 @@ public sealed class UserTests
         Assert.Equal("hash-1", user.PasswordHash);
         Assert.Equal("stamp-1", user.SecurityStamp);
         Assert.Equal(Now, user.CreatedAt);
-        Assert.Equal(0, user.FailedLoginCount);
-        Assert.Null(user.FailedLoginWindowStartedAt);
-        Assert.Null(user.LockedUntil);
-        Assert.False(user.IsLockedOut(Now));
         Assert.False(user.IsDisabled);
     }
 
@@ -113,18 +102,16 @@ public sealed class UserTests
         Assert.Throws<DomainException>(() => User.CreateAdministrator(Guid.NewGuid(), Alice, "Alice", "hash-1", "stamp-1", local));
     }
 
-    // ---- Failed attempts: counted by the store, reported by the user ----
+    // ---- Failed attempts: counted by the attempt throttle, reported by the user ----
 
     [Fact]
-    public void RecordFailedAttempt_PasswordNotLocking_RaisesLoginFailedOnlyAndChangesNoCounter()
+    public void RecordFailedAttempt_PasswordNotLocking_RaisesLoginFailedOnly()
     {
         var user = NewUser();
 
-        user.RecordFailedAttempt(AttemptKind.Password, FailureReasons.WrongPassword, lockedNow: false);
+        user.RecordFailedAttempt(AttemptKind.Password, FailureReasons.WrongPassword, lockedUntil: null);
 
         Assert.Equal(new LoginFailed(user.Id, FailureReasons.WrongPassword), Assert.Single(user.DequeueDomainEvents()));
-        Assert.Equal(0, user.FailedLoginCount);
-        Assert.Null(user.LockedUntil);
     }
 
     [Fact]
@@ -132,83 +119,53 @@ public sealed class UserTests
     {
         var user = NewUser();
 
-        user.RecordFailedAttempt(AttemptKind.SecondFactor, "login", lockedNow: false);
+        user.RecordFailedAttempt(AttemptKind.SecondFactor, "login", lockedUntil: null);
 
         Assert.Equal(new SecondFactorFailed(user.Id, "login"), Assert.Single(user.DequeueDomainEvents()));
     }
 
     [Fact]
-    public void RecordFailedAttempt_ThatLockedTheAccount_AlsoRaisesAccountLockedUntilTheStoredTime()
+    public void RecordFailedAttempt_ThatLocked_AlsoRaisesAccountLockedUntilTheThrottlesTime()
     {
         var until = Now.AddMinutes(15);
-        var user = LockedUser(until);
+        var user = NewUser();
 
-        user.RecordFailedAttempt(AttemptKind.Password, FailureReasons.WrongPassword, lockedNow: true);
+        user.RecordFailedAttempt(AttemptKind.Password, FailureReasons.WrongPassword, lockedUntil: until);
 
         Assert.Equal(
             new IDomainEvent[] { new LoginFailed(user.Id, FailureReasons.WrongPassword), new AccountLocked(user.Id, until) },
             user.DequeueDomainEvents());
-        Assert.Equal(until, user.LockedUntil);
     }
 
     [Fact]
-    public void RecordFailedAttempt_OnAnAlreadyLockedAccountNotLockedByThisFailure_RaisesNoAccountLocked()
-    {
-        var user = LockedUser(Now.AddMinutes(15));
-
-        user.RecordFailedAttempt(AttemptKind.SecondFactor, "step_up", lockedNow: false);
-
-        Assert.Equal(new SecondFactorFailed(user.Id, "step_up"), Assert.Single(user.DequeueDomainEvents()));
-    }
-
-    [Fact]
-    public void RecordRefusedLogin_Always_RaisesLoginFailedWithoutCounting()
+    public void RecordRefusedLogin_Always_RaisesLoginFailed()
     {
         var user = NewUser();
 
         user.RecordRefusedLogin(FailureReasons.Locked);
 
         Assert.Equal(new LoginFailed(user.Id, FailureReasons.Locked), Assert.Single(user.DequeueDomainEvents()));
-        Assert.Equal(0, user.FailedLoginCount);
-    }
-
-    [Fact]
-    public void IsLockedOut_UntilLockedUntil_TrueThenFalse()
-    {
-        var until = Now + TimeSpan.FromMinutes(15);
-        var user = LockedUser(until);
-
-        Assert.True(user.IsLockedOut(Now));
-        Assert.True(user.IsLockedOut(until - TimeSpan.FromTicks(1)));
-        Assert.False(user.IsLockedOut(until));
-        Assert.False(user.IsLockedOut(until + TimeSpan.FromMinutes(1)));
     }
 
     // ---- Successful sign-in ----
 
     [Fact]
-    public void RecordPasswordVerified_WithFailuresCounted_RaisesPasswordVerifiedAndKeepsTheCount()
+    public void RecordPasswordVerified_Always_RaisesPasswordVerified()
     {
-        var user = NewUser().WithStored(nameof(User.FailedLoginCount), 4).WithStored(nameof(User.FailedLoginWindowStartedAt), Now);
+        var user = NewUser();
 
         user.RecordPasswordVerified();
 
         Assert.Equal(new PasswordVerified(user.Id), Assert.Single(user.DequeueDomainEvents()));
-        Assert.Equal(4, user.FailedLoginCount);
-        Assert.Equal(Now, user.FailedLoginWindowStartedAt);
     }
 
     [Fact]
-    public void RecordSuccessfulLogin_AfterFailuresAndLock_ResetsCounterAndLockAndRaisesLoginSucceeded()
+    public void RecordSuccessfulLogin_WithPassword_RaisesLoginSucceeded()
     {
-        var user = LockedUser(Now.AddMinutes(15), failedCount: 3);
+        var user = NewUser();
 
         user.RecordSuccessfulLogin(["pwd"]);
 
-        Assert.Equal(0, user.FailedLoginCount);
-        Assert.Null(user.FailedLoginWindowStartedAt);
-        Assert.Null(user.LockedUntil);
-        Assert.False(user.IsLockedOut(Now));
         var raised = Assert.IsType<LoginSucceeded>(Assert.Single(user.DequeueDomainEvents()));
         Assert.Equal(user.Id, raised.UserId);
         Assert.Equal(["pwd"], raised.AuthenticationMethods);

@@ -55,7 +55,7 @@ public abstract class AddressAllowListTests<TFixture>(TFixture fixture) : ApiTes
         Assert.Null(problem["token"]);
         Assert.DoesNotContain(address, problem.ToJsonString(), StringComparison.Ordinal);
         Assert.Equal(auditRows, await CountAsync("SELECT COUNT(*) FROM audit_events"));
-        Assert.Equal(0L, await CountAsync("SELECT COALESCE(SUM(failed_login_count), 0) FROM users"));
+        Assert.Equal(0L, await CountAsync("SELECT COALESCE(SUM(failures + in_flight), 0) FROM attempt_counters"));
         Assert.Equal(0L, await CountAsync("SELECT COUNT(*) FROM refresh_token_families"));
         Assert.Equal(HttpStatusCode.OK, (await LoginFromAsync(Office, email)).StatusCode);
     }
@@ -100,7 +100,7 @@ public abstract class AddressAllowListTests<TFixture>(TFixture fixture) : ApiTes
         await AssertProblemAsync(refused, HttpStatusCode.Forbidden, "address_not_allowed");
         Assert.Equal(auditRows, await CountAsync("SELECT COUNT(*) FROM audit_events"));
         Assert.Equal(lastStep, await CountAsync("SELECT COALESCE(MAX(last_totp_step), 0) FROM users"));
-        Assert.Equal(0L, await CountAsync("SELECT COALESCE(SUM(failed_login_count), 0) FROM users"));
+        Assert.Equal(0L, await CountAsync("SELECT COALESCE(SUM(failures + in_flight), 0) FROM attempt_counters"));
         var accepted = await office.PostAsJsonAsync("/api/v1/auth/login/2fa", step);
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
     }

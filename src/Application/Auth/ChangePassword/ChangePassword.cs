@@ -31,7 +31,7 @@ public sealed class ChangePasswordHandler(
     IRefreshTokenFamilyRepository families,
     IPasswordHasher hasher,
     ISecretGenerator secrets,
-    FailedAttempts failedAttempts,
+    SignInAttempts attempts,
     StepUp stepUp,
     TimeProvider clock) : ICommandHandler<ChangePasswordCommand, Result>
 {
@@ -47,16 +47,19 @@ public sealed class ChangePasswordHandler(
         }
 
         var user = loaded.Value;
-        if (user.IsLockedOut(now))
+        var claim = await attempts.ClaimAsync(user, cancellationToken);
+        if (claim.IsFailure)
         {
-            return Error.AccountLocked;
+            return claim.Error!;
         }
 
         if (hasher.Verify(user.PasswordHash, command.CurrentPassword) == PasswordCheck.Failed)
         {
             // A wrong current password counts like a failed login (RL-01).
-            return await failedAttempts.RecordAsync(user, AttemptKind.Password, FailureReasons.WrongCurrentPassword, WrongCurrentPassword, cancellationToken);
+            return await attempts.FailAsync(claim.Value, user, AttemptKind.Password, FailureReasons.WrongCurrentPassword, WrongCurrentPassword, cancellationToken);
         }
+
+        await attempts.SucceedAsync(claim.Value, cancellationToken);
 
         if (await stepUp.RequireAsync(command.Caller, user, command.StepUpCode, cancellationToken) is { IsFailure: true } refused)
         {

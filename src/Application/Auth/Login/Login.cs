@@ -37,39 +37,41 @@ public sealed class LoginValidator : AbstractValidator<LoginCommand>
 public sealed class LoginHandler(
     IUserRepository users,
     IPasswordHasher hasher,
-    FailedAttempts failedAttempts,
+    SignInAttempts attempts,
     SessionIssuer sessions,
     IMfaTokens mfaTokens,
-    IDomainEvents domainEvents,
-    TimeProvider clock) : ICommandHandler<LoginCommand, Result<LoginResponse>>
+    IDomainEvents domainEvents) : ICommandHandler<LoginCommand, Result<LoginResponse>>
 {
     private static readonly Error InvalidCredentials = new(ErrorCodes.InvalidCredentials, "The email address or password is incorrect.");
 
     public async ValueTask<Result<LoginResponse>> Handle(LoginCommand command, CancellationToken cancellationToken)
     {
+        // An unknown address takes the same steps as a known one, to the same answers, in the
+        // same time: the attempt is claimed on the address's budget either way (ADR 0012).
         var user = await users.FindByEmailAsync(command.Email, cancellationToken);
+        var claim = await attempts.ClaimAsync(command.Email, user?.Id, cancellationToken);
+        if (claim.IsFailure)
+        {
+            RecordRefused(user, FailureReasons.Locked);
+            return Result<LoginResponse>.Refused(claim.Error!);
+        }
+
+        var check = user is null ? PasswordCheck.Failed : hasher.Verify(user.PasswordHash, command.Password);
         if (user is null)
         {
-            // Same work, same answer as a wrong password: no enumeration by message or timing.
             hasher.VerifyAgainstDummy(command.Password);
-            domainEvents.Raise(new LoginFailed(null, FailureReasons.UnknownAccount));
-            return Result<LoginResponse>.Refused(InvalidCredentials);
         }
 
-        if (user.IsLockedOut(clock.GetUtcNow()))
-        {
-            user.RecordRefusedLogin(FailureReasons.Locked);
-            return Result<LoginResponse>.Refused(Error.AccountLocked);
-        }
-
-        var check = hasher.Verify(user.PasswordHash, command.Password);
         if (check == PasswordCheck.Failed)
         {
-            return await failedAttempts.RecordAsync(
-                user, AttemptKind.Password, FailureReasons.WrongPassword, InvalidCredentials, cancellationToken, whenLocked: Error.AccountLocked);
+            var reason = user is null ? FailureReasons.UnknownAccount : FailureReasons.WrongPassword;
+            return await attempts.FailAsync(
+                claim.Value, user, AttemptKind.Password, reason, InvalidCredentials, cancellationToken, whenLocked: Error.AccountLocked);
         }
 
-        if (user.IsDisabled)
+        await attempts.SucceedAsync(claim.Value, cancellationToken);
+
+        if (user!.IsDisabled)
         {
             user.RecordRefusedLogin(FailureReasons.Disabled);
             return Result<LoginResponse>.Refused(InvalidCredentials);
@@ -92,5 +94,17 @@ public sealed class LoginHandler(
         user.RecordSuccessfulLogin(AuthenticationMethods.Password);
         var session = await sessions.StartAsync(user, AuthenticationMethods.Password, cancellationToken);
         return new LoginResponse(session, null);
+    }
+
+    private void RecordRefused(User? user, string reason)
+    {
+        if (user is null)
+        {
+            domainEvents.Raise(new LoginFailed(null, reason));
+        }
+        else
+        {
+            user.RecordRefusedLogin(reason);
+        }
     }
 }

@@ -38,14 +38,10 @@ public sealed class LoginWithSecondFactorHandler(
             return ExpiredChallenge;
         }
 
-        if (verifier.IsLocked(user))
+        var check = await verifier.CheckAnyAsync(user, command.Code, command.RecoveryCode, "login", cancellationToken);
+        if (check.IsFailure)
         {
-            return SecondFactorVerifier.Locked;
-        }
-
-        if (!await verifier.VerifyAnyAsync(user, command.Code, command.RecoveryCode, cancellationToken))
-        {
-            return await verifier.RecordFailureAsync(user, "login", cancellationToken);
+            return check;
         }
 
         user.RecordSuccessfulLogin(AuthenticationMethods.PasswordAndOtp, withRecoveryCode: command.Code is null);

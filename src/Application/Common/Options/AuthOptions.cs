@@ -37,7 +37,10 @@ public sealed class LockoutOptions
 
     public TimeSpan Duration { get; set; } = TimeSpan.FromMinutes(15);
 
-    public Domain.Users.LockoutPolicy ToPolicy() => new(MaxFailedAttempts, Window, Duration);
+    /// <summary>Failures from every address together that lock the account for addresses it never signed in from.</summary>
+    public int AccountMaxFailedAttempts { get; set; } = 100;
+
+    public Domain.Users.LockoutPolicy ToPolicy() => new(MaxFailedAttempts, Window, Duration, AccountMaxFailedAttempts);
 }
 
 /// <summary>The first administrator (configuration section <c>Bootstrap</c>).</summary>

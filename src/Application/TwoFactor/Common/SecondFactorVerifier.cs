@@ -6,26 +6,64 @@ using AuthPlatform.Domain.Users;
 namespace AuthPlatform.Application.TwoFactor.Common;
 
 /// <summary>
-/// Checks a TOTP code or a recovery code for a user. Each is accepted once: the store claims the
-/// time step or the code with one atomic update (ADR 0009). Failures count towards the lockout.
+/// Checks a TOTP code or a recovery code for a user. An attempt is claimed before the code is
+/// evaluated (ADR 0012), so a burst of guesses gets no more evaluations than the budget; each
+/// code is accepted once (the store claims the time step or the code, ADR 0009); a wrong code
+/// counts like a wrong password.
 /// </summary>
 public sealed class SecondFactorVerifier(
     ITotp totp,
     ISecretProtector protector,
     ISecondFactorStore store,
     IPasswordHasher hasher,
-    FailedAttempts failedAttempts,
+    SignInAttempts attempts,
     TimeProvider clock)
 {
     internal static readonly Error WrongCode = new(ErrorCodes.InvalidMfaCode, "The code is wrong, expired or already used.");
 
-    public static Error Locked => Error.AccountLocked;
+    /// <summary>
+    /// A TOTP code of the enrolled secret (or, while enrolling, the pending one): the accepted
+    /// time step, or the refusal (locked, or a wrong code counted with <paramref name="reason"/>).
+    /// </summary>
+    public async Task<Result<long>> CheckTotpAsync(User user, string code, bool pending, string reason, CancellationToken cancellationToken)
+    {
+        var claim = await attempts.ClaimAsync(user, cancellationToken);
+        if (claim.IsFailure)
+        {
+            return claim.Error!;
+        }
 
-    /// <summary>A locked account takes no codes at all: no call that checks a code is a way around the lockout.</summary>
-    public bool IsLocked(User user) => user.IsLockedOut(clock.GetUtcNow());
+        if (await MatchTotpAsync(user, code, pending, cancellationToken) is { } step)
+        {
+            await attempts.SucceedAsync(claim.Value, cancellationToken);
+            return step;
+        }
 
-    /// <summary>Verifies a TOTP code against the enrolled secret (or, while enrolling, the pending one) and claims its step.</summary>
-    public async Task<long?> VerifyTotpAsync(User user, string code, bool pending, CancellationToken cancellationToken)
+        return await attempts.FailAsync(claim.Value, user, AttemptKind.SecondFactor, reason, WrongCode, cancellationToken);
+    }
+
+    /// <summary>Either factor, whichever was sent: success, or the refusal (locked, or a wrong code counted).</summary>
+    public async Task<Result> CheckAnyAsync(User user, string? code, string? recoveryCode, string reason, CancellationToken cancellationToken)
+    {
+        var claim = await attempts.ClaimAsync(user, cancellationToken);
+        if (claim.IsFailure)
+        {
+            return claim.Error!;
+        }
+
+        var right = code is not null
+            ? await MatchTotpAsync(user, code, pending: false, cancellationToken) is not null
+            : recoveryCode is not null && await RedeemRecoveryCodeAsync(user, recoveryCode, cancellationToken);
+        if (right)
+        {
+            await attempts.SucceedAsync(claim.Value, cancellationToken);
+            return Result.Success();
+        }
+
+        return await attempts.FailAsync(claim.Value, user, AttemptKind.SecondFactor, reason, WrongCode, cancellationToken);
+    }
+
+    private async Task<long?> MatchTotpAsync(User user, string code, bool pending, CancellationToken cancellationToken)
     {
         var protectedSecret = pending ? user.PendingTotpSecret : user.TotpSecret;
         if (protectedSecret is null)
@@ -38,7 +76,7 @@ public sealed class SecondFactorVerifier(
     }
 
     /// <summary>Redeems one of the user's recovery codes (<c>xxxx-xxxx-xxxx</c>, case and dashes ignored).</summary>
-    public async Task<bool> RedeemRecoveryCodeAsync(User user, string presented, CancellationToken cancellationToken)
+    private async Task<bool> RedeemRecoveryCodeAsync(User user, string presented, CancellationToken cancellationToken)
     {
         var normalized = RecoveryCodes.Normalize(presented);
         var candidate = normalized is null
@@ -59,14 +97,4 @@ public sealed class SecondFactorVerifier(
         user.RecordRecoveryCodeUsed();
         return true;
     }
-
-    /// <summary>Either factor, whichever was sent.</summary>
-    public async Task<bool> VerifyAnyAsync(User user, string? code, string? recoveryCode, CancellationToken cancellationToken) =>
-        code is not null
-            ? await VerifyTotpAsync(user, code, pending: false, cancellationToken) is not null
-            : recoveryCode is not null && await RedeemRecoveryCodeAsync(user, recoveryCode, cancellationToken);
-
-    /// <summary>Counts a wrong code like a failed password (RL-01); answers <c>invalid_mfa_code</c>, keeping the count.</summary>
-    public Task<Result> RecordFailureAsync(User user, string reason, CancellationToken cancellationToken) =>
-        failedAttempts.RecordAsync(user, AttemptKind.SecondFactor, reason, WrongCode, cancellationToken);
 }

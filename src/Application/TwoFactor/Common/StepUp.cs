@@ -36,11 +36,6 @@ public sealed class StepUp(SecondFactorVerifier verifier, IRefreshTokenFamilyRep
             return Result.Success();
         }
 
-        if (verifier.IsLocked(user))
-        {
-            return SecondFactorVerifier.Locked;
-        }
-
         if (caller.VerifiedSecondFactor && caller.AuthenticatedAt is { } at && now - at <= FreshFor)
         {
             return Result.Success();
@@ -51,9 +46,7 @@ public sealed class StepUp(SecondFactorVerifier verifier, IRefreshTokenFamilyRep
             return SecondFactorNeeded;
         }
 
-        return await verifier.VerifyTotpAsync(user, stepUpCode.Trim(), pending: false, cancellationToken) is not null
-            ? Result.Success()
-            : await verifier.RecordFailureAsync(user, "step_up", cancellationToken);
+        return (await verifier.CheckTotpAsync(user, stepUpCode.Trim(), pending: false, "step_up", cancellationToken)).WithoutValue();
     }
 
     private static bool IsLive(Domain.Sessions.RefreshTokenFamily? session, DateTimeOffset now) => session is not null && session.IsActive(now);

@@ -24,9 +24,8 @@ public static class TwoFactorRules
             .WithMessage("Send either code or recovery_code.").OverridePropertyName("code");
     }
 
-    /// <summary>The caller with 2FA on and not locked, recovery codes loaded, ready to check a code; else why not.</summary>
-    public static async Task<Result<User>> LoadEnrolledAsync(
-        this CallerAccounts callers, SecondFactorVerifier verifier, Guid userId, CancellationToken cancellationToken)
+    /// <summary>The caller with 2FA on, recovery codes loaded, ready to check a code; else why not.</summary>
+    public static async Task<Result<User>> LoadEnrolledAsync(this CallerAccounts callers, Guid userId, CancellationToken cancellationToken)
     {
         var user = await callers.LoadAsync(userId, cancellationToken, withRecoveryCodes: true);
         if (user.IsFailure)
@@ -34,11 +33,6 @@ public static class TwoFactorRules
             return user;
         }
 
-        if (!user.Value.TwoFactorEnabled)
-        {
-            return Error.Conflict("Two-factor authentication is not on.");
-        }
-
-        return verifier.IsLocked(user.Value) ? SecondFactorVerifier.Locked : user;
+        return user.Value.TwoFactorEnabled ? user : Error.Conflict("Two-factor authentication is not on.");
     }
 }

@@ -19,15 +19,16 @@ public sealed class DisableTwoFactorHandler(CallerAccounts callers, SecondFactor
 {
     public async ValueTask<Result> Handle(DisableTwoFactorCommand command, CancellationToken cancellationToken)
     {
-        var user = await callers.LoadEnrolledAsync(verifier, command.UserId, cancellationToken);
+        var user = await callers.LoadEnrolledAsync(command.UserId, cancellationToken);
         if (user.IsFailure)
         {
             return user.Error!;
         }
 
-        if (!await verifier.VerifyAnyAsync(user.Value, command.Code, command.RecoveryCode, cancellationToken))
+        var check = await verifier.CheckAnyAsync(user.Value, command.Code, command.RecoveryCode, "disable", cancellationToken);
+        if (check.IsFailure)
         {
-            return await verifier.RecordFailureAsync(user.Value, "disable", cancellationToken);
+            return check;
         }
 
         user.Value.DisableTwoFactor();

@@ -31,15 +31,10 @@ public sealed class EnableTwoFactorHandler(CallerAccounts callers, SecondFactorV
             return Error.Conflict(user.TwoFactorEnabled ? "Two-factor authentication is already on." : "Start with POST /api/v1/auth/2fa/setup.");
         }
 
-        if (verifier.IsLocked(user))
+        var step = await verifier.CheckTotpAsync(user, command.Code!, pending: true, "enable", cancellationToken);
+        if (step.IsFailure)
         {
-            return SecondFactorVerifier.Locked;
-        }
-
-        var step = await verifier.VerifyTotpAsync(user, command.Code!, pending: true, cancellationToken);
-        if (step is null)
-        {
-            return await verifier.RecordFailureAsync(user, "enable", cancellationToken);
+            return step.WithoutValue();
         }
 
         var codes = recoveryCodes.Generate(user);

@@ -19,15 +19,16 @@ public sealed class RegenerateRecoveryCodesHandler(CallerAccounts callers, Secon
 {
     public async ValueTask<Result<RecoveryCodesResponse>> Handle(RegenerateRecoveryCodesCommand command, CancellationToken cancellationToken)
     {
-        var user = await callers.LoadEnrolledAsync(verifier, command.UserId, cancellationToken);
+        var user = await callers.LoadEnrolledAsync(command.UserId, cancellationToken);
         if (user.IsFailure)
         {
             return user.Error!;
         }
 
-        if (await verifier.VerifyTotpAsync(user.Value, command.Code!, pending: false, cancellationToken) is null)
+        var check = await verifier.CheckTotpAsync(user.Value, command.Code!, pending: false, "recovery_codes", cancellationToken);
+        if (check.IsFailure)
         {
-            return await verifier.RecordFailureAsync(user.Value, "recovery_codes", cancellationToken);
+            return check.WithoutValue();
         }
 
         var codes = recoveryCodes.Generate(user.Value);

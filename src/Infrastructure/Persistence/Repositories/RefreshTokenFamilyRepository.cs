@@ -49,5 +49,8 @@ public sealed class RefreshTokenFamilyRepository(AuthDbContext db) : IRefreshTok
                 s => s.SetProperty(f => f.RevokedAt, now).SetProperty(f => f.RevocationReason, reason).SetProperty(f => f.Version, f => f.Version + 1),
                 cancellationToken);
 
+    public Task<bool> HasSignedInFromAsync(Guid userId, string? ipAddress, CancellationToken cancellationToken) =>
+        db.RefreshTokenFamilies.AnyAsync(f => f.UserId == userId && f.IpAddress == ipAddress && ipAddress != null, cancellationToken);
+
     public void Add(RefreshTokenFamily family) => db.RefreshTokenFamilies.Add(family);
 }

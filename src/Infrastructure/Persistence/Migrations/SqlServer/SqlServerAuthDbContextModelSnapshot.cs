@@ -364,14 +364,6 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.SqlServer
                         .HasColumnType("nvarchar(254)")
                         .HasColumnName("email");
 
-                    b.Property<int>("FailedLoginCount")
-                        .HasColumnType("int")
-                        .HasColumnName("failed_login_count");
-
-                    b.Property<DateTimeOffset?>("FailedLoginWindowStartedAt")
-                        .HasColumnType("datetimeoffset")
-                        .HasColumnName("failed_login_window_started_at");
-
                     b.Property<bool>("IsDisabled")
                         .HasColumnType("bit")
                         .HasColumnName("is_disabled");
@@ -379,10 +371,6 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<long?>("LastTotpStep")
                         .HasColumnType("bigint")
                         .HasColumnName("last_totp_step");
-
-                    b.Property<DateTimeOffset?>("LockedUntil")
-                        .HasColumnType("datetimeoffset")
-                        .HasColumnName("locked_until");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -438,6 +426,39 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.SqlServer
                         .IsUnique();
 
                     b.ToTable("users", (string)null);
+                });
+
+            modelBuilder.Entity("AuthPlatform.Infrastructure.Persistence.Throttling.AttemptCounter", b =>
+                {
+                    b.Property<string>("Account")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("account");
+
+                    b.Property<string>("Scope")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("scope");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("int")
+                        .HasColumnName("failures");
+
+                    b.Property<int>("InFlight")
+                        .HasColumnType("int")
+                        .HasColumnName("in_flight");
+
+                    b.Property<DateTimeOffset?>("LockedUntil")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("locked_until");
+
+                    b.Property<DateTimeOffset?>("WindowStartedAt")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("window_started_at");
+
+                    b.HasKey("Account", "Scope");
+
+                    b.ToTable("attempt_counters", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>

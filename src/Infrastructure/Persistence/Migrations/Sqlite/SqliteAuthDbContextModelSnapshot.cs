@@ -359,14 +359,6 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("email");
 
-                    b.Property<int>("FailedLoginCount")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("failed_login_count");
-
-                    b.Property<long?>("FailedLoginWindowStartedAt")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("failed_login_window_started_at");
-
                     b.Property<bool>("IsDisabled")
                         .HasColumnType("INTEGER")
                         .HasColumnName("is_disabled");
@@ -374,10 +366,6 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<long?>("LastTotpStep")
                         .HasColumnType("INTEGER")
                         .HasColumnName("last_totp_step");
-
-                    b.Property<long?>("LockedUntil")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("locked_until");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -433,6 +421,39 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("users", (string)null);
+                });
+
+            modelBuilder.Entity("AuthPlatform.Infrastructure.Persistence.Throttling.AttemptCounter", b =>
+                {
+                    b.Property<string>("Account")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account");
+
+                    b.Property<string>("Scope")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("scope");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failures");
+
+                    b.Property<int>("InFlight")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("in_flight");
+
+                    b.Property<long?>("LockedUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("locked_until");
+
+                    b.Property<long?>("WindowStartedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("window_started_at");
+
+                    b.HasKey("Account", "Scope");
+
+                    b.ToTable("attempt_counters", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>

@@ -1,0 +1,146 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using AuthPlatform.Integration.Tests.Extensions;
+using AuthPlatform.Integration.Tests.Infrastructure;
+
+namespace AuthPlatform.Integration.Tests.Auth;
+
+/// <summary>
+/// ADR 0012 through HTTP, with the per-address rate limit lifted so the rule behind it is what
+/// answers: bursts get no more evaluations than the budget, an unknown e-mail answers exactly like
+/// a known one, and strangers' guessing does not keep the owner out of a known address.
+/// Clients reach the app through a trusted proxy that names them in X-Forwarded-For.
+/// </summary>
+public abstract class AttemptBurstTests<TFixture>(TFixture fixture) : ApiTestBase<TFixture>(fixture)
+    where TFixture : BurstFixture
+{
+    private const string Owner = "198.51.100.1";
+
+    private HttpClient From(string address) => ProxiedClients.From(Factory, address, BurstFixture.Proxy);
+
+    private async Task<string> RegisterFromAsync(string address)
+    {
+        var email = NewEmail();
+        Assert.Equal(HttpStatusCode.Created, (await From(address).PostAsJsonAsync("/api/v1/auth/register", new { email, password = Password, name = "Burst" })).StatusCode);
+        return email;
+    }
+
+    private static async Task<HttpStatusCode[]> BurstAsync(int count, Func<int, Task<HttpResponseMessage>> send)
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var tasks = Enumerable.Range(0, count).Select(async i => { await gate.Task; return (await send(i)).StatusCode; }).ToArray();
+        gate.SetResult();
+        return await Task.WhenAll(tasks);
+    }
+
+    [Fact]
+    public async Task Login_SixtyParallelWithTheRightPasswordAmongThem_EvaluatesAtMostTheBudget()
+    {
+        var email = await RegisterFromAsync(Owner);
+        var attacker = From("203.0.113.50");
+
+        var answers = await BurstAsync(60, i => attacker.PostAsJsonAsync(
+            "/api/v1/auth/login", new { email, password = i == 30 ? Password : $"wrong guess number {i}" }));
+
+        var evaluated = answers.Count(a => a is HttpStatusCode.Unauthorized or HttpStatusCode.OK);
+        Assert.InRange(evaluated, 1, BurstFixture.Limit);
+        Assert.InRange(answers.Count(a => a == HttpStatusCode.Unauthorized), 0, BurstFixture.Limit);
+        Assert.All(answers, a => Assert.Contains(a, new[] { HttpStatusCode.Unauthorized, HttpStatusCode.OK, HttpStatusCode.Locked }));
+        Assert.Contains(HttpStatusCode.Locked, answers);
+    }
+
+    [Fact]
+    public async Task LoginSecondStep_SixtyParallelWrongCodes_EvaluatesAtMostTheBudget()
+    {
+        var (email, _) = await NewSessionAsync();
+        await EnableTwoFactorAsync(email);
+        var challenge = await ReadObjectAsync(await Client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = Password }));
+        var mfaToken = Str(challenge, "mfa_token");
+
+        var answers = await BurstAsync(60, i => Client.PostAsJsonAsync(
+            "/api/v1/auth/login/2fa", new { mfa_token = mfaToken, code = (100000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture) }));
+
+        Assert.InRange(answers.Count(a => a == HttpStatusCode.Unauthorized), 1, BurstFixture.Limit);
+        Assert.Equal(60 - answers.Count(a => a == HttpStatusCode.Unauthorized), answers.Count(a => a == HttpStatusCode.Locked));
+    }
+
+    [Fact]
+    public async Task Login_UnknownAndKnownEmail_AnswerAlikeBeforeAndAfterTheLimit()
+    {
+        var known = await RegisterFromAsync(Owner);
+        var unknown = NewEmail();
+        var attacker = From("203.0.113.60");
+
+        async Task<List<string>> TryAsync(string email)
+        {
+            var seen = new List<string>();
+            for (var i = 0; i < BurstFixture.Limit + 2; i++)
+            {
+                var response = await attacker.PostAsJsonAsync("/api/v1/auth/login", new { email, password = "not the password at all" });
+                var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+                body.Remove("trace_id");
+                seen.Add($"{(int)response.StatusCode} {body.ToJsonString()}");
+            }
+
+            return seen;
+        }
+
+        var knownAnswers = await TryAsync(known);
+        var unknownAnswers = await TryAsync(unknown);
+
+        Assert.Equal(knownAnswers, unknownAnswers);
+        Assert.StartsWith("423 ", knownAnswers[^1], StringComparison.Ordinal);
+        Assert.StartsWith("401 ", knownAnswers[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Login_AccountLockedByStrangers_OwnerFromAKnownAddressStillSignsIn()
+    {
+        var email = await RegisterFromAsync(Owner);
+        Assert.Equal(HttpStatusCode.OK, (await From(Owner).PostAsJsonAsync("/api/v1/auth/login", new { email, password = Password })).StatusCode);
+
+        // Strangers from many addresses spend the account-wide budget.
+        for (var i = 0; i < BurstFixture.AccountLimit; i++)
+        {
+            await From($"203.0.113.{100 + i}").PostAsJsonAsync("/api/v1/auth/login", new { email, password = "a stranger's guess" });
+        }
+
+        var stranger = await From("203.0.113.250").PostAsJsonAsync("/api/v1/auth/login", new { email, password = Password });
+        var owner = await From(Owner).PostAsJsonAsync("/api/v1/auth/login", new { email, password = Password });
+
+        Assert.Equal(HttpStatusCode.Locked, stranger.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, owner.StatusCode);
+    }
+
+    private async Task EnableTwoFactorAsync(string email)
+    {
+        var session = await LoginAsync(email);
+        var setup = await ReadObjectAsync(await PostJsonAsync("/api/v1/auth/2fa/setup", new { }, Str(session, "token")));
+        var code = IndependentTotp.Code(Str(setup, "secret"), Factory.Clock.GetUtcNow());
+        Assert.Equal(HttpStatusCode.OK, (await PostJsonAsync("/api/v1/auth/2fa/enable", new { code }, Str(session, "token"))).StatusCode);
+        Factory.Clock.Advance(TimeSpan.FromSeconds(30));
+    }
+}
+
+/// <summary>The app behind one trusted proxy, with a small account-wide budget to reach in a test.</summary>
+public abstract class BurstFixture(DatabaseKind kind) : ApiFixture(kind)
+{
+    public const string Proxy = "192.0.2.20";
+    public const int Limit = 10;
+    public const int AccountLimit = 25;
+
+    protected override AuthApiFactory CreateFactory(TestDatabase database) => new(database, new Dictionary<string, string?>
+    {
+        ["ForwardedHeaders:KnownProxies:0"] = Proxy,
+        ["Lockout:AccountMaxFailedAttempts"] = AccountLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    });
+}
+
+public sealed class BurstOnSqliteFixture() : BurstFixture(DatabaseKind.Sqlite);
+
+public sealed class BurstOnPostgresFixture() : BurstFixture(DatabaseKind.Postgres);
+
+public sealed class AttemptBurstTestsOnSqlite(BurstOnSqliteFixture fixture) : AttemptBurstTests<BurstOnSqliteFixture>(fixture);
+
+public sealed class AttemptBurstTestsOnPostgres(BurstOnPostgresFixture fixture) : AttemptBurstTests<BurstOnPostgresFixture>(fixture);
