@@ -22,6 +22,7 @@ public static class AccountSettingsRules
         reader.Integer("Lockout:MaxFailedAttempts", lockout.MaxFailedAttempts, 3, 100);
         reader.Duration("Lockout:Window", lockout.Window, TimeSpan.FromMinutes(1), TimeSpan.FromDays(1));
         reader.Duration("Lockout:Duration", lockout.Duration, TimeSpan.FromMinutes(1), TimeSpan.FromDays(1));
+        reader.Integer("Lockout:AccountMaxFailedAttempts", lockout.AccountMaxFailedAttempts, 3, 1000);
 
         var rateLimiting = reader.Bind<RateLimitingOptions>(RateLimitingOptions.SectionName);
         reader.Integer("RateLimiting:PermitLimit", rateLimiting.PermitLimit, 1, 1_000_000);

@@ -29,6 +29,8 @@ public static class DatabaseSettingsRules
             reader.Fail("Database:MigrateOnStartup", $"is {reader.Shown("Database:MigrateOnStartup")}", "true or false");
         }
 
+        reader.Integer("Database:CommandTimeoutSeconds", database.CommandTimeoutSeconds, 1, 300);
+
         var connectionString = reader.Configuration.GetConnectionString("Default");
         if (database.Provider == DatabaseProvider.Sqlite)
         {
