@@ -72,6 +72,19 @@ public sealed class ApiKeyUsageTrackerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FlushAsync_CutShortByCancellation_PutsBackWhatItDidNotWrite()
+    {
+        var id = await StoredKeyAsync("h-cut");
+        _tracker.Touch(id, Start.AddSeconds(1));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _tracker.FlushAsync(new CancellationToken(canceled: true)));
+
+        Assert.Null(await LastUsedAtAsync(id));
+        Assert.Equal(1, await _tracker.FlushAsync(CancellationToken.None));
+        Assert.Equal(Start.AddSeconds(1), await LastUsedAtAsync(id));
+    }
+
+    [Fact]
     public async Task Touch_TwiceWithinTheInterval_QueuesOneWriteWithTheFirstTime()
     {
         var id = await StoredKeyAsync("h1");

@@ -50,13 +50,27 @@ public sealed partial class ApiKeyUsageTracker(
             }
         }
 
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
-        foreach (var (id, at) in batch)
+        var written = 0;
+        try
         {
-            await db.ApiKeys
-                .Where(k => k.Id == id && (k.LastUsedAt == null || k.LastUsedAt < at))
-                .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, at), cancellationToken);
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
+            foreach (var (id, at) in batch)
+            {
+                await db.ApiKeys
+                    .Where(k => k.Id == id && (k.LastUsedAt == null || k.LastUsedAt < at))
+                    .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, at), cancellationToken);
+                written++;
+            }
+        }
+        finally
+        {
+            // A flush cut short (a failure, or shutdown cancelling the periodic one) puts back
+            // what it did not write, so the next flush (the one at shutdown) still writes it.
+            foreach (var (id, at) in batch.Skip(written))
+            {
+                _pending.AddOrUpdate(id, at, (_, newer) => newer > at ? newer : at);
+            }
         }
 
         return batch.Count;
@@ -82,7 +96,10 @@ public sealed partial class ApiKeyUsageTracker(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        await FlushSafelyAsync(cancellationToken);
+
+        // The last flush is not cut short by the host's shutdown token: each statement is bounded
+        // by the database command timeout instead, so pending uses are not lost on a slow stop.
+        await FlushSafelyAsync(CancellationToken.None);
     }
 
     private async Task FlushSafelyAsync(CancellationToken cancellationToken)
