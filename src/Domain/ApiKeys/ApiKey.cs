@@ -1,3 +1,4 @@
+// Longer than 150 lines because issuing, the cap by the creating key, rotation and revocation guard one set of invariants over private setters.
 using AuthPlatform.Domain.Authorization;
 using AuthPlatform.Domain.Common;
 
@@ -7,6 +8,8 @@ namespace AuthPlatform.Domain.ApiKeys;
 /// A long-lived credential (the seeds' "personal access tokens" and "access keys") owned by a
 /// user. Only the SHA-256 hash of the secret is kept, with a short display prefix. A key never
 /// holds a permission its owner lacks; the issuer checks that before calling <see cref="Issue"/>.
+/// A key created with a key remembers it (<see cref="CreatedByKeyId"/>), never outlives it, and
+/// is revoked with it (<see cref="RevokeWithCreator"/>).
 /// </summary>
 public sealed class ApiKey : AggregateRoot
 {
@@ -41,9 +44,16 @@ public sealed class ApiKey : AggregateRoot
     /// <summary>The key that replaced this one when it was rotated.</summary>
     public Guid? ReplacedById { get; private set; }
 
+    /// <summary>The key the caller authenticated with when it created this one; null when it used a session.</summary>
+    public Guid? CreatedByKeyId { get; private set; }
+
     public int Version { get; private set; }
 
-    /// <summary>A new key. Least privilege (never a scope the owner lacks) is checked by the issuer first.</summary>
+    /// <summary>
+    /// A new key. Least privilege (never a scope the owner lacks) is checked by the issuer first.
+    /// With <paramref name="createdBy"/> (the caller authenticated with a key), the new key is
+    /// linked to it and expires no later than it: at its expiry when none is asked for.
+    /// </summary>
     public static ApiKey Issue(
         Guid id,
         Guid ownerId,
@@ -52,12 +62,22 @@ public sealed class ApiKey : AggregateRoot
         string keyHash,
         ScopeSet permissions,
         DateTimeOffset? expiresAt,
-        DateTimeOffset now)
+        DateTimeOffset now,
+        ApiKey? createdBy = null)
     {
-        var key = New(id, ownerId, name, keyPrefix, keyHash, permissions, expiresAt, now);
-        key.Raise(new ApiKeyCreated(key.Id, key.OwnerId, key.KeyPrefix));
+        if (createdBy is not null)
+        {
+            expiresAt = createdBy.ExpiryOfKeyItCreates(ownerId, expiresAt, now);
+        }
+
+        var key = New(id, ownerId, name, keyPrefix, keyHash, permissions, expiresAt, now, createdBy?.Id);
+        key.Raise(new ApiKeyCreated(key.Id, key.OwnerId, key.KeyPrefix, key.CreatedByKeyId));
         return key;
     }
+
+    /// <summary>True when a key created with this one may expire at <paramref name="expiresAt"/> (null: the default, this key's expiry).</summary>
+    public bool AllowsExpiryOfKeyItCreates(DateTimeOffset? expiresAt) =>
+        expiresAt is null || ExpiresAt is null || expiresAt <= ExpiresAt;
 
     private static ApiKey New(
         Guid id,
@@ -67,7 +87,8 @@ public sealed class ApiKey : AggregateRoot
         string keyHash,
         ScopeSet permissions,
         DateTimeOffset? expiresAt,
-        DateTimeOffset now)
+        DateTimeOffset now,
+        Guid? createdByKeyId)
     {
         ArgumentNullException.ThrowIfNull(permissions);
         if (id == Guid.Empty || ownerId == Guid.Empty)
@@ -96,7 +117,28 @@ public sealed class ApiKey : AggregateRoot
             Permissions = permissions,
             ExpiresAt = expiresAt,
             CreatedAt = now,
+            CreatedByKeyId = createdByKeyId,
         };
+    }
+
+    private DateTimeOffset? ExpiryOfKeyItCreates(Guid ownerId, DateTimeOffset? expiresAt, DateTimeOffset now)
+    {
+        if (OwnerId != ownerId)
+        {
+            throw new DomainException("A key creates keys for its own owner only.");
+        }
+
+        if (!IsActive(now))
+        {
+            throw new DomainException("Only an active key can create keys.");
+        }
+
+        if (!AllowsExpiryOfKeyItCreates(expiresAt))
+        {
+            throw new DomainException("A key created with a key cannot expire after it.");
+        }
+
+        return expiresAt ?? ExpiresAt;
     }
 
     public bool IsActive(DateTimeOffset now) => RevokedAt is null && (ExpiresAt is null || ExpiresAt > now);
@@ -110,10 +152,27 @@ public sealed class ApiKey : AggregateRoot
         }
     }
 
+    /// <summary>
+    /// Revokes this key because the key that created it was revoked, rotated or deleted by
+    /// <paramref name="actorId"/>. Idempotent, like <see cref="Revoke"/>.
+    /// </summary>
+    public void RevokeWithCreator(Guid creatorId, DateTimeOffset now, Guid actorId)
+    {
+        if (CreatedByKeyId != creatorId)
+        {
+            throw new DomainException("A key is revoked with the key that created it, not with another.");
+        }
+
+        if (RevokeCore(now))
+        {
+            Raise(new ApiKeyRevoked(Id, OwnerId, KeyPrefix, actorId, KeyHash, creatorId));
+        }
+    }
+
     /// <summary>Marks the key for deletion by its repository (the record goes; the audit trail keeps the event).</summary>
     public void Delete(Guid actorId) => Raise(new ApiKeyDeleted(Id, OwnerId, KeyPrefix, actorId, KeyHash));
 
-    /// <summary>Issues the successor (same name and permissions, new secret) and revokes this key.</summary>
+    /// <summary>Issues the successor (same name, permissions, expiry and creator; new secret) and revokes this key.</summary>
     public ApiKey Rotate(Guid newId, string keyPrefix, string keyHash, DateTimeOffset now)
     {
         if (!IsActive(now))
@@ -121,7 +180,7 @@ public sealed class ApiKey : AggregateRoot
             throw new DomainException("Only an active key can be rotated.");
         }
 
-        var successor = New(newId, OwnerId, Name, keyPrefix, keyHash, Permissions, ExpiresAt, now);
+        var successor = New(newId, OwnerId, Name, keyPrefix, keyHash, Permissions, ExpiresAt, now, CreatedByKeyId);
         RevokeCore(now);
         ReplacedById = successor.Id;
         Raise(new ApiKeyRotated(Id, OwnerId, successor.Id, successor.KeyPrefix, KeyHash));

@@ -9,11 +9,16 @@ public interface IApiKeyInvalidated : IDomainEvent
     string KeyHash { get; }
 }
 
-public sealed record ApiKeyCreated(Guid KeyId, Guid OwnerId, string KeyPrefix) : IDomainEvent;
+/// <summary><see cref="CreatedByKeyId"/> is the key the caller authenticated with, if it was a key.</summary>
+public sealed record ApiKeyCreated(Guid KeyId, Guid OwnerId, string KeyPrefix, Guid? CreatedByKeyId = null) : IDomainEvent;
 
 public sealed record ApiKeyRotated(Guid KeyId, Guid OwnerId, Guid SuccessorId, string SuccessorPrefix, string KeyHash) : IApiKeyInvalidated;
 
-/// <summary><see cref="ActorId"/> is who revoked it (the owner, or an administrator).</summary>
-public sealed record ApiKeyRevoked(Guid KeyId, Guid OwnerId, string KeyPrefix, Guid ActorId, string KeyHash) : IApiKeyInvalidated;
+/// <summary>
+/// <see cref="ActorId"/> is who revoked it (the owner, or an administrator); <see cref="RevokedWithKeyId"/>
+/// is the key that created it, when it was revoked because that key was revoked, rotated or deleted.
+/// </summary>
+public sealed record ApiKeyRevoked(Guid KeyId, Guid OwnerId, string KeyPrefix, Guid ActorId, string KeyHash, Guid? RevokedWithKeyId = null)
+    : IApiKeyInvalidated;
 
 public sealed record ApiKeyDeleted(Guid KeyId, Guid OwnerId, string KeyPrefix, Guid ActorId, string KeyHash) : IApiKeyInvalidated;

@@ -13,7 +13,7 @@ public sealed class DeleteApiKeyHandlerTests
     private readonly Guid _owner = Guid.NewGuid();
 
     private Task<Result> Delete(KeyScope scope, Guid id) =>
-        new DeleteApiKeyHandler(_ports.ApiKeys).Handle(new DeleteApiKeyCommand(scope, id), CancellationToken.None).AsTask();
+        new DeleteApiKeyHandler(_ports.ApiKeys, _ports.Lineage, _ports.Clock).Handle(new DeleteApiKeyCommand(scope, id), CancellationToken.None).AsTask();
 
     [Fact]
     public async Task Handle_KeyOfAnotherOwner_AnswersNotFoundAndRemovesNothing()

@@ -13,7 +13,7 @@ public sealed class RevokeApiKeyHandlerTests
     private readonly Guid _owner = Guid.NewGuid();
 
     private Task<Result<ApiKeyResponse>> Revoke(KeyScope scope, Guid id) =>
-        new RevokeApiKeyHandler(_ports.ApiKeys, _ports.Mapper, _ports.Clock)
+        new RevokeApiKeyHandler(_ports.ApiKeys, _ports.Lineage, _ports.Mapper, _ports.Clock)
             .Handle(new RevokeApiKeyCommand(scope, id), CancellationToken.None).AsTask();
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class RotateApiKeyHandlerTests
         new(user.Id.ToString(), user.Id, AuthMethods.Jwt, UserScopes, AuthenticationMethods: amr ?? ["pwd"], AuthenticatedAt: authenticatedAt);
 
     private Task<Result<ApiKeyCreatedResponse>> Rotate(CallerIdentity caller, Guid id, string? stepUpCode = null) =>
-        new RotateApiKeyHandler(_ports.ApiKeys, _ports.Callers, _ports.StepUp, _ports.ApiKeyGenerator, _ports.Mapper, _ports.Clock)
+        new RotateApiKeyHandler(_ports.ApiKeys, _ports.Lineage, _ports.Callers, _ports.StepUp, _ports.ApiKeyGenerator, _ports.Mapper, _ports.Clock)
             .Handle(new RotateApiKeyCommand(caller, id, stepUpCode), CancellationToken.None).AsTask();
 
     [Fact]

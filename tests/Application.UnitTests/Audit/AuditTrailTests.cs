@@ -184,6 +184,26 @@ public sealed class AuditTrailTests
     }
 
     [Fact]
+    public void Describe_ApiKeyCreatedWithAKey_AlsoNamesTheCreatingKey()
+    {
+        var creator = Guid.NewGuid();
+
+        HasDetails(
+            Described(new ApiKeyCreated(KeyId, UserId, "ap_AbCdEfGh", creator), AuditEventTypes.ApiKeyCreated, UserId),
+            ("api_key", KeyId), ("prefix", "ap_AbCdEfGh"), ("created_by_key", creator));
+    }
+
+    [Fact]
+    public void Describe_ApiKeyRevokedWithItsCreator_AlsoNamesTheCreatingKey()
+    {
+        var creator = Guid.NewGuid();
+
+        var record = Described(new ApiKeyRevoked(KeyId, UserId, "ap_AbCdEfGh", ActorId, "sha:key", creator), AuditEventTypes.ApiKeyRevoked, UserId, ActorId);
+
+        HasDetails(record, ("api_key", KeyId), ("prefix", "ap_AbCdEfGh"), ("revoked_with_key", creator));
+    }
+
+    [Fact]
     public void Describe_ApiKeyDeleted_IsApiKeyDeletedByTheActorWithoutTheHash()
     {
         var record = Described(new ApiKeyDeleted(KeyId, UserId, "ap_AbCdEfGh", ActorId, "sha:key"), AuditEventTypes.ApiKeyDeleted, UserId, ActorId);

@@ -79,7 +79,7 @@ public sealed class MappingConfigurationTests
         var response = _mapper.Map<ApiKeyResponse>(key);
 
         Assert.Equal(
-            new ApiKeyResponse(key.Id, key.OwnerId, "deploy bot", "ap_AbCdEfGh", response.Permissions, Now.AddDays(30), Now, null, Now.AddHours(1)),
+            new ApiKeyResponse(key.Id, key.OwnerId, "deploy bot", "ap_AbCdEfGh", response.Permissions, Now.AddDays(30), Now, null, Now.AddHours(1), null),
             response);
         Assert.Equal(["models.read", "profile"], response.Permissions);
         Assert.IsNotType<ScopeSet>(response.Permissions);
@@ -100,6 +100,17 @@ public sealed class MappingConfigurationTests
         Assert.Null(response.ExpiresAt);
         Assert.Equal(Now, response.CreatedAt);
         Assert.Equal("ap_live_secret", (response with { Key = "ap_live_secret" }).Key);
+    }
+
+    [Fact]
+    public void Map_KeyCreatedWithAKey_GivesTheCreatingKeyInBothAnswers()
+    {
+        var creator = NewKey(expiresAt: Now.AddDays(1));
+        var key = ApiKey.Issue(Guid.NewGuid(), creator.OwnerId, "child", "ap_ChIlD000", "sha:child", ScopeSet.Parse("profile"), null, Now, creator);
+
+        Assert.Equal(creator.Id, _mapper.Map<ApiKeyResponse>(key).CreatedByKeyId);
+        Assert.Equal(creator.Id, _mapper.Map<ApiKeyCreatedResponse>(key).CreatedByKeyId);
+        Assert.Null(_mapper.Map<ApiKeyResponse>(creator).CreatedByKeyId);
     }
 
     [Theory]

@@ -52,6 +52,7 @@ internal sealed class Ports
     private readonly List<AggregateRoot> _tracked = [];
     private readonly List<IDomainEvent> _raisedWithoutAggregate = [];
     private readonly List<IDomainEvent> _events = [];
+    private readonly List<ApiKey> _storedKeys = [];
     private int _dispatched;
     private int _secrets;
 
@@ -82,6 +83,8 @@ internal sealed class Ports
         Users.When(u => u.Add(Arg.Any<User>())).Do(call => Track(call.Arg<User>()));
         Families.When(f => f.Add(Arg.Any<RefreshTokenFamily>())).Do(call => Track(call.Arg<RefreshTokenFamily>()));
         ApiKeys.When(k => k.Add(Arg.Any<ApiKey>())).Do(call => Track(call.Arg<ApiKey>()));
+        ApiKeys.ListCreatedByAsync(Arg.Any<IReadOnlyCollection<Guid>>(), Arg.Any<CancellationToken>())
+            .Returns(call => _storedKeys.Where(k => k.CreatedByKeyId is { } creator && call.Arg<IReadOnlyCollection<Guid>>().Contains(creator)).ToList());
         DomainEvents.When(d => d.Raise(Arg.Any<IDomainEvent>())).Do(call => _raisedWithoutAggregate.Add(call.Arg<IDomainEvent>()));
         UnitOfWork.When(u => u.DiscardChanges()).Do(_ => DiscardPendingEvents());
         AfterCommit.When(a => a.Enqueue(Arg.Any<Func<CancellationToken, Task>>())).Do(call => Enqueued.Add(call.Arg<Func<CancellationToken, Task>>()));
@@ -98,6 +101,7 @@ internal sealed class Ports
         // The single use of an mfa_token is the store's rule; by default this presentation spends it.
         SecondFactorStore.TrySpendMfaTokenAsync(Arg.Any<string>(), Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>()).Returns(true);
         RecoveryCodes = new RecoveryCodes(Secrets, Hasher, Clock);
+        Lineage = new ApiKeyLineage(ApiKeys, UnitOfWork);
     }
 
     public FakeTimeProvider Clock { get; } = new(Start);
@@ -288,16 +292,28 @@ internal sealed class Ports
     /// <summary>What <see cref="IAfterCommit.Enqueue"/> received, in order, not yet run (the unit of work runs them after commit).</summary>
     public List<Func<CancellationToken, Task>> Enqueued { get; } = [];
 
-    /// <summary>A stored key of <paramref name="ownerId"/> that the repository finds by id (no pending events, as loaded).</summary>
-    public ApiKey StoredKey(Guid ownerId, IReadOnlyCollection<string>? permissions = null, DateTimeOffset? expiresAt = null, string hash = "sha:stored-key")
+    /// <summary>The keys created with other keys, generation by generation, over the stored keys (see <see cref="StoredKey"/>).</summary>
+    public ApiKeyLineage Lineage { get; }
+
+    /// <summary>
+    /// A stored key of <paramref name="ownerId"/> that the repository finds by id, and among the keys
+    /// created with <paramref name="createdBy"/> when given (no pending events, as loaded).
+    /// </summary>
+    public ApiKey StoredKey(
+        Guid ownerId, IReadOnlyCollection<string>? permissions = null, DateTimeOffset? expiresAt = null, string hash = "sha:stored-key", ApiKey? createdBy = null)
     {
         var key = ApiKey.Issue(
-            Guid.NewGuid(), ownerId, "stored key", "ap_Stored00", hash, ScopeSet.From(permissions ?? ["profile", "models.read"]), expiresAt, Clock.GetUtcNow());
+            Guid.NewGuid(), ownerId, "stored key", "ap_Stored00", hash, ScopeSet.From(permissions ?? ["profile", "models.read"]), expiresAt, Clock.GetUtcNow(), createdBy);
         key.DequeueDomainEvents();
         Track(key);
+        _storedKeys.Add(key);
         ApiKeys.FindByIdAsync(key.Id, Arg.Any<CancellationToken>()).Returns(key);
         return key;
     }
+
+    /// <summary>The store's hold on a creating key (an atomic conditional update) answers <paramref name="held"/>.</summary>
+    public void StoreHoldsKey(ApiKey key, bool held = true) =>
+        ApiKeys.HoldIfActiveAsync(key.Id, Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>()).Returns(held);
 
     public IReadOnlyList<ApiKey> AddedKeys() =>
         ApiKeys.ReceivedCalls().Where(c => c.GetMethodInfo().Name == nameof(IApiKeyRepository.Add))

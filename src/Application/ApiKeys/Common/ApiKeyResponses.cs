@@ -1,6 +1,6 @@
 namespace AuthPlatform.Application.ApiKeys.Common;
 
-/// <summary>The answer for a key, never with its secret.</summary>
+/// <summary>The answer for a key, never with its secret. <see cref="CreatedByKeyId"/>: the key it was created with, if any.</summary>
 public sealed record ApiKeyResponse(
     Guid Id,
     Guid OwnerId,
@@ -10,7 +10,8 @@ public sealed record ApiKeyResponse(
     DateTimeOffset? ExpiresAt,
     DateTimeOffset CreatedAt,
     DateTimeOffset? LastUsedAt,
-    DateTimeOffset? RevokedAt);
+    DateTimeOffset? RevokedAt,
+    Guid? CreatedByKeyId);
 
 /// <summary>The answer that carries the secret: create and rotate only.</summary>
 public sealed record ApiKeyCreatedResponse(
@@ -20,4 +21,5 @@ public sealed record ApiKeyCreatedResponse(
     string KeyPrefix,
     IReadOnlyList<string> Permissions,
     DateTimeOffset? ExpiresAt,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    Guid? CreatedByKeyId);

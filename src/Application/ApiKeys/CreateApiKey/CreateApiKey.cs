@@ -1,3 +1,4 @@
+using System.Globalization;
 using AuthPlatform.Application.ApiKeys.Common;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.Common.Security;
@@ -12,7 +13,9 @@ using Mediator;
 namespace AuthPlatform.Application.ApiKeys.CreateApiKey;
 
 /// <summary>
-/// Issues a key to the calling user with a subset of the caller's own scopes.
+/// Issues a key to the calling user with a subset of the caller's own scopes. A caller that
+/// authenticated with a key gets a key linked to it that expires no later than it (at its expiry
+/// when <see cref="ExpiresAt"/> is null) and is revoked with it.
 /// <see cref="StepUpCode"/> is the <c>X-2FA-Code</c> header: proof of the second factor when the caller has 2FA on.
 /// </summary>
 public sealed record CreateApiKeyCommand(
@@ -68,6 +71,12 @@ public sealed class CreateApiKeyHandler(
             return Error.Validation("expires_at", "expires_at must be in the future.");
         }
 
+        var creator = await CreatingKeyAsync(caller, command.ExpiresAt, now, cancellationToken);
+        if (creator.IsFailure)
+        {
+            return creator.Error!;
+        }
+
         // Step-up last: a code it accepts is spent, so nothing may fail after it but the commit.
         if (await stepUp.RequireAsync(caller, owner.Value, command.StepUpCode, cancellationToken) is { IsFailure: true } refused)
         {
@@ -75,8 +84,35 @@ public sealed class CreateApiKeyHandler(
         }
 
         var secret = generator.Generate();
-        var key = ApiKey.Issue(Guid.CreateVersion7(now), owner.Value.Id, command.Name, secret.Prefix, secret.Hash, permissions, command.ExpiresAt, now);
+        var key = ApiKey.Issue(
+            Guid.CreateVersion7(now), owner.Value.Id, command.Name, secret.Prefix, secret.Hash, permissions, command.ExpiresAt, now, creator.Value);
         keys.Add(key);
         return mapper.Map<ApiKeyCreatedResponse>(key) with { Key = secret.Key };
+    }
+
+    /// <summary>
+    /// The key the caller authenticated with (null for any other credential), held until the
+    /// commit so that it cannot be revoked between this check and the new key's insert unseen.
+    /// </summary>
+    private async Task<Result<ApiKey?>> CreatingKeyAsync(CallerIdentity caller, DateTimeOffset? expiresAt, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (caller.Method != AuthMethods.ApiKey)
+        {
+            return Result<ApiKey?>.Success(null);
+        }
+
+        if (caller.ApiKeyId is not { } creatorId
+            || !await keys.HoldIfActiveAsync(creatorId, now, cancellationToken)
+            || await keys.FindByIdAsync(creatorId, cancellationToken) is not { } creator)
+        {
+            return new Error(ErrorCodes.InvalidApiKey, "The API key you called with was revoked, deleted or expired meanwhile.");
+        }
+
+        if (!creator.AllowsExpiryOfKeyItCreates(expiresAt))
+        {
+            return Error.Validation("expires_at", $"A key created with a key cannot expire after it: at the latest {creator.ExpiresAt?.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}, or leave expires_at out to get that expiry.");
+        }
+
+        return creator;
     }
 }

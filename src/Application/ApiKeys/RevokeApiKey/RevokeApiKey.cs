@@ -5,10 +5,13 @@ using Mediator;
 
 namespace AuthPlatform.Application.ApiKeys.RevokeApiKey;
 
-/// <summary>Stops a key at once (the verified-key cache forgets it when the change commits).</summary>
+/// <summary>
+/// Stops a key at once, and every key created with it, transitively (the verified-key cache
+/// forgets each when the change commits).
+/// </summary>
 public sealed record RevokeApiKeyCommand(KeyScope Scope, Guid Id) : ICommand<Result<ApiKeyResponse>>;
 
-public sealed class RevokeApiKeyHandler(IApiKeyRepository keys, IMapper mapper, TimeProvider clock)
+public sealed class RevokeApiKeyHandler(IApiKeyRepository keys, ApiKeyLineage lineage, IMapper mapper, TimeProvider clock)
     : ICommandHandler<RevokeApiKeyCommand, Result<ApiKeyResponse>>
 {
     public async ValueTask<Result<ApiKeyResponse>> Handle(RevokeApiKeyCommand command, CancellationToken cancellationToken)
@@ -19,7 +22,9 @@ public sealed class RevokeApiKeyHandler(IApiKeyRepository keys, IMapper mapper, 
             return key.Error!;
         }
 
-        key.Value.Revoke(clock.GetUtcNow(), command.Scope.ActorId);
+        var now = clock.GetUtcNow();
+        key.Value.Revoke(now, command.Scope.ActorId);
+        await lineage.RevokeDescendantsAsync(key.Value, now, command.Scope.ActorId, cancellationToken);
         return mapper.Map<ApiKeyResponse>(key.Value);
     }
 }

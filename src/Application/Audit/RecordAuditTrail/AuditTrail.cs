@@ -46,9 +46,13 @@ public sealed class AuditTrail(IAuditLog audit) : INotificationHandler<DomainEve
         RefreshTokenReuseDetected e => new(AuditEventTypes.RefreshTokenReused, e.UserId, Fields(("session", e.SessionId))),
         SessionRevoked { Reason: RevocationReasons.Logout } e => new(AuditEventTypes.Logout, e.UserId, Fields(("session", e.SessionId))),
         SessionRevoked e => new(AuditEventTypes.SessionRevoked, e.UserId, Fields(("session", e.SessionId), ("reason", e.Reason))),
+        ApiKeyCreated { CreatedByKeyId: { } creator } e => new(
+            AuditEventTypes.ApiKeyCreated, e.OwnerId, Fields(("api_key", e.KeyId), ("prefix", e.KeyPrefix), ("created_by_key", creator))),
         ApiKeyCreated e => new(AuditEventTypes.ApiKeyCreated, e.OwnerId, Fields(("api_key", e.KeyId), ("prefix", e.KeyPrefix))),
         ApiKeyRotated e => new(
             AuditEventTypes.ApiKeyRotated, e.OwnerId, Fields(("api_key", e.KeyId), ("successor", e.SuccessorId), ("prefix", e.SuccessorPrefix))),
+        ApiKeyRevoked { RevokedWithKeyId: { } creator } e => new(
+            AuditEventTypes.ApiKeyRevoked, e.OwnerId, Fields(("api_key", e.KeyId), ("prefix", e.KeyPrefix), ("revoked_with_key", creator)), e.ActorId),
         ApiKeyRevoked e => new(AuditEventTypes.ApiKeyRevoked, e.OwnerId, Fields(("api_key", e.KeyId), ("prefix", e.KeyPrefix)), e.ActorId),
         ApiKeyDeleted e => new(AuditEventTypes.ApiKeyDeleted, e.OwnerId, Fields(("api_key", e.KeyId), ("prefix", e.KeyPrefix)), e.ActorId),
         SignedOutEverywhere e => new(AuditEventTypes.SessionsRevokedAll, e.UserId),

@@ -5,6 +5,12 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace AuthPlatform.Infrastructure.Persistence.Configurations;
 
+/// <summary>
+/// <c>api_keys</c>. <c>created_by_key_id</c> is indexed (revoking a key finds the keys created with
+/// it) but has no foreign key, like <c>replaced_by_id</c>: deleting a key keeps the link of the keys
+/// it created as a record of where they came from (the audit trail names the deleted key), and a
+/// self-reference with ON DELETE SET NULL is refused by SQL Server anyway.
+/// </summary>
 public sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
 {
     public void Configure(EntityTypeBuilder<ApiKey> builder)
@@ -19,6 +25,7 @@ public sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         builder.Property(k => k.KeyHash).HasMaxLength(128).IsRequired();
         builder.HasIndex(k => k.KeyHash).IsUnique();
         builder.Property(k => k.Permissions).HasConversion<ScopeSetConverter>().HasMaxLength(4096).IsRequired();
+        builder.HasIndex(k => k.CreatedByKeyId);
         builder.Property(k => k.Version).IsConcurrencyToken();
     }
 }

@@ -32,6 +32,10 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.SqlServer
                         .HasColumnType("datetimeoffset")
                         .HasColumnName("created_at");
 
+                    b.Property<Guid?>("CreatedByKeyId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("created_by_key_id");
+
                     b.Property<DateTimeOffset?>("ExpiresAt")
                         .HasColumnType("datetimeoffset")
                         .HasColumnName("expires_at");
@@ -82,6 +86,8 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.SqlServer
                         .HasColumnName("version");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CreatedByKeyId");
 
                     b.HasIndex("KeyHash")
                         .IsUnique();

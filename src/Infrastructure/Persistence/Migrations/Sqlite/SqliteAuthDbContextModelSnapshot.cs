@@ -27,6 +27,10 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
+                    b.Property<Guid?>("CreatedByKeyId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by_key_id");
+
                     b.Property<long?>("ExpiresAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("expires_at");
@@ -77,6 +81,8 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnName("version");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CreatedByKeyId");
 
                     b.HasIndex("KeyHash")
                         .IsUnique();
