@@ -35,7 +35,7 @@ public sealed class SignInAttempts(
     {
         var policy = lockout.Value.ToPolicy();
         var now = clock.GetUtcNow();
-        var account = secrets.Hash(EmailAddress.NormalizeForLookup(email));
+        var account = AccountKey(secrets, email);
         var address = ClientAddresses.ThrottleKey(client.IpAddress);
         if (!await throttle.TryClaimAsync(account, address, policy.MaxFailedAttempts, policy, now, cancellationToken))
         {
@@ -56,6 +56,9 @@ public sealed class SignInAttempts(
         await throttle.ReleaseAsync(account, address, cancellationToken);
         return Error.AccountLocked;
     }
+
+    /// <summary>The key of an account's attempt budgets: the SHA-256 of its normalised e-mail address, known account or not.</summary>
+    public static string AccountKey(ISecretGenerator secrets, string email) => secrets.Hash(EmailAddress.NormalizeForLookup(email));
 
     /// <summary>The claim for an existing user's second factor or password check.</summary>
     public Task<Result<AttemptClaim>> ClaimAsync(User user, CancellationToken cancellationToken) =>

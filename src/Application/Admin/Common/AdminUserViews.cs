@@ -14,7 +14,7 @@ public sealed class AdminUserViews(IAccountLockReader locks, ISecretGenerator se
     /// The key of an account's attempt budgets: the SHA-256 of its normalised e-mail address, as
     /// <see cref="Users.SignInAttempts"/> claims them (an unlock clears the budgets of this key).
     /// </summary>
-    public string AccountKey(string email) => secrets.Hash(EmailAddress.NormalizeForLookup(email));
+    public string AccountKey(string email) => Users.SignInAttempts.AccountKey(secrets, email);
 
     public async Task<AdminUserResponse> DescribeAsync(User user, CancellationToken cancellationToken) =>
         (await WithLocksAsync([mapper.Map<AdminUserResponse>(user)], cancellationToken))[0];
