@@ -36,6 +36,14 @@ public sealed class UnitOfWork(AuthDbContext db, IServiceProvider services) : IU
         return new Scope(this);
     }
 
+    public IAsyncDisposable DeferTransaction() => _transaction is null ? new Scope(this) : NoOp.Instance;
+
+    public async Task StartWritesAsync(CancellationToken cancellationToken)
+    {
+        // On SQLite this is BEGIN IMMEDIATE: the write lock is held from here to the commit.
+        _transaction ??= await db.Database.BeginTransactionAsync(cancellationToken);
+    }
+
     public void Raise(IDomainEvent domainEvent) => _raised.Add(domainEvent);
 
     public async Task SaveChangesAsync(CancellationToken cancellationToken)

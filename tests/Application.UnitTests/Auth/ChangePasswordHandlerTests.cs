@@ -27,7 +27,7 @@ public sealed class ChangePasswordHandlerTests
     }
 
     private Task<Result> Change(string currentPassword, Guid? currentSessionId = null, Guid? userId = null, string? stepUpCode = null) =>
-        new ChangePasswordHandler(_ports.Callers, _ports.Families, _ports.Hasher, _ports.Secrets, _ports.Attempts, _ports.StepUp, _ports.Clock)
+        new ChangePasswordHandler(_ports.Callers, _ports.Families, _ports.Hasher, _ports.Secrets, _ports.Attempts, _ports.StepUp, _ports.UnitOfWork, _ports.Clock)
             .Handle(
                 new ChangePasswordCommand(Ports.PasswordCaller(userId ?? _user.Id, currentSessionId), currentPassword, New, stepUpCode),
                 CancellationToken.None).AsTask();
@@ -155,6 +155,24 @@ public sealed class ChangePasswordHandlerTests
         // One conditional update for all the others, so a racing refresh cannot win over it.
         await _ports.Families.Received(1).RevokeAllForUserAsync(
             _user.Id, current, RevocationReasons.PasswordChanged, _ports.Clock.GetUtcNow(), Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task Handle_RightCurrentPassword_HashesBothPasswordsBeforeItsWritesStart()
+    {
+        // On SQLite the writes' transaction holds the database's only write lock: a hash after
+        // StartWritesAsync would stall every other user's refresh behind this one.
+        var result = await Change(Current);
+
+        Assert.True(result.IsSuccess);
+        Received.InOrder(() =>
+        {
+            _ports.Hasher.Verify("stored-hash", Current);
+            _ports.Hasher.Hash(New);
+            _ports.UnitOfWork.StartWritesAsync(Arg.Any<CancellationToken>());
+            _ports.Families.RevokeAllForUserAsync(_user.Id, Arg.Any<Guid?>(), RevocationReasons.PasswordChanged, Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>());
+        });
+        Assert.Equal("new-hash", _user.PasswordHash);
     }
 
     [Fact]

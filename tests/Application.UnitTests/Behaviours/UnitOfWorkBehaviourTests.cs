@@ -15,6 +15,7 @@ public sealed class UnitOfWorkBehaviourTests
     public UnitOfWorkBehaviourTests()
     {
         _unitOfWork.BeginTransactionAsync(Arg.Any<CancellationToken>()).Returns(_transaction);
+        _unitOfWork.DeferTransaction().Returns(_transaction);
     }
 
     private Task<Result> RunCommand(Result outcome) =>
@@ -107,20 +108,46 @@ public sealed class UnitOfWorkBehaviourTests
     }
 
     [Fact]
-    public async Task Handle_CommandSavingWithoutAmbientTransaction_SavesOnceAndNeverOpensATransaction()
+    public async Task Handle_CommandSavingWithoutAmbientTransaction_RunsTheHandlerBeforeAnyTransactionThenSavesInOne()
     {
         // Login hashes a password: no transaction (so no SQLite write lock) may be open meanwhile.
         var behaviour = new UnitOfWorkBehaviour<AuthPlatform.Application.Auth.Login.LoginCommand, Result<AuthPlatform.Application.Auth.Login.LoginResponse>>(_unitOfWork);
+        var transactionStartedBeforeHandler = true;
 
         var result = await behaviour.Handle(
             new AuthPlatform.Application.Auth.Login.LoginCommand("a@example.com", "password here"),
-            (_, _) => ValueTask.FromResult(Result<AuthPlatform.Application.Auth.Login.LoginResponse>.Refused(new Error(ErrorCodes.InvalidCredentials, "no"))),
+            (_, _) =>
+            {
+                transactionStartedBeforeHandler = _unitOfWork.ReceivedCalls().Any(c => c.GetMethodInfo().Name is nameof(IUnitOfWork.StartWritesAsync) or nameof(IUnitOfWork.BeginTransactionAsync));
+                return ValueTask.FromResult(Result<AuthPlatform.Application.Auth.Login.LoginResponse>.Refused(new Error(ErrorCodes.InvalidCredentials, "no")));
+            },
             CancellationToken.None);
 
         Assert.True(result.KeepsChanges);
+        Assert.False(transactionStartedBeforeHandler);
         await _unitOfWork.DidNotReceiveWithAnyArgs().BeginTransactionAsync(default);
-        await _unitOfWork.Received(1).SaveChangesAsync(Arg.Any<CancellationToken>());
-        await _unitOfWork.Received(1).CommitAsync(Arg.Any<CancellationToken>());
+        Received.InOrder(() =>
+        {
+            _unitOfWork.DeferTransaction();
+            _unitOfWork.StartWritesAsync(Arg.Any<CancellationToken>());
+            _unitOfWork.SaveChangesAsync(Arg.Any<CancellationToken>());
+            _unitOfWork.CommitAsync(Arg.Any<CancellationToken>());
+        });
+        await _transaction.Received(1).DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Handle_CommandSavingWithoutAmbientTransactionThrows_DisposesTheDeferredScopeSoWhatOpenedRollsBack()
+    {
+        var behaviour = new UnitOfWorkBehaviour<AuthPlatform.Application.Auth.Login.LoginCommand, Result<AuthPlatform.Application.Auth.Login.LoginResponse>>(_unitOfWork);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => behaviour.Handle(
+            new AuthPlatform.Application.Auth.Login.LoginCommand("a@example.com", "password here"),
+            (_, _) => throw new InvalidOperationException("bug"),
+            CancellationToken.None).AsTask());
+
+        await _unitOfWork.DidNotReceiveWithAnyArgs().CommitAsync(default);
+        await _transaction.Received(1).DisposeAsync();
     }
 
     [Fact]
@@ -134,6 +161,7 @@ public sealed class UnitOfWorkBehaviourTests
             CancellationToken.None);
 
         await _unitOfWork.DidNotReceiveWithAnyArgs().BeginTransactionAsync(default);
+        await _unitOfWork.DidNotReceiveWithAnyArgs().StartWritesAsync(default);
         await _unitOfWork.DidNotReceiveWithAnyArgs().SaveChangesAsync(default);
         _unitOfWork.Received(1).DiscardChanges();
         await _unitOfWork.Received(1).RollbackAsync(Arg.Any<CancellationToken>());

@@ -20,7 +20,7 @@ public sealed class DisableTwoFactorHandlerTests
     }
 
     private Task<Result> Disable(string? code, string? recoveryCode = null, Guid? userId = null) =>
-        new DisableTwoFactorHandler(_ports.Callers, _ports.SecondFactor, _ports.Families, _ports.Secrets, _ports.Clock)
+        new DisableTwoFactorHandler(_ports.Callers, _ports.SecondFactor, _ports.Families, _ports.Secrets, _ports.UnitOfWork, _ports.Clock)
             .Handle(new DisableTwoFactorCommand(Ports.PasswordCaller(userId ?? _user.Id), code, recoveryCode), CancellationToken.None).AsTask();
 
     [Fact]

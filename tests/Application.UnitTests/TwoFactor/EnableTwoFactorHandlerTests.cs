@@ -27,7 +27,7 @@ public sealed class EnableTwoFactorHandlerTests
     }
 
     private Task<Result<RecoveryCodesResponse>> Enable(string code, Guid? userId = null) =>
-        new EnableTwoFactorHandler(_ports.Callers, _ports.PasswordConfirmation, _ports.SecondFactor, _ports.RecoveryCodes, _ports.Families, _ports.Secrets, _ports.Clock)
+        new EnableTwoFactorHandler(_ports.Callers, _ports.PasswordConfirmation, _ports.SecondFactor, _ports.RecoveryCodes, _ports.Families, _ports.Secrets, _ports.UnitOfWork, _ports.Clock)
             .Handle(new EnableTwoFactorCommand(Ports.PasswordCaller(userId ?? _user.Id), code, RightPassword), CancellationToken.None).AsTask();
 
     [Fact]
@@ -44,6 +44,24 @@ public sealed class EnableTwoFactorHandlerTests
         await _ports.ClaimedAsync(_user, times: 2); // the current password, then the code
         await _ports.ReleasedAsync(_user, times: 2);
         await _ports.NoFailureCountedAsync();
+    }
+
+    [Fact]
+    public async Task Handle_RightCode_HashesThePasswordAndEveryRecoveryCodeBeforeItsWritesStart()
+    {
+        var startedAfterHashes = -1;
+        _ports.UnitOfWork.StartWritesAsync(Arg.Any<CancellationToken>()).Returns(_ =>
+        {
+            startedAfterHashes = _ports.Hasher.ReceivedCalls().Count(c => c.GetMethodInfo().Name is nameof(IPasswordHasher.Hash) or nameof(IPasswordHasher.Verify));
+            return Task.CompletedTask;
+        });
+
+        var result = await Enable("111111");
+
+        Assert.True(result.IsSuccess);
+        // One verification of the password and ten recovery-code hashes, all before the writes.
+        Assert.Equal(1 + User.RecoveryCodeCount, startedAfterHashes);
+        Assert.Equal(startedAfterHashes, _ports.Hasher.ReceivedCalls().Count(c => c.GetMethodInfo().Name is nameof(IPasswordHasher.Hash) or nameof(IPasswordHasher.Verify)));
     }
 
     [Fact]

@@ -37,11 +37,11 @@ public sealed class EnrolmentHandlerTests
             .Handle(new SetupTwoFactorCommand(user.Id, password), CancellationToken.None).AsTask();
 
     private Task<Result<RecoveryCodesResponse>> Enable(User user, string code, string password) =>
-        new EnableTwoFactorHandler(_ports.Callers, _ports.PasswordConfirmation, _ports.SecondFactor, _ports.RecoveryCodes, _ports.Families, _ports.Secrets, _ports.Clock)
+        new EnableTwoFactorHandler(_ports.Callers, _ports.PasswordConfirmation, _ports.SecondFactor, _ports.RecoveryCodes, _ports.Families, _ports.Secrets, _ports.UnitOfWork, _ports.Clock)
             .Handle(new EnableTwoFactorCommand(Ports.PasswordCaller(user.Id, _sessionId), code, password), CancellationToken.None).AsTask();
 
     private Task<Result> Disable(User user, string code) =>
-        new DisableTwoFactorHandler(_ports.Callers, _ports.SecondFactor, _ports.Families, _ports.Secrets, _ports.Clock)
+        new DisableTwoFactorHandler(_ports.Callers, _ports.SecondFactor, _ports.Families, _ports.Secrets, _ports.UnitOfWork, _ports.Clock)
             .Handle(new DisableTwoFactorCommand(Ports.PasswordCaller(user.Id, _sessionId), code, null), CancellationToken.None).AsTask();
 
     private User PendingUser()

@@ -1,4 +1,6 @@
 using AuthPlatform.Application.Auth.Common;
+using AuthPlatform.Application.Common.Behaviours;
+using AuthPlatform.Application.Common.Persistence;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.Common.Security;
 using AuthPlatform.Application.TwoFactor.Common;
@@ -13,10 +15,11 @@ namespace AuthPlatform.Application.Auth.ChangePassword;
 /// <summary>
 /// Changes the caller's password; every session but the current one is revoked (PWD-04), and the
 /// new security stamp ends every access token, this one's too: the current session refreshes.
-/// <see cref="StepUpCode"/> is the <c>X-2FA-Code</c> header.
+/// <see cref="StepUpCode"/> is the <c>X-2FA-Code</c> header. It hashes twice (the current
+/// password and the new one) before its transaction opens, so it holds no write lock meanwhile.
 /// </summary>
 public sealed record ChangePasswordCommand(CallerIdentity Caller, string CurrentPassword, string NewPassword, string? StepUpCode = null)
-    : ICommand<Result>;
+    : ICommand<Result>, ISavesWithoutAmbientTransaction;
 
 public sealed class ChangePasswordValidator : AbstractValidator<ChangePasswordCommand>
 {
@@ -34,6 +37,7 @@ public sealed class ChangePasswordHandler(
     ISecretGenerator secrets,
     SignInAttempts attempts,
     StepUp stepUp,
+    IUnitOfWork unitOfWork,
     TimeProvider clock) : ICommandHandler<ChangePasswordCommand, Result>
 {
     private static readonly Error WrongCurrentPassword = new(ErrorCodes.InvalidCredentials, "The current password is incorrect.");
@@ -67,7 +71,9 @@ public sealed class ChangePasswordHandler(
             return refused;
         }
 
-        user.ChangePassword(hasher.Hash(command.NewPassword), secrets.NewSecret(16), now);
+        var newHash = hasher.Hash(command.NewPassword);
+        await unitOfWork.StartWritesAsync(cancellationToken);
+        user.ChangePassword(newHash, secrets.NewSecret(16), now);
         await families.RevokeAllForUserAsync(user.Id, command.Caller.SessionId, RevocationReasons.PasswordChanged, now, cancellationToken);
         return Result.Success();
     }

@@ -17,30 +17,20 @@ public sealed class UnitOfWorkBehaviour<TMessage, TResponse>(IUnitOfWork unitOfW
 {
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
-        if (message is ISavesWithoutAmbientTransaction)
-        {
-            // Slow work (password hashing) runs with no transaction open, so no write lock is
-            // held meanwhile (SQLite has one for the whole database); the command's changes are
-            // then saved by one SaveChanges, which is atomic on its own.
-            var result = await next(message, cancellationToken);
-            if (result.IsSuccess || result.KeepsChanges)
-            {
-                await unitOfWork.SaveChangesAsync(cancellationToken);
-                await unitOfWork.CommitAsync(cancellationToken);
-            }
-            else
-            {
-                unitOfWork.DiscardChanges();
-                await unitOfWork.RollbackAsync(cancellationToken);
-            }
-
-            return result;
-        }
-
-        await using var transaction = await unitOfWork.BeginTransactionAsync(cancellationToken);
+        // A command that hashes runs its slow work with no transaction open, so no write lock is
+        // held meanwhile (SQLite has one for the whole database, and a writer that waits for it
+        // behind a hash stalls every other user): the transaction opens when the handler calls
+        // StartWritesAsync after its slow work, or here, just before the changes are saved.
+        var deferred = message is ISavesWithoutAmbientTransaction;
+        await using var transaction = deferred ? unitOfWork.DeferTransaction() : await unitOfWork.BeginTransactionAsync(cancellationToken);
         var response = await next(message, cancellationToken);
         if (response.IsSuccess || response.KeepsChanges)
         {
+            if (deferred)
+            {
+                await unitOfWork.StartWritesAsync(cancellationToken);
+            }
+
             await unitOfWork.SaveChangesAsync(cancellationToken);
             await unitOfWork.CommitAsync(cancellationToken);
         }
@@ -55,8 +45,11 @@ public sealed class UnitOfWorkBehaviour<TMessage, TResponse>(IUnitOfWork unitOfW
 }
 
 /// <summary>
-/// A command whose changes are saved by a single SaveChanges (plus atomic single-statement
-/// updates), and which does slow work first: it runs without an ambient transaction so that no
-/// database write lock is held while it hashes.
+/// A command that hashes a password or a recovery code (or verifies one): it runs without an
+/// ambient transaction so that no database write lock is held while it hashes. What it claims or
+/// counts before that (attempt budgets, a TOTP step) is an atomic statement of its own; its other
+/// writes follow <see cref="IUnitOfWork.StartWritesAsync"/> (or the pipeline opens the
+/// transaction before saving) and are committed together. Every command that hashes must carry
+/// it: <c>Integration.Tests/Faults/HashingOutsideTransactionsTests</c> fails otherwise.
 /// </summary>
 public interface ISavesWithoutAmbientTransaction;

@@ -4,6 +4,21 @@ public interface IUnitOfWork
 {
     Task<IAsyncDisposable> BeginTransactionAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// For a command that runs without a transaction while it does slow work (password and
+    /// recovery-code hashing, see <c>ISavesWithoutAmbientTransaction</c>): no transaction is open
+    /// until <see cref="StartWritesAsync"/>; disposing the scope rolls back whatever was opened and
+    /// not committed.
+    /// </summary>
+    IAsyncDisposable DeferTransaction();
+
+    /// <summary>
+    /// Opens the command's transaction now (no-op when one is open), once the slow work is done:
+    /// the writes that follow are committed together by the pipeline, or rolled back. On SQLite
+    /// this is when the database's one write lock is taken, so nothing slow may follow it.
+    /// </summary>
+    Task StartWritesAsync(CancellationToken cancellationToken);
+
     Task CommitAsync(CancellationToken cancellationToken);
 
     Task RollbackAsync(CancellationToken cancellationToken);

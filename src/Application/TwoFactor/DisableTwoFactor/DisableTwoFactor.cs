@@ -1,4 +1,6 @@
 using AuthPlatform.Application.Auth.Common;
+using AuthPlatform.Application.Common.Behaviours;
+using AuthPlatform.Application.Common.Persistence;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.Common.Security;
 using AuthPlatform.Application.TwoFactor.Common;
@@ -13,7 +15,7 @@ namespace AuthPlatform.Application.TwoFactor.DisableTwoFactor;
 /// Turns 2FA off; needs a current factor (a code or a recovery code). A change of authentication
 /// factor: every other session is revoked and the new security stamp ends every access token.
 /// </summary>
-public sealed record DisableTwoFactorCommand(CallerIdentity Caller, string? Code, string? RecoveryCode) : ICommand<Result>;
+public sealed record DisableTwoFactorCommand(CallerIdentity Caller, string? Code, string? RecoveryCode) : ICommand<Result>, ISavesWithoutAmbientTransaction;
 
 public sealed class DisableTwoFactorValidator : AbstractValidator<DisableTwoFactorCommand>
 {
@@ -25,6 +27,7 @@ public sealed class DisableTwoFactorHandler(
     SecondFactorVerifier verifier,
     IRefreshTokenFamilyRepository families,
     ISecretGenerator secrets,
+    IUnitOfWork unitOfWork,
     TimeProvider clock) : ICommandHandler<DisableTwoFactorCommand, Result>
 {
     public async ValueTask<Result> Handle(DisableTwoFactorCommand command, CancellationToken cancellationToken)
@@ -46,6 +49,8 @@ public sealed class DisableTwoFactorHandler(
             return check;
         }
 
+        // A recovery code was verified (a slow hash) with no transaction open; the writes start here.
+        await unitOfWork.StartWritesAsync(cancellationToken);
         var now = clock.GetUtcNow();
         user.Value.DisableTwoFactor(secrets.NewSecret(16), now);
         await families.RevokeAllForUserAsync(userId, command.Caller.SessionId, RevocationReasons.TwoFactorChanged, now, cancellationToken);

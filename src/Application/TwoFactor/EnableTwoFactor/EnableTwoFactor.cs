@@ -1,4 +1,6 @@
 using AuthPlatform.Application.Auth.Common;
+using AuthPlatform.Application.Common.Behaviours;
+using AuthPlatform.Application.Common.Persistence;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.Common.Security;
 using AuthPlatform.Application.TwoFactor.Common;
@@ -16,7 +18,7 @@ namespace AuthPlatform.Application.TwoFactor.EnableTwoFactor;
 /// factor (ASVS 7.4.3): every other session is revoked and the new security stamp ends every
 /// access token, so the current session refreshes to go on.
 /// </summary>
-public sealed record EnableTwoFactorCommand(CallerIdentity Caller, string? Code, string CurrentPassword) : ICommand<Result<RecoveryCodesResponse>>;
+public sealed record EnableTwoFactorCommand(CallerIdentity Caller, string? Code, string CurrentPassword) : ICommand<Result<RecoveryCodesResponse>>, ISavesWithoutAmbientTransaction;
 
 public sealed class EnableTwoFactorValidator : AbstractValidator<EnableTwoFactorCommand>
 {
@@ -34,6 +36,7 @@ public sealed class EnableTwoFactorHandler(
     RecoveryCodes recoveryCodes,
     IRefreshTokenFamilyRepository families,
     ISecretGenerator secrets,
+    IUnitOfWork unitOfWork,
     TimeProvider clock) : ICommandHandler<EnableTwoFactorCommand, Result<RecoveryCodesResponse>>
 {
     public async ValueTask<Result<RecoveryCodesResponse>> Handle(EnableTwoFactorCommand command, CancellationToken cancellationToken)
@@ -64,6 +67,7 @@ public sealed class EnableTwoFactorHandler(
 
         var now = clock.GetUtcNow();
         var codes = recoveryCodes.Generate(user);
+        await unitOfWork.StartWritesAsync(cancellationToken);
         user.EnableTwoFactor(step.Value, codes.Entities, secrets.NewSecret(16), now);
         await families.RevokeAllForUserAsync(user.Id, command.Caller.SessionId, RevocationReasons.TwoFactorChanged, now, cancellationToken);
         return new RecoveryCodesResponse(codes.Codes);

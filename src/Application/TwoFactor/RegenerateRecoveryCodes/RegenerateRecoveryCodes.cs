@@ -1,3 +1,4 @@
+using AuthPlatform.Application.Common.Behaviours;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.TwoFactor.Common;
 using AuthPlatform.Application.Users;
@@ -6,8 +7,11 @@ using Mediator;
 
 namespace AuthPlatform.Application.TwoFactor.RegenerateRecoveryCodes;
 
-/// <summary>Ten new recovery codes for a current TOTP code; the old ones stop working.</summary>
-public sealed record RegenerateRecoveryCodesCommand(Guid UserId, string? Code) : ICommand<Result<RecoveryCodesResponse>>;
+/// <summary>
+/// Ten new recovery codes for a current TOTP code; the old ones stop working. The ten slow hashes
+/// run before the transaction opens; the replacement is one SaveChanges.
+/// </summary>
+public sealed record RegenerateRecoveryCodesCommand(Guid UserId, string? Code) : ICommand<Result<RecoveryCodesResponse>>, ISavesWithoutAmbientTransaction;
 
 public sealed class RegenerateRecoveryCodesValidator : AbstractValidator<RegenerateRecoveryCodesCommand>
 {

@@ -1,3 +1,4 @@
+using AuthPlatform.Application.Common.Behaviours;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.Common.Security;
 using AuthPlatform.Application.TwoFactor.Common;
@@ -10,9 +11,10 @@ namespace AuthPlatform.Application.TwoFactor.SetupTwoFactor;
 /// <summary>
 /// Creates a new 160-bit secret and answers it with its <c>otpauth://</c> URI and QR code. 2FA is
 /// not on yet. Needs the current password: a stolen access token alone cannot enrol an
-/// authenticator (a wrong password counts as a failed attempt).
+/// authenticator (a wrong password counts as a failed attempt). The password is hashed with no
+/// transaction open; the pending secret is one SaveChanges.
 /// </summary>
-public sealed record SetupTwoFactorCommand(Guid UserId, string CurrentPassword) : ICommand<Result<TwoFactorSetupResponse>>;
+public sealed record SetupTwoFactorCommand(Guid UserId, string CurrentPassword) : ICommand<Result<TwoFactorSetupResponse>>, ISavesWithoutAmbientTransaction;
 
 public sealed class SetupTwoFactorValidator : AbstractValidator<SetupTwoFactorCommand>
 {
