@@ -1,3 +1,4 @@
+// Longer than 150 lines because each refused start (bad setting, port in use, extension policy, key-ring certificate) is a real process with its own checks.
 using System.Net;
 using System.Net.Sockets;
 using AuthPlatform.Integration.Tests.Infrastructure;
