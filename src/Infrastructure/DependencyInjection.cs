@@ -11,13 +11,13 @@ using AuthPlatform.Application.TwoFactor.Common;
 using AuthPlatform.Application.Users;
 using AuthPlatform.Infrastructure.ApiKeys;
 using AuthPlatform.Infrastructure.Auditing;
+using AuthPlatform.Infrastructure.DataProtection;
 using AuthPlatform.Infrastructure.Hashing;
 using AuthPlatform.Infrastructure.Persistence;
 using AuthPlatform.Infrastructure.Persistence.Readers;
 using AuthPlatform.Infrastructure.Persistence.Repositories;
 using AuthPlatform.Infrastructure.Tokens;
 using AuthPlatform.Infrastructure.TwoFactor;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -52,9 +52,7 @@ public static class DependencyInjection
 
         AddDatabase(services, database.Provider, configuration.GetConnectionString("Default"), database.CommandTimeoutSeconds);
 
-        services.AddDataProtection()
-            .SetApplicationName("AuthPlatform")
-            .PersistKeysToDbContext<AuthDbContext>();
+        services.AddKeyRing(configuration); // Data Protection, its keys encrypted at rest when a certificate is set
 
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics(); // IMeterFactory (the host adds it too; this keeps AddInfrastructure complete on its own)

@@ -56,6 +56,7 @@ public sealed class SettingsReader(IConfiguration configuration)
     {
         "Urls" => "Urls or ASPNETCORE_URLS",
         "HTTP_PORTS" or "HTTPS_PORTS" => $"ASPNETCORE_{key}",
+        "DataProtection:Certificate" => "DataProtection__Certificate__Path or DataProtection__Certificate__Thumbprint",
         _ => key.Replace(":", "__", StringComparison.Ordinal),
     };
 

@@ -18,6 +18,7 @@ public static class StartupConfigurationValidator
         AccountSettingsRules.Check(reader);
         HostSettingsRules.Check(reader);
         HostSettingsRules.CheckObservability(reader);
+        DataProtectionSettingsRules.Check(reader);
         reader.ReportRemainingUnreadable();
         if (reader.Errors.Count == 0 && sqliteFile is not null)
         {

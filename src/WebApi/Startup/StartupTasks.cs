@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace AuthPlatform.WebApi.Startup;
 
 /// <summary>
-/// Before the server listens: migrate, remember the security stamps that changed within a token's
+/// Before the server listens: migrate, check and encrypt the Data Protection key ring, remember the security stamps that changed within a token's
 /// lifetime, make sure a signing key exists, create the first administrator.
 /// </summary>
 public static partial class StartupTasks
@@ -18,6 +18,7 @@ public static partial class StartupTasks
         await using var scope = app.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
         await services.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
+        await KeyRingStartup.SecureKeyRingAsync(services, app.Environment, app.Configuration); // before the signing keys are decrypted
         await services.GetRequiredService<Infrastructure.Tokens.SecurityStampCache>()
             .LoadRecentAsync(services.GetRequiredService<AuthDbContext>(), CancellationToken.None);
         await EnsureSigningKeyAsync(services);

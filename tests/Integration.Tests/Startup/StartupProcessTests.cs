@@ -1,3 +1,4 @@
+// Longer than 150 lines because each refused start (bad setting, port in use, extension policy, key-ring certificate) is a real process with its own checks.
 using System.Net;
 using System.Net.Sockets;
 using AuthPlatform.Integration.Tests.Infrastructure;
@@ -25,6 +26,8 @@ public sealed class StartupProcessTests : IDisposable
         { "Bootstrap__AdminPassword", "short", "Bootstrap__AdminPassword", "at least 12 characters" },
         { "Cors__AllowedOrigins__0", "*", "Cors__AllowedOrigins__0", "no wildcard" },
         { "Otel__Protocol", "udp", "Otel__Protocol", "grpc or http/protobuf" },
+        { "DataProtection__Certificate__Path", "{dir}/keyring.pfx", "DataProtection__Certificate__Path", "{dir}/keyring.pfx, which does not exist" },
+        { "DataProtection__Certificate__Thumbprint", "00112233445566778899AABBCCDDEEFF00112233", "DataProtection__Certificate__Thumbprint", "no certificate with that thumbprint is in the store CurrentUser/My" },
     };
 
     [Theory]
@@ -84,6 +87,56 @@ public sealed class StartupProcessTests : IDisposable
         Assert.StartsWith("Configuration error: Bootstrap:AdminPassword (env Bootstrap__AdminPassword) is not accepted (\"The password must not contain the company name.\"", line, StringComparison.Ordinal);
         Assert.DoesNotContain("the acme bootstrap passphrase", line, StringComparison.Ordinal);
         AssertNoStackTraceAndNoDatabase(server);
+    }
+
+    [Fact]
+    public async Task Start_WithKeyRingCertificateAndWrongPassword_ExitsWithOneLineWithoutThePassword()
+    {
+        var pfx = TestCertificates.CreateRsaPfx();
+
+        await using var server = ServerProcess.Start(_directory, new Dictionary<string, string>
+        {
+            ["DataProtection__Certificate__Path"] = pfx.Path,
+            ["DataProtection__Certificate__Password"] = "not-the-pfx-password",
+        });
+
+        Assert.True(await server.WaitForExitAsync(Timeout), "The server kept running.");
+        Assert.Equal(1, server.ExitCode);
+        var line = Assert.Single(server.ErrorLines);
+        Assert.StartsWith("Configuration error: DataProtection:Certificate:Path (env DataProtection__Certificate__Path)", line, StringComparison.Ordinal);
+        Assert.Contains("DataProtection:Certificate:Password does not open", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-pfx-password", server.StandardError + server.StandardOutput, StringComparison.Ordinal);
+        AssertNoStackTraceAndNoDatabase(server);
+    }
+
+    /// <summary>
+    /// A key ring encrypted with a certificate, then the server started without it: the ring cannot be
+    /// read, so the start is refused with one line naming the certificate, after the migrations but
+    /// before Data Protection would replace the keys it cannot read.
+    /// </summary>
+    [Fact]
+    public async Task Start_WithoutTheCertificateThatEncryptedTheKeyRing_ExitsWithOneLineNamingIt()
+    {
+        var pfx = TestCertificates.CreateRsaPfx();
+        await using (var first = ServerProcess.Start(_directory, new Dictionary<string, string>
+        {
+            ["DataProtection__Certificate__Path"] = pfx.Path,
+            ["DataProtection__Certificate__Password"] = pfx.Password,
+        }))
+        {
+            Assert.True(await first.WaitForOutputAsync("Now listening on", Timeout), $"Not started: {first.StandardOutput}\n{first.StandardError}");
+        }
+
+        await using var server = ServerProcess.Start(_directory, new Dictionary<string, string>());
+
+        Assert.True(await server.WaitForExitAsync(Timeout), "The server kept running.");
+        Assert.Equal(1, server.ExitCode);
+        var line = Assert.Single(server.ErrorLines);
+        Assert.StartsWith("Configuration error: DataProtection:Certificate (env DataProtection__Certificate__Path or DataProtection__Certificate__Thumbprint) is not set", line, StringComparison.Ordinal);
+        Assert.Contains($"encrypted with {pfx.Subject} (thumbprint {pfx.Thumbprint}", line, StringComparison.Ordinal);
+        var all = server.StandardError + "\n" + server.StandardOutput;
+        Assert.DoesNotContain("   at ", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", all, StringComparison.Ordinal);
     }
 
     /// <summary>The control: with good settings the same process starts and creates its database, so the checks above can fail.</summary>
