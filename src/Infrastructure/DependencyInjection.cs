@@ -62,7 +62,10 @@ public static class DependencyInjection
         services.AddScoped<IAfterCommit>(sp => sp.GetRequiredService<UnitOfWork>());
         services.AddScoped<IDomainEvents>(sp => sp.GetRequiredService<UnitOfWork>());
         services.AddScoped<IUserRepository, UserRepository>();
-        services.AddScoped<IAttemptThrottle, Persistence.Throttling.AttemptThrottle>();
+        services.AddScoped<Persistence.Throttling.AttemptThrottle>();
+        services.AddScoped<IAttemptThrottle>(sp => sp.GetRequiredService<Persistence.Throttling.AttemptThrottle>());
+        services.AddSingleton<Persistence.Throttling.AttemptCounterPruner>();
+        services.AddHostedService(sp => sp.GetRequiredService<Persistence.Throttling.AttemptCounterPruner>());
         services.AddScoped<IRefreshTokenFamilyRepository, RefreshTokenFamilyRepository>();
         services.AddScoped<IAuditLog, AuditLog>();
         services.AddScoped<Application.Audit.ListAuditEvents.IAuditEventReader, AuditEventReader>();

@@ -90,4 +90,5 @@ public static class AuditEventTypes
     public const string AccountDisabled = "account.disabled";
     public const string AccountEnabled = "account.enabled";
     public const string AccountUnlocked = "account.unlocked";
+    public const string AccountRoleChanged = "account.role_changed";
 }

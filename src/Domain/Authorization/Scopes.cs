@@ -21,6 +21,14 @@ public static class Scopes
         ClientsRead, ClientsWrite, AuditRead, Admin,
     ];
 
+    /// <summary>
+    /// What a grant allows now: those of its scopes (a session's, as the login granted them, or an
+    /// API key's permissions) that the holder's role holds today. The grant is a cap that this
+    /// never widens; a demotion, or an operator scope dropped from the catalog, narrows it at once.
+    /// </summary>
+    public static ScopeSet Effective(ScopeSet granted, UserRole role, IEnumerable<string> operatorScopes) =>
+        granted.Within(ForRole(role, operatorScopes));
+
     /// <summary>A scope name: 1 to 64 of <c>[a-z0-9_.:-]</c>.</summary>
     public static bool IsValidName(string? scope) =>
         !string.IsNullOrEmpty(scope) && scope.Length <= 64 && scope.All(IsScopeChar);

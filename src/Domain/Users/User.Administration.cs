@@ -2,7 +2,7 @@ using AuthPlatform.Domain.Common;
 
 namespace AuthPlatform.Domain.Users;
 
-/// <summary>The account's standing: the security stamp, disabling and enabling, an administrator's unlock.</summary>
+/// <summary>The account's standing: the security stamp, disabling and enabling, its role, an administrator's unlock.</summary>
 public sealed partial class User
 {
     /// <summary>
@@ -33,6 +33,32 @@ public sealed partial class User
 
         IsDisabled = false;
         Raise(new UserEnabled(Id, actorId));
+    }
+
+    /// <summary>
+    /// Gives the account another role and rotates the stamp, so that every access token carrying
+    /// the old role's scopes stops at once; a refresh then grants what the session's scopes and the
+    /// new role allow together (a demotion loses <c>admin</c>, a promotion needs a new login). The
+    /// caller's key cache forgets the account's API keys, which are capped by the role when read.
+    /// The same role again changes nothing and raises nothing.
+    /// </summary>
+    public void ChangeRole(UserRole role, Guid actorId, string newSecurityStamp, DateTimeOffset now)
+    {
+        if (!Enum.IsDefined(role))
+        {
+            throw new DomainException("A user's role is one of the known roles.");
+        }
+
+        var stamp = GuardedStamp(newSecurityStamp, now);
+        if (Role == role)
+        {
+            return;
+        }
+
+        var previous = Role;
+        Role = role;
+        RotateSecurityStamp(stamp, now);
+        Raise(new UserRoleChanged(Id, actorId, previous, role));
     }
 
     /// <summary>

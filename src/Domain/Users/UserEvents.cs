@@ -51,7 +51,7 @@ public sealed record RecoveryCodesRegenerated(Guid UserId) : IDomainEvent;
 /// </summary>
 public sealed record SecurityStampRotated(Guid UserId, string StampFingerprint, DateTimeOffset RotatedAt) : IDomainEvent;
 
-/// <summary>A change of whether the account may be used at all: caches of its credentials must forget them.</summary>
+/// <summary>A change of whether the account may be used at all, or of what it may do: caches of its credentials must forget them.</summary>
 public interface IAccountStandingChanged : IDomainEvent
 {
     Guid UserId { get; }
@@ -61,6 +61,9 @@ public interface IAccountStandingChanged : IDomainEvent
 public sealed record UserDisabled(Guid UserId, Guid ActorId) : IAccountStandingChanged;
 
 public sealed record UserEnabled(Guid UserId, Guid ActorId) : IAccountStandingChanged;
+
+/// <summary>An administrator (<see cref="ActorId"/>) gave the account the role <see cref="To"/> instead of <see cref="From"/>.</summary>
+public sealed record UserRoleChanged(Guid UserId, Guid ActorId, UserRole From, UserRole To) : IAccountStandingChanged;
 
 public sealed record AccountUnlocked(Guid UserId, Guid ActorId) : IDomainEvent;
 

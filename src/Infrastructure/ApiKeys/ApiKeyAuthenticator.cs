@@ -17,8 +17,11 @@ namespace AuthPlatform.Infrastructure.ApiKeys;
 /// <summary>
 /// Verifies API keys on the hot path: shape and checksum first (no I/O), then this instance's
 /// memory, then the database. A verified key is trusted from memory for
-/// <see cref="ApiKeyOptions.CacheDuration"/>; revoking, rotating or deleting it, and disabling or
-/// enabling its owner's account, evicts it at once.
+/// <see cref="ApiKeyOptions.CacheDuration"/>; revoking, rotating or deleting it, and disabling,
+/// enabling or changing the role of its owner's account, evicts it at once. A key allows the
+/// permissions it was issued with that its owner's role holds when it is read
+/// (<see cref="Scopes.Effective"/>, as a refresh does for a session): a key an administrator made
+/// loses <c>admin</c> when the owner is demoted.
 /// </summary>
 public sealed class ApiKeyAuthenticator(
     ApiKeyFormat format,
@@ -26,6 +29,7 @@ public sealed class ApiKeyAuthenticator(
     IMemoryCache cache,
     IServiceScopeFactory scopes,
     ApiKeyUsageTracker usage,
+    IScopeCatalog scopeCatalog,
     AuthMetrics metrics,
     IOptions<ApiKeyOptions> options,
     TimeProvider clock) : IApiKeyAuthenticator, IApiKeyCache, IDisposable
@@ -87,15 +91,17 @@ public sealed class ApiKeyAuthenticator(
         var evictionsBefore = Interlocked.Read(ref _evictions);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
-        // A key of a disabled account reads as unknown: disabling evicts the account's keys, and
-        // enabling it again evicts them once more, so that neither answer outlives the change here.
+        // The key is read with its owner's standing: a key of a disabled account reads as unknown,
+        // and the owner's role caps its permissions. Disabling, enabling and a role change evict
+        // the account's keys, so that no answer outlives the change here.
         var found = await db.ApiKeys.AsNoTracking()
-            .Where(k => k.KeyHash == hash && !db.Users.Any(u => u.Id == k.OwnerId && u.IsDisabled))
-            .Select(k => new { k.Id, k.OwnerId, k.KeyHash, k.Permissions, k.ExpiresAt, k.RevokedAt })
+            .Where(k => k.KeyHash == hash)
+            .Join(db.Users.Where(u => !u.IsDisabled), k => k.OwnerId, u => u.Id, (k, u) => new { k.Id, k.OwnerId, k.KeyHash, k.Permissions, k.ExpiresAt, k.RevokedAt, u.Role })
             .FirstOrDefaultAsync(cancellationToken);
         var entry = found is null
             ? CachedKey.Unknown
-            : CachedKey.From(found.Id, found.OwnerId, found.KeyHash, found.Permissions, found.ExpiresAt, found.RevokedAt);
+            : CachedKey.From(
+                found.Id, found.OwnerId, found.KeyHash, Scopes.Effective(found.Permissions, found.Role, scopeCatalog.OperatorScopes), found.ExpiresAt, found.RevokedAt);
         var lifetime = found is null ? options.Value.NegativeCacheDuration : options.Value.CacheDuration;
         var target = found is null ? _unknown : cache;
         target.Set(cacheKey, entry, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = lifetime, Size = 1 });

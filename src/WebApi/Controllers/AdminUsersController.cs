@@ -1,3 +1,4 @@
+using AuthPlatform.Application.Admin.ChangeUserRole;
 using AuthPlatform.Application.Admin.Common;
 using AuthPlatform.Application.Admin.DisableUser;
 using AuthPlatform.Application.Admin.EnableUser;
@@ -12,7 +13,10 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace AuthPlatform.WebApi.Controllers;
 
-/// <summary>Administration of users (SPEC section 8): list and search, get, unlock, disable, enable.</summary>
+/// <summary>The body of <c>PUT /api/v1/admin/users/{id}/role</c>: <c>admin</c> or <c>user</c>.</summary>
+public sealed record ChangeUserRoleRequest(string? Role);
+
+/// <summary>Administration of users (SPEC section 8): list and search, get, unlock, disable, enable, change the role.</summary>
 [ApiController]
 [Route("api/v1/admin/users")]
 [Produces("application/json")]
@@ -55,4 +59,15 @@ public sealed class AdminUsersController(ISender sender) : ControllerBase
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Enable(Guid id, CancellationToken ct) =>
         this.ToActionResult(await sender.Send(new EnableUserCommand(HttpContext.CallerUserId(), id), ct));
+
+    /// <summary>
+    /// <c>admin</c> or <c>user</c>. The user's access tokens stop at once and their API keys keep only
+    /// what the new role allows; an administrator cannot change their own role (403).
+    /// </summary>
+    [HttpPut("{id:guid}/role", Name = "AdminChangeUserRole")]
+    [ProducesResponseType<AdminUserResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> ChangeRole(Guid id, ChangeUserRoleRequest request, CancellationToken ct) =>
+        this.ToActionResult(await sender.Send(new ChangeUserRoleCommand(HttpContext.CallerUserId(), id, request.Role), ct));
 }

@@ -23,6 +23,11 @@ public static class AccountSettingsRules
         reader.Duration("Lockout:Window", lockout.Window, TimeSpan.FromMinutes(1), TimeSpan.FromDays(1));
         reader.Duration("Lockout:Duration", lockout.Duration, TimeSpan.FromMinutes(1), TimeSpan.FromDays(1));
         reader.Integer("Lockout:AccountMaxFailedAttempts", lockout.AccountMaxFailedAttempts, 3, 1000);
+        if (lockout.PruneInterval != TimeSpan.Zero)
+        {
+            // 00:00:00 turns pruning off; anything else is a run at least a minute apart.
+            reader.Duration("Lockout:PruneInterval", lockout.PruneInterval, TimeSpan.FromMinutes(1), TimeSpan.FromDays(1));
+        }
 
         var rateLimiting = reader.Bind<RateLimitingOptions>(RateLimitingOptions.SectionName);
         reader.Integer("RateLimiting:PermitLimit", rateLimiting.PermitLimit, 1, 1_000_000);

@@ -1,3 +1,4 @@
+using AuthPlatform.Application.Admin.ChangeUserRole;
 using AuthPlatform.Application.Admin.Common;
 using AuthPlatform.Application.Admin.DisableUser;
 using AuthPlatform.Application.Admin.EnableUser;
@@ -71,6 +72,61 @@ public sealed class AdminUserHandlersTests
         var audit = _ports.SingleAudit(AuditEventTypes.AccountDisabled);
         Assert.Equal(user.Id, audit.UserId);
         Assert.Equal(_admin, audit.ActorId);
+    }
+
+    private Task<Result<AdminUserResponse>> ChangeRole(Guid userId, string role) =>
+        new ChangeUserRoleHandler(_ports.Users, _ports.Secrets, _views, _ports.Clock)
+            .Handle(new ChangeUserRoleCommand(_admin, userId, role), CancellationToken.None).AsTask();
+
+    [Fact]
+    public async Task ChangeRole_DemoteAnAdministrator_ChangesTheRoleRotatesTheStampAndAuditsFromAndTo()
+    {
+        var user = _ports.NewUser();
+        user.ChangeRole(UserRole.Admin, _admin, "stamp-promoted", _ports.Clock.GetUtcNow());
+        _ports.ForgetEvents();
+
+        var result = await ChangeRole(user.Id, "user");
+
+        Assert.Equal("user", result.Value.Role);
+        Assert.Equal(UserRole.User, user.Role);
+        Assert.NotEqual("stamp-promoted", user.SecurityStamp);
+        var audit = _ports.SingleAudit(AuditEventTypes.AccountRoleChanged);
+        Assert.Equal(user.Id, audit.UserId);
+        Assert.Equal(_admin, audit.ActorId);
+        Assert.Equal("admin", audit.Details!["from"]);
+        Assert.Equal("user", audit.Details!["to"]);
+        Assert.Empty(_ports.Families.ReceivedCalls()); // sessions live on; a refresh caps them by the new role
+    }
+
+    [Fact]
+    public async Task ChangeRole_OwnAccount_IsForbiddenAndTouchesNothing()
+    {
+        var result = await new ChangeUserRoleHandler(_ports.Users, _ports.Secrets, _views, _ports.Clock)
+            .Handle(new ChangeUserRoleCommand(_admin, _admin, "user"), CancellationToken.None);
+
+        Assert.Equal(ErrorCodes.Forbidden, result.Error!.Code);
+        await _ports.Users.DidNotReceiveWithAnyArgs().FindByIdAsync(default, default);
+    }
+
+    [Fact]
+    public async Task ChangeRole_UnknownUser_AnswersNotFound()
+    {
+        var result = await ChangeRole(Guid.NewGuid(), "admin");
+
+        Assert.Equal(ErrorCodes.NotFound, result.Error!.Code);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("Admin")]
+    [InlineData("owner")]
+    public void ChangeRoleValidator_RoleOtherThanAdminOrUser_Fails(string? role)
+    {
+        var result = new ChangeUserRoleValidator().Validate(new ChangeUserRoleCommand(_admin, Guid.NewGuid(), role));
+
+        Assert.False(result.IsValid);
+        Assert.True(new ChangeUserRoleValidator().Validate(new ChangeUserRoleCommand(_admin, Guid.NewGuid(), "admin")).IsValid);
     }
 
     [Fact]

@@ -218,6 +218,14 @@ public sealed class AuditTrailTests
     }
 
     [Fact]
+    public void Describe_UserRoleChanged_IsAccountRoleChangedFromToByTheAdministrator()
+    {
+        HasDetails(
+            Described(new UserRoleChanged(UserId, ActorId, UserRole.Admin, UserRole.User), AuditEventTypes.AccountRoleChanged, UserId, ActorId),
+            ("from", "admin"), ("to", "user"));
+    }
+
+    [Fact]
     public void Describe_UnauditedEvent_IsNull()
     {
         Assert.Null(AuditTrail.Describe(new SomethingUnaudited(UserId)));

@@ -76,6 +76,14 @@ public sealed class CountSecurityEventsTests : IDisposable
         { new PasswordVerified(UserId), ["authplatform.tokens.issued kind=mfa"] },
         { new TokenRefreshed(UserId, Guid.NewGuid()), ["authplatform.tokens.issued kind=access", "authplatform.tokens.issued kind=refresh"] },
         { new RefreshTokenReuseDetected(UserId, Guid.NewGuid()), ["authplatform.refresh_tokens.reuse_detected "] },
+        { new UserDisabled(UserId, Guid.NewGuid()), ["authplatform.accounts.admin_changes change=disabled"] },
+        { new UserEnabled(UserId, Guid.NewGuid()), ["authplatform.accounts.admin_changes change=enabled"] },
+        { new AccountUnlocked(UserId, Guid.NewGuid()), ["authplatform.accounts.admin_changes change=unlocked"] },
+        { new UserRoleChanged(UserId, Guid.NewGuid(), UserRole.Admin, UserRole.User), ["authplatform.accounts.admin_changes change=role_changed"] },
+        { new SessionRevoked(UserId, Guid.NewGuid(), RevocationReasons.Logout), ["authplatform.sessions.revoked reason=logout"] },
+        { new SessionRevoked(UserId, Guid.NewGuid(), RevocationReasons.RevokedByUser), ["authplatform.sessions.revoked reason=revoked_by_user"] },
+        { new SessionRevoked(UserId, Guid.NewGuid(), "made up by an extension"), ["authplatform.sessions.revoked reason=other"] },
+        { new SignedOutEverywhere(UserId), ["authplatform.sessions.signed_out_everywhere "] },
     };
 
     [Theory]

@@ -42,6 +42,20 @@ public sealed class AccountEventHandlersTests
     }
 
     [Fact]
+    public async Task EvictKeysOfAccount_UserRoleChanged_EvictsEachOfTheirKeysAfterCommit()
+    {
+        var userId = Guid.NewGuid();
+        _ports.ApiKeys.ListKeyHashesOfOwnerAsync(userId, Arg.Any<CancellationToken>()).Returns(["sha:c"]);
+
+        await new EvictKeysOfAccount(_ports.ApiKeys, _ports.ApiKeyCache, _ports.AfterCommit)
+            .Handle(new DomainEventNotification(new UserRoleChanged(userId, Guid.NewGuid(), UserRole.Admin, UserRole.User)), CancellationToken.None);
+
+        _ports.ApiKeyCache.DidNotReceiveWithAnyArgs().Evict(default!);
+        await _ports.CommitAsync();
+        _ports.ApiKeyCache.Received(1).Evict("sha:c");
+    }
+
+    [Fact]
     public async Task EvictKeysOfAccount_OtherEvent_DoesNothing()
     {
         await new EvictKeysOfAccount(_ports.ApiKeys, _ports.ApiKeyCache, _ports.AfterCommit)

@@ -77,6 +77,23 @@ public sealed class ScopesTests
     }
 
     [Fact]
+    public void Effective_GrantOfADemotedAdministrator_KeepsTheRestInOrderWithoutAdmin()
+    {
+        ScopeSet granted = ["admin", "profile", "models.read", "api_keys:read"];
+
+        Assert.Equal(["profile", "models.read", "api_keys:read"], Scopes.Effective(granted, UserRole.User, ["models.read"]));
+        Assert.Equal(granted, Scopes.Effective(granted, UserRole.Admin, ["models.read"]));
+    }
+
+    [Fact]
+    public void Effective_NeverWidensTheGrantAndDropsScopesTheCatalogNoLongerHas()
+    {
+        ScopeSet granted = ["profile", "models.read"];
+
+        Assert.Equal(["profile"], Scopes.Effective(granted, UserRole.Admin, ["objects.read"]));
+    }
+
+    [Fact]
     public void ForRole_Admin_IncludesAdminAndOperatorScopes()
     {
         var scopes = Scopes.ForRole(UserRole.Admin, ["models.read"]);

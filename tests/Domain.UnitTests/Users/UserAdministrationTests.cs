@@ -94,6 +94,49 @@ public sealed class UserAdministrationTests
     }
 
     [Fact]
+    public void ChangeRole_ToAnotherRole_SetsItRotatesTheStampAndRaisesUserRoleChanged()
+    {
+        var user = NewUser();
+
+        user.ChangeRole(UserRole.Admin, Admin, "stamp-2", Now.AddMinutes(4));
+
+        Assert.Equal(UserRole.Admin, user.Role);
+        Assert.Equal("stamp-2", user.SecurityStamp);
+        Assert.Equal(
+            [new SecurityStampRotated(user.Id, SecurityStamps.Fingerprint("stamp-2"), Now.AddMinutes(4)), new UserRoleChanged(user.Id, Admin, UserRole.User, UserRole.Admin)],
+            user.DequeueDomainEvents());
+    }
+
+    [Fact]
+    public void ChangeRole_ToTheSameRole_ChangesNothingAndRaisesNothing()
+    {
+        var user = NewUser();
+
+        user.ChangeRole(UserRole.User, Admin, "stamp-2", Now);
+
+        Assert.Equal("stamp-1", user.SecurityStamp);
+        Assert.Empty(user.DequeueDomainEvents());
+    }
+
+    [Fact]
+    public void ChangeRole_UnknownRoleOrTheCurrentStamp_ThrowsAndKeepsTheRole()
+    {
+        var user = NewUser();
+
+        Assert.Throws<DomainException>(() => user.ChangeRole((UserRole)7, Admin, "stamp-2", Now));
+        Assert.Throws<DomainException>(() => user.ChangeRole(UserRole.Admin, Admin, "stamp-1", Now));
+
+        Assert.Equal(UserRole.User, user.Role);
+        Assert.Empty(user.DequeueDomainEvents());
+    }
+
+    [Fact]
+    public void UserRoleChanged_Always_IsAChangeOfStandingThatEvictsCachedCredentials()
+    {
+        Assert.IsAssignableFrom<IAccountStandingChanged>(new UserRoleChanged(Guid.NewGuid(), Admin, UserRole.Admin, UserRole.User));
+    }
+
+    [Fact]
     public void RecordUnlocked_Always_RaisesAccountUnlockedWithTheAdministrator()
     {
         var user = NewUser();

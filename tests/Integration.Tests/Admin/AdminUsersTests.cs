@@ -5,7 +5,7 @@ using AuthPlatform.Integration.Tests.Infrastructure;
 
 namespace AuthPlatform.Integration.Tests.Admin;
 
-/// <summary>Administration of users (SPEC section 8) through HTTP: list and search, get, unlock, disable, enable.</summary>
+/// <summary>Administration of users (SPEC section 8) through HTTP: list and search, get, unlock, disable, enable, change the role.</summary>
 public abstract class AdminUsersTests<TFixture>(TFixture fixture) : ApiTestBase<TFixture>(fixture)
     where TFixture : ApiFixture
 {
@@ -33,6 +33,7 @@ public abstract class AdminUsersTests<TFixture>(TFixture fixture) : ApiTestBase<
         { "POST", $"{Users}/{Guid.NewGuid()}/unlock" },
         { "POST", $"{Users}/{Guid.NewGuid()}/disable" },
         { "POST", $"{Users}/{Guid.NewGuid()}/enable" },
+        { "PUT", $"{Users}/{Guid.NewGuid()}/role" },
     };
 
     [Theory]
@@ -41,7 +42,7 @@ public abstract class AdminUsersTests<TFixture>(TFixture fixture) : ApiTestBase<
     {
         var (_, session) = await NewSessionAsync();
 
-        var response = await SendAsync(new HttpMethod(method), path, method == "POST" ? JsonContent.Create(new { }) : null, Str(session, "token"));
+        var response = await SendAsync(new HttpMethod(method), path, method == "GET" ? null : JsonContent.Create(new { role = "admin" }), Str(session, "token"));
 
         await AssertProblemAsync(response, HttpStatusCode.Forbidden, "insufficient_scope");
         Assert.Contains("scope=\"admin\"", response.Headers.WwwAuthenticate.ToString());
@@ -179,6 +180,71 @@ public abstract class AdminUsersTests<TFixture>(TFixture fixture) : ApiTestBase<
         var response = await PostJsonAsync($"{Users}/{Guid.NewGuid()}/disable", new { }, await AdminTokenAsync());
 
         await AssertProblemAsync(response, HttpStatusCode.NotFound, "not_found");
+    }
+
+    private Task<HttpResponseMessage> PutRoleAsync(string id, string? role, string adminToken) =>
+        SendAsync(HttpMethod.Put, $"{Users}/{id}/role", JsonContent.Create(new { role }), adminToken);
+
+    [Fact]
+    public async Task ChangeRole_KeyMadeAsAdministratorThenOwnerDemoted_KeyIsRefusedAdminAtOnceAndKeepsTheRest()
+    {
+        var (email, id) = await NewUserAsync();
+        var admin = await AdminTokenAsync();
+        var promoted = await ReadObjectAsync(await PutRoleAsync(id, "admin", admin));
+        Assert.Equal("admin", Str(promoted, "role"));
+        var session = await LoginAsync(email); // a promotion shows in the next login's scopes
+        var key = Str(await ReadObjectAsync(await PostJsonAsync(
+            "/api/v1/auth/api-keys", new { name = "admin tool", permissions = new[] { "admin", "profile" } }, Str(session, "token"))), "key");
+        Assert.Equal(HttpStatusCode.OK, (await WithKeyAsync(HttpMethod.Get, Users, key)).StatusCode); // now remembered by this instance
+
+        var demoted = await ReadObjectAsync(await PutRoleAsync(id, "user", admin));
+
+        Assert.Equal("user", Str(demoted, "role"));
+        var refused = await WithKeyAsync(HttpMethod.Get, Users, key);
+        await AssertProblemAsync(refused, HttpStatusCode.Forbidden, "insufficient_scope");
+        Assert.Contains("scope=\"admin\"", refused.Headers.WwwAuthenticate.ToString());
+        Assert.Equal(HttpStatusCode.OK, (await VerifyKeyAsync(key)).StatusCode); // its other permission still works
+        await AssertProblemAsync(await GetAsync("/api/v1/auth/verify", Str(session, "token")), HttpStatusCode.Unauthorized, "invalid_token");
+        var refreshed = await ReadObjectAsync(await PostJsonAsync("/api/v1/auth/refresh", new { refresh_token = Str(session, "refresh_token") }));
+        await AssertProblemAsync(await GetAsync(Users, Str(refreshed, "token")), HttpStatusCode.Forbidden, "insufficient_scope");
+        Assert.Equal(2L, await Factory.Database.ScalarAsync<long>(
+            "SELECT COUNT(*) FROM audit_events WHERE type = 'account.role_changed' AND actor_id IS NOT NULL"));
+    }
+
+    [Fact]
+    public async Task ChangeRole_KeyFirstReadAfterTheDemotion_IsCappedToo()
+    {
+        var (email, id) = await NewUserAsync();
+        var admin = await AdminTokenAsync();
+        await PutRoleAsync(id, "admin", admin);
+        var key = Str(await ReadObjectAsync(await PostJsonAsync(
+            "/api/v1/auth/api-keys", new { name = "unread", permissions = new[] { "admin" } }, Str(await LoginAsync(email), "token"))), "key");
+
+        await PutRoleAsync(id, "user", admin);
+
+        await AssertProblemAsync(await WithKeyAsync(HttpMethod.Get, Users, key), HttpStatusCode.Forbidden, "insufficient_scope");
+    }
+
+    [Fact]
+    public async Task ChangeRole_OwnRoleUnknownUserOrUnknownRole_Returns403Or404Or400()
+    {
+        var session = await LoginAsync(AuthApiFactory.AdminEmail, AuthApiFactory.AdminPassword);
+        var admin = Str(session, "token");
+        var (_, id) = await NewUserAsync();
+
+        await AssertProblemAsync(await PutRoleAsync(Str(session["user"], "id"), "user", admin), HttpStatusCode.Forbidden, "forbidden");
+        await AssertProblemAsync(await PutRoleAsync(Guid.NewGuid().ToString(), "admin", admin), HttpStatusCode.NotFound, "not_found");
+        var invalid = await AssertProblemAsync(await PutRoleAsync(id, "root", admin), HttpStatusCode.BadRequest, "validation_failed");
+        Assert.NotNull(invalid["errors"]?["role"]);
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(Users, admin)).StatusCode); // still an administrator
+        Assert.Equal(0L, await Factory.Database.ScalarAsync<long>("SELECT COUNT(*) FROM audit_events WHERE type = 'account.role_changed'"));
+    }
+
+    private async Task<HttpResponseMessage> WithKeyAsync(HttpMethod method, string path, string key)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Add("X-API-Key", key);
+        return await Client.SendAsync(request);
     }
 
     private async Task<HttpResponseMessage> VerifyKeyAsync(string key)

@@ -19,7 +19,7 @@ public abstract class RefreshScopesTests<TFixture>(TFixture fixture) : ApiTestBa
         var session = await LoginAsync(AuthApiFactory.AdminEmail, AuthApiFactory.AdminPassword);
         Assert.Contains("admin", ScopesOf(Str(session, "token")));
 
-        // Roles change through no API yet: the row is changed as an operator's tool would.
+        // The only administrator cannot demote themselves through the API: the row is changed as an operator's tool would.
         await using (var connection = Factory.Database.Open())
         {
             await connection.OpenAsync();

@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Http.Json;
 using AuthPlatform.Integration.Tests.Infrastructure;
+using Microsoft.IdentityModel.JsonWebTokens;
 using static AuthPlatform.Integration.Tests.Observability.CounterDeltas;
 
 namespace AuthPlatform.Integration.Tests.Observability;
@@ -19,6 +21,9 @@ public abstract class MetricsTests<TFixture>(TFixture fixture) : ApiTestBase<TFi
     public const string TokensIssued = "authplatform_tokens_issued_total";
     public const string ReuseDetected = "authplatform_refresh_tokens_reuse_detected_total";
     public const string ApiKeyCache = "authplatform_api_keys_cache_lookups_total";
+    public const string AdminChanges = "authplatform_accounts_admin_changes_total";
+    public const string SessionsRevoked = "authplatform_sessions_revoked_total";
+    public const string SignedOutEverywhere = "authplatform_sessions_signed_out_everywhere_total";
 
     private const string Login = "/api/v1/auth/login";
 
@@ -124,6 +129,43 @@ public abstract class MetricsTests<TFixture>(TFixture fixture) : ApiTestBase<TFi
             before,
             [(Series(TokensIssued, ("kind", "mfa")), 1), (Series(SecondFactorFailures, ("step", "login")), 1),
              (Series(LoginsSucceeded, ("second_factor", "otp")), 1), .. SessionTokens]);
+    }
+
+    [Fact]
+    public async Task AdminChanges_RoleChangeDisableEnableAndUnlock_CountOneOfEachChange()
+    {
+        var id = Str(await RegisterAsync(), "id");
+        var admin = Str(await LoginAsync(AuthApiFactory.AdminEmail, AuthApiFactory.AdminPassword), "token");
+        var before = await ScrapeAsync();
+
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Put, $"/api/v1/admin/users/{id}/role", JsonContent.Create(new { role = "admin" }), admin)).StatusCode);
+        foreach (var action in new[] { "disable", "enable", "unlock" })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await PostJsonAsync($"/api/v1/admin/users/{id}/{action}", new { }, admin)).StatusCode);
+        }
+
+        await AssertMovedAsync(
+            before,
+            (Series(AdminChanges, ("change", "role_changed")), 1), (Series(AdminChanges, ("change", "disabled")), 1),
+            (Series(AdminChanges, ("change", "enabled")), 1), (Series(AdminChanges, ("change", "unlocked")), 1));
+    }
+
+    [Fact]
+    public async Task SessionEnds_LogoutRevokeOneAndSignOutEverywhere_CountEachSessionByReasonAndTheSignOut()
+    {
+        var (email, loggedOut) = await NewSessionAsync();
+        var revoked = await LoginAsync(email);
+        var current = Str(await LoginAsync(email), "token");
+        var before = await ScrapeAsync();
+
+        Assert.Equal(HttpStatusCode.NoContent, (await PostJsonAsync("/api/v1/auth/logout", new { refresh_token = Str(loggedOut, "refresh_token") })).StatusCode);
+        var sessionId = new JsonWebToken(Str(revoked, "token")).GetPayloadValue<string>("sid");
+        Assert.Equal(HttpStatusCode.NoContent, (await DeleteAsync($"/api/v1/auth/sessions/{sessionId}", current)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await DeleteAsync("/api/v1/auth/sessions", current)).StatusCode);
+
+        await AssertMovedAsync(
+            before,
+            (Series(SessionsRevoked, ("reason", "logout")), 1), (Series(SessionsRevoked, ("reason", "revoked_by_user")), 1), (Series(SignedOutEverywhere), 1));
     }
 }
 

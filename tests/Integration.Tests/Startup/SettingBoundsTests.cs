@@ -21,6 +21,8 @@ public sealed class SettingBoundsTests
         { "Lockout:MaxFailedAttempts", "101", "a whole number from 3 to 100" },
         { "Lockout:Window", "00:00:59", "from 00:01:00 (1 minute) to 1.00:00:00 (1 day)" },
         { "Lockout:Duration", "1.00:00:01", "from 00:01:00 (1 minute) to 1.00:00:00 (1 day)" },
+        { "Lockout:PruneInterval", "00:00:59", "from 00:01:00 (1 minute) to 1.00:00:00 (1 day)" },
+        { "Lockout:PruneInterval", "-00:01:00", "from 00:01:00 (1 minute) to 1.00:00:00 (1 day)" },
         { "RateLimiting:PermitLimit", "0", "a whole number from 1 to 1,000,000" },
         { "RateLimiting:PermitLimit", "1000001", "a whole number from 1 to 1,000,000" },
         { "RateLimiting:WindowSeconds", "3601", "a whole number from 1 to 3,600" },
@@ -54,6 +56,9 @@ public sealed class SettingBoundsTests
     [InlineData("Jwt:ClockSkew=00:02:00", "Jwt:KeyActivationDelay=1.00:00:00")]
     [InlineData("Lockout:MaxFailedAttempts=3", "Lockout:Window=00:01:00", "Lockout:Duration=00:01:00")]
     [InlineData("Lockout:MaxFailedAttempts=100", "Lockout:Window=1.00:00:00", "Lockout:Duration=1.00:00:00")]
+    [InlineData("Lockout:PruneInterval=00:00:00")]
+    [InlineData("Lockout:PruneInterval=00:01:00")]
+    [InlineData("Lockout:PruneInterval=1.00:00:00")]
     [InlineData("RateLimiting:PermitLimit=1", "RateLimiting:WindowSeconds=1", "Passwords:Iterations=1000")]
     [InlineData("RateLimiting:PermitLimit=1000000", "RateLimiting:WindowSeconds=3600", "Passwords:Iterations=10000000")]
     [InlineData("ApiKeys:CacheDuration=00:00:01", "ApiKeys:NegativeCacheDuration=00:00:01", "ApiKeys:LastUsedWriteInterval=00:00:01")]

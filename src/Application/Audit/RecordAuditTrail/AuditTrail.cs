@@ -1,3 +1,4 @@
+using AuthPlatform.Application.Auth.Common;
 using AuthPlatform.Application.Common.Events;
 using AuthPlatform.Domain.ApiKeys;
 using AuthPlatform.Domain.Audit;
@@ -59,6 +60,8 @@ public sealed class AuditTrail(IAuditLog audit) : INotificationHandler<DomainEve
         UserDisabled e => new(AuditEventTypes.AccountDisabled, e.UserId, ActorId: e.ActorId),
         UserEnabled e => new(AuditEventTypes.AccountEnabled, e.UserId, ActorId: e.ActorId),
         AccountUnlocked e => new(AuditEventTypes.AccountUnlocked, e.UserId, ActorId: e.ActorId),
+        UserRoleChanged e => new(
+            AuditEventTypes.AccountRoleChanged, e.UserId, Fields(("from", UserResponse.RoleName(e.From)), ("to", UserResponse.RoleName(e.To))), e.ActorId),
         SigningKeyRotated e => new(AuditEventTypes.SigningKeyRotated, null, Fields(("kid", e.KeyId)), e.ActorId),
         _ => null,
     };

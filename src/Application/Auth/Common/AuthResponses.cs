@@ -5,6 +5,14 @@ namespace AuthPlatform.Application.Auth.Common;
 public sealed record UserResponse(Guid Id, string Email, string Name, string Role, DateTimeOffset CreatedAt)
 {
     public static string RoleName(UserRole role) => role == UserRole.Admin ? "admin" : "user";
+
+    /// <summary>The role a <see cref="RoleName"/> names (exactly, in lower case), or null.</summary>
+    public static UserRole? ParseRole(string? name) => name switch
+    {
+        "admin" => UserRole.Admin,
+        "user" => UserRole.User,
+        _ => null,
+    };
 }
 
 public sealed record SessionUser(Guid Id, string Email, string Name, string Role);

@@ -46,7 +46,7 @@ public sealed class SessionIssuer(
     public Task<IssuedAccessToken> IssueAccessTokenAsync(User user, RefreshTokenFamily family, CancellationToken cancellationToken) =>
         accessTokens.IssueAsync(
             new AccessTokenRequest(
-                user.Id, family.Id, family.Scopes.Within(RoleScopes(user)), family.AuthenticationMethodList, family.AuthenticatedAt,
+                user.Id, family.Id, Scopes.Effective(family.Scopes, user.Role, scopeCatalog.OperatorScopes), family.AuthenticationMethodList, family.AuthenticatedAt,
                 UserResponse.RoleName(user.Role), SecurityStamps.Fingerprint(user.SecurityStamp)),
             cancellationToken);
 

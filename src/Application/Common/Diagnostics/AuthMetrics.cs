@@ -23,6 +23,9 @@ public sealed class AuthMetrics
     private readonly Counter<long> _refreshReuse;
     private readonly Counter<long> _throttled;
     private readonly Counter<long> _apiKeyCache;
+    private readonly Counter<long> _accountChanges;
+    private readonly Counter<long> _sessionsRevoked;
+    private readonly Counter<long> _signedOutEverywhere;
 
     /// <summary>Meters come from the host's factory, so each host (and each test server) has its own.</summary>
     public AuthMetrics(IMeterFactory meterFactory)
@@ -41,6 +44,12 @@ public sealed class AuthMetrics
         _throttled = meter.CreateCounter<long>("authplatform.requests.throttled", "{request}", "Requests refused by the rate limiter, by policy.");
         _apiKeyCache = meter.CreateCounter<long>(
             "authplatform.api_keys.cache.lookups", "{lookup}", "API-key verifications, by whether this instance's memory answered (hit) or the database (miss).");
+        _accountChanges = meter.CreateCounter<long>(
+            "authplatform.accounts.admin_changes", "{change}", "Administrators' changes to accounts, by change (disabled, enabled, unlocked, role_changed).");
+        _sessionsRevoked = meter.CreateCounter<long>(
+            "authplatform.sessions.revoked", "{session}", "Single sessions ended before their expiry, by reason (logout, revoked_by_user).");
+        _signedOutEverywhere = meter.CreateCounter<long>(
+            "authplatform.sessions.signed_out_everywhere", "{sign_out}", "'Sign out everywhere' calls: every session and access token of an account ended.");
     }
 
     public void LoginSucceeded(string secondFactor) => _loginsSucceeded.Add(1, new KeyValuePair<string, object?>("second_factor", secondFactor));
@@ -62,6 +71,23 @@ public sealed class AuthMetrics
     public void ApiKeyCacheLookup(bool hit) =>
         _apiKeyCache.Add(1, new KeyValuePair<string, object?>("result", hit ? "hit" : "miss"));
 
+    /// <summary>An administrator's change to an account: one of <see cref="AccountChanges"/>.</summary>
+    public void AccountChangedByAdministrator(string change) =>
+        _accountChanges.Add(1, new KeyValuePair<string, object?>("change", Bounded(change, AccountChanges.All)));
+
+    /// <summary>One session ended before its expiry; <paramref name="reason"/> is one of <c>RevocationReasons</c>.</summary>
+    public void SessionRevoked(string reason) =>
+        _sessionsRevoked.Add(1, new KeyValuePair<string, object?>("reason", Bounded(reason, RevocationReasons)));
+
+    public void SignedOutEverywhere() => _signedOutEverywhere.Add(1);
+
+    private static readonly string[] RevocationReasons =
+    [
+        Domain.Sessions.RevocationReasons.Logout, Domain.Sessions.RevocationReasons.RevokedByUser, Domain.Sessions.RevocationReasons.Reuse,
+        Domain.Sessions.RevocationReasons.PasswordChanged, Domain.Sessions.RevocationReasons.TwoFactorChanged,
+        Domain.Sessions.RevocationReasons.SignedOutEverywhere, Domain.Sessions.RevocationReasons.AccountDisabled,
+    ];
+
     private static readonly string[] LoginFailureReasons =
     [
         Domain.Users.FailureReasons.UnknownAccount, Domain.Users.FailureReasons.WrongPassword,
@@ -72,6 +98,17 @@ public sealed class AuthMetrics
     private static readonly string[] SecondFactorSteps = ["login", "enable", "disable", "recovery_codes", "step_up"];
 
     private static string Bounded(string value, string[] known) => Array.IndexOf(known, value) >= 0 ? value : Other;
+
+    /// <summary>The values of the <c>change</c> tag of <c>authplatform.accounts.admin_changes</c>.</summary>
+    public static class AccountChanges
+    {
+        public const string Disabled = "disabled";
+        public const string Enabled = "enabled";
+        public const string Unlocked = "unlocked";
+        public const string RoleChanged = "role_changed";
+
+        internal static readonly string[] All = [Disabled, Enabled, Unlocked, RoleChanged];
+    }
 
     /// <summary>The values of the <c>kind</c> tag of <c>authplatform.tokens.issued</c>.</summary>
     public static class TokenKinds

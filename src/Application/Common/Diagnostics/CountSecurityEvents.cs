@@ -17,6 +17,11 @@ namespace AuthPlatform.Application.Common.Diagnostics;
 /// access and a refresh token, a verified password with 2FA on (<see cref="PasswordVerified"/>)
 /// issues an <c>mfa_token</c>.
 /// </para>
+/// <para>
+/// Sessions are counted one by one only where one ends alone (<see cref="SessionRevoked"/>: a
+/// logout, the user revoking one); the calls that end all of an account's sessions at once are
+/// counted as what they are (<see cref="SignedOutEverywhere"/>, an administrator's disable).
+/// </para>
 /// </summary>
 public sealed class CountSecurityEvents(AuthMetrics metrics, IAfterCommit afterCommit) : INotificationHandler<DomainEventNotification>
 {
@@ -53,6 +58,12 @@ public sealed class CountSecurityEvents(AuthMetrics metrics, IAfterCommit afterC
             m.TokenIssued(AuthMetrics.TokenKinds.Refresh);
         },
         RefreshTokenReuseDetected => m => m.RefreshTokenReuseDetected(),
+        UserDisabled => m => m.AccountChangedByAdministrator(AuthMetrics.AccountChanges.Disabled),
+        UserEnabled => m => m.AccountChangedByAdministrator(AuthMetrics.AccountChanges.Enabled),
+        AccountUnlocked => m => m.AccountChangedByAdministrator(AuthMetrics.AccountChanges.Unlocked),
+        UserRoleChanged => m => m.AccountChangedByAdministrator(AuthMetrics.AccountChanges.RoleChanged),
+        SessionRevoked e => m => m.SessionRevoked(e.Reason),
+        SignedOutEverywhere => m => m.SignedOutEverywhere(),
         _ => null,
     };
 }

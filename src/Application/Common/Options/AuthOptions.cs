@@ -40,6 +40,9 @@ public sealed class LockoutOptions
     /// <summary>Failures from every address together that lock the account for addresses it never signed in from.</summary>
     public int AccountMaxFailedAttempts { get; set; } = 100;
 
+    /// <summary>How often the attempt budgets that no longer hold anything are deleted (ADR 0012); zero or less: never.</summary>
+    public TimeSpan PruneInterval { get; set; } = TimeSpan.FromMinutes(15);
+
     public Domain.Users.LockoutPolicy ToPolicy() => new(MaxFailedAttempts, Window, Duration, AccountMaxFailedAttempts);
 }
 
