@@ -99,8 +99,10 @@ if (knownProxies.Length > 0)
 
 app.UseHttpSecurity();
 app.UseBodySizeLimit();
-app.UseAuthentication();
+// Throttling first: its policies key on the client address only, so a throttled request costs
+// no credential check (API-key reads have a budget of their own inside authentication).
 app.UseRateLimiter();
+app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

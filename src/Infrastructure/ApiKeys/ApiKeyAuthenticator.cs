@@ -1,3 +1,4 @@
+// Longer than 150 lines because the answer from memory and the database read share one cache and its rule against racing evictions.
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using AuthPlatform.Application.ApiKeys.Common;
@@ -16,7 +17,8 @@ namespace AuthPlatform.Infrastructure.ApiKeys;
 
 /// <summary>
 /// Verifies API keys on the hot path: shape and checksum first (no I/O), then this instance's
-/// memory, then the database. A verified key is trusted from memory for
+/// memory, then the database, once the caller allowed the read (the web layer holds each client
+/// address to a budget of such reads). A verified key is trusted from memory for
 /// <see cref="ApiKeyOptions.CacheDuration"/>; revoking, rotating or deleting it, and disabling,
 /// enabling or changing the role of its owner's account, evicts it at once. A key allows the
 /// permissions it was issued with that its owner's role holds when it is read
@@ -45,7 +47,26 @@ public sealed class ApiKeyAuthenticator(
 
     public bool LooksLikeApiKey(string credential) => format.HasKeyPrefix(credential);
 
-    public async Task<TokenValidation> AuthenticateAsync(string key, CancellationToken cancellationToken)
+    public bool TryAuthenticateFromMemory(string key, out TokenValidation validation)
+    {
+        if (!format.IsWellFormed(key))
+        {
+            validation = Malformed;
+            return true;
+        }
+
+        var hash = hasher.Hash(key);
+        if (!TryRemembered(hash, out var cached))
+        {
+            validation = Invalid;
+            return false;
+        }
+
+        validation = Judge(cached, hash);
+        return true;
+    }
+
+    public async Task<TokenValidation> AuthenticateFromDatabaseAsync(string key, CancellationToken cancellationToken)
     {
         if (!format.IsWellFormed(key))
         {
@@ -53,7 +74,11 @@ public sealed class ApiKeyAuthenticator(
         }
 
         var hash = hasher.Hash(key);
-        var entry = await FindAsync(hash, cancellationToken);
+        return Judge(await ReadAsync(hash, cancellationToken), hash);
+    }
+
+    private TokenValidation Judge(CachedKey? entry, string hash)
+    {
         var now = clock.GetUtcNow();
         if (entry is null
             || !CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(entry.Hash.AsSpan()), MemoryMarshal.AsBytes(hash.AsSpan()))
@@ -76,17 +101,25 @@ public sealed class ApiKeyAuthenticator(
         _unknown.Remove(CacheKey(keyHash));
     }
 
-    private async Task<CachedKey?> FindAsync(string hash, CancellationToken cancellationToken)
+    /// <summary>True when memory knows the key: <paramref name="entry"/> is then the key, or null for a key known to be unknown.</summary>
+    private bool TryRemembered(string hash, out CachedKey? entry)
     {
         var cacheKey = CacheKey(hash);
         if (cache.TryGetValue(cacheKey, out CachedKey? cached) || _unknown.TryGetValue(cacheKey, out cached))
         {
             metrics.ApiKeyCacheLookup(hit: true);
-            return cached is { Id: var id } && id != Guid.Empty ? cached : null;
+            entry = cached is { Id: var id } && id != Guid.Empty ? cached : null;
+            return true;
         }
 
         metrics.ApiKeyCacheLookup(hit: false);
+        entry = null;
+        return false;
+    }
 
+    private async Task<CachedKey?> ReadAsync(string hash, CancellationToken cancellationToken)
+    {
+        var cacheKey = CacheKey(hash);
         // A revocation that commits while we read must not be undone by caching what we read.
         var evictionsBefore = Interlocked.Read(ref _evictions);
         await using var scope = scopes.CreateAsyncScope();

@@ -14,18 +14,21 @@ namespace AuthPlatform.WebApi.Authentication;
 /// The one authentication scheme of the API. It reads the credential, picks the validator by
 /// its shape (a JWT access token, or an API key: prefix, length, checksum) and answers
 /// challenges as RFC 6750 problems. Nothing here reads the database for a JWT, nor for a key
-/// verified in the last minute.
+/// verified (or found unknown) lately; a key that does cost a read takes it from its client
+/// address's <see cref="CredentialLookupBudget"/> first, and a spent budget answers 429.
 /// </summary>
 public sealed class BearerAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     BearerAuthenticationHandler.LoggerSource logger,
     UrlEncoder encoder,
     IAccessTokenValidator accessTokens,
-    IApiKeyAuthenticator apiKeys) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    IApiKeyAuthenticator apiKeys,
+    CredentialLookupBudget lookups) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
     private const string FailureKey = "AuthPlatform.AuthFailure";
     private const string CallerKey = "AuthPlatform.Caller";
+    private const string RetryAfterKey = "AuthPlatform.RetryAfter";
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<CallerIdentityResult, ClaimsPrincipal> Principals = new();
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -54,7 +57,17 @@ public sealed class BearerAuthenticationHandler(
         }
         else if (fromApiKeyHeader || apiKeys.LooksLikeApiKey(credential))
         {
-            validation = await apiKeys.AuthenticateAsync(credential, Context.RequestAborted);
+            if (!apiKeys.TryAuthenticateFromMemory(credential, out validation))
+            {
+                // Only a key that memory cannot answer costs a database read: on a budget per client address.
+                if (!lookups.TryTake(Context, out var retryAfter))
+                {
+                    Context.Items[RetryAfterKey] = retryAfter;
+                    return Fail(RateLimits.TooMany(retryAfter));
+                }
+
+                validation = await apiKeys.AuthenticateFromDatabaseAsync(credential, Context.RequestAborted);
+            }
         }
         else
         {
@@ -106,6 +119,11 @@ public sealed class BearerAuthenticationHandler(
     {
         var error = Context.Items[FailureKey] as Error
             ?? new Error(ErrorCodes.Unauthenticated, "Authentication is required: send an access token as 'Authorization: Bearer <token>'.");
+        if (Context.Items[RetryAfterKey] is int retryAfter)
+        {
+            Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         return Problems.WriteAsync(Context, error);
     }
 
@@ -130,10 +148,12 @@ public sealed class BearerAuthenticationHandler(
     /// <summary>The verified caller of this request (set by a successful authentication).</summary>
     public static CallerIdentityResult? GetCaller(HttpContext context) => context.Items[CallerKey] as CallerIdentityResult;
 
-    private AuthenticateResult Fail(string code, string description)
+    private AuthenticateResult Fail(string code, string description) => Fail(new Error(code, description));
+
+    private AuthenticateResult Fail(Error error)
     {
-        Context.Items[FailureKey] = new Error(code, description);
-        return AuthenticateResult.Fail(description);
+        Context.Items[FailureKey] = error;
+        return AuthenticateResult.Fail(error.Message);
     }
 
     private static ClaimsPrincipal ToPrincipal(CallerIdentityResult caller)

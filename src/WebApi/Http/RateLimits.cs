@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using AuthPlatform.Application.Common.Diagnostics;
 using AuthPlatform.Application.Common.Results;
+using AuthPlatform.Application.Common.Security;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace AuthPlatform.WebApi.Http;
@@ -14,11 +15,20 @@ public sealed class RateLimitingOptions
     public int PermitLimit { get; set; } = 100;
 
     public int WindowSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// API-key lookups that miss this instance's memory (each one a database read) per client
+    /// address (IPv4 address or IPv6 /64) per <see cref="CredentialLookupWindowSeconds"/>.
+    /// </summary>
+    public int CredentialLookupLimit { get; set; } = 1000;
+
+    public int CredentialLookupWindowSeconds { get; set; } = 60;
 }
 
 /// <summary>
-/// Throttling per client address on the endpoints where a secret can be guessed. It runs
-/// before the endpoint, so a throttled request never costs a password hash.
+/// Throttling per client address (<see cref="ClientAddresses.ThrottleKey"/>: one IPv4 address or
+/// one IPv6 /64) on the endpoints where a secret can be guessed. It runs before authentication
+/// and the endpoint, so a throttled request never costs a password hash nor a key lookup.
 /// </summary>
 public static class RateLimits
 {
@@ -31,7 +41,7 @@ public static class RateLimits
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.AddPolicy(Credentials, http => RateLimitPartition.GetFixedWindowLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                ClientAddresses.ThrottleKey(http.Connection.RemoteIpAddress?.ToString()),
                 _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = Math.Max(1, options.PermitLimit),
@@ -47,11 +57,14 @@ public static class RateLimits
                     ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))
                     : Math.Max(1, options.WindowSeconds);
                 context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-                return new ValueTask(Problems.WriteAsync(
-                    context.HttpContext,
-                    new Error(ErrorCodes.RateLimited, $"Too many requests from this address. Retry after {retryAfter} seconds.")));
+                return new ValueTask(Problems.WriteAsync(context.HttpContext, TooMany(retryAfter)));
             };
         });
+        services.AddSingleton(sp => new CredentialLookupBudget(options, sp.GetRequiredService<AuthMetrics>()));
         return services;
     }
+
+    /// <summary>The one answer of every limiter: 429 <c>rate_limited</c> (the caller sets <c>Retry-After</c>).</summary>
+    public static Error TooMany(int retryAfterSeconds) =>
+        new(ErrorCodes.RateLimited, $"Too many requests from this address. Retry after {retryAfterSeconds} seconds.");
 }

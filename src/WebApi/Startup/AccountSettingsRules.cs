@@ -32,6 +32,8 @@ public static class AccountSettingsRules
         var rateLimiting = reader.Bind<RateLimitingOptions>(RateLimitingOptions.SectionName);
         reader.Integer("RateLimiting:PermitLimit", rateLimiting.PermitLimit, 1, 1_000_000);
         reader.Integer("RateLimiting:WindowSeconds", rateLimiting.WindowSeconds, 1, 3600);
+        reader.Integer("RateLimiting:CredentialLookupLimit", rateLimiting.CredentialLookupLimit, 1, 1_000_000);
+        reader.Integer("RateLimiting:CredentialLookupWindowSeconds", rateLimiting.CredentialLookupWindowSeconds, 1, 3600);
 
         var passwords = reader.Bind<PasswordHashingOptions>(PasswordHashingOptions.SectionName);
         reader.Integer("Passwords:Iterations", passwords.Iterations, 1_000, 10_000_000);

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using AuthPlatform.Integration.Tests.Infrastructure;
 
 namespace AuthPlatform.Integration.Tests.Audit;
@@ -10,22 +11,52 @@ public abstract class AuditEventsTests<TFixture>(TFixture fixture) : ApiTestBase
     [Fact]
     public async Task List_ForUser_ShowsOwnEventsOnlyWithAddressAndUtcTime()
     {
-        var (email, mine) = await NewSessionAsync();
-        await PostJsonAsync("/api/v1/auth/login", new { email, password = "a wrong password here" });
-        var (_, theirs) = await NewSessionAsync();
+        const string MyAddress = "198.51.100.23";
+        const string TheirAddress = "2001:db8:77::5";
+        const string AdminAddress = "203.0.113.9";
+        using var me = ClientAt.Behind(Factory, ProxiedApiFixture.Proxy, MyAddress);
+        using var them = ClientAt.Behind(Factory, ProxiedApiFixture.Proxy, TheirAddress);
+        using var admin = ClientAt.Behind(Factory, ProxiedApiFixture.Proxy, AdminAddress);
+        var email = NewEmail();
+        var registered = await me.PostAsJsonAsync("/api/v1/auth/register", new { email, password = Password, name = "Me" });
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        var myId = Str(await ReadObjectAsync(registered), "id");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await me.PostAsJsonAsync("/api/v1/auth/login", new { email, password = "a wrong password here" })).StatusCode);
+        var theirEmail = NewEmail();
+        Assert.Equal(HttpStatusCode.Created, (await them.PostAsJsonAsync("/api/v1/auth/register", new { email = theirEmail, password = Password, name = "Them" })).StatusCode);
+        var theirs = await ReadObjectAsync(await them.PostAsJsonAsync("/api/v1/auth/login", new { email = theirEmail, password = Password }));
+        var adminToken = Str(await ReadObjectAsync(await admin.PostAsJsonAsync("/api/v1/auth/login", new { email = AuthApiFactory.AdminEmail, password = AuthApiFactory.AdminPassword })), "token");
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(admin, HttpMethod.Post, $"/api/v1/admin/users/{myId}/disable", adminToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(admin, HttpMethod.Post, $"/api/v1/admin/users/{myId}/enable", adminToken)).StatusCode);
+        var mine = await ReadObjectAsync(await me.PostAsJsonAsync("/api/v1/auth/login", new { email, password = Password }));
 
-        var response = await GetAsync("/api/v1/audit-events", Str(mine, "token"));
+        var response = await SendAsync(me, HttpMethod.Get, "/api/v1/audit-events", Str(mine, "token"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var events = await ReadArrayAsync(response);
-        var types = events.Select(e => Str(e, "type")).ToList();
-        Assert.Contains("user.registered", types);
-        Assert.Contains("login.succeeded", types);
-        Assert.Contains("login.failed", types);
-        var myId = Str(mine["user"], "id");
+        Assert.Equal(myId, Str(mine["user"], "id"));
+        Assert.Equal(
+            new[] { "user.registered", "login.failed", "account.disabled", "account.enabled", "login.succeeded" }.Order(),
+            events.Select(e => Str(e, "type")).Order());
         Assert.All(events, e => Assert.Equal(myId, Str(e, "user_id")));
-        Assert.DoesNotContain(events, e => Str(e, "user_id") == Str(theirs["user"], "id"));
+        Assert.DoesNotContain(events, e => (string?)e!["user_id"] == Str(theirs["user"], "id"));
         Assert.All(events, e => Assert.EndsWith("Z", Str(e, "occurred_at")));
+        // What the user did came from their address and names them as actor; what the administrator
+        // did to them came from the administrator's address and names the administrator.
+        var adminId = Str(await ReadObjectAsync(await SendAsync(admin, HttpMethod.Get, "/api/v1/auth/me", adminToken)), "id");
+        foreach (var e in events)
+        {
+            var byAdmin = Str(e, "type") is "account.disabled" or "account.enabled";
+            Assert.Equal(byAdmin ? AdminAddress : MyAddress, Str(e, "ip"));
+            Assert.Equal(byAdmin ? adminId : myId, Str(e, "actor_id"));
+        }
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string url, string token)
+    {
+        using var request = new HttpRequestMessage(method, url);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return await client.SendAsync(request);
     }
 
     [Fact]
@@ -96,6 +127,6 @@ public abstract class AuditEventsTests<TFixture>(TFixture fixture) : ApiTestBase
     }
 }
 
-public sealed class AuditEventsTestsOnSqlite(SqliteApiFixture fixture) : AuditEventsTests<SqliteApiFixture>(fixture);
+public sealed class AuditEventsTestsOnSqlite(ProxiedSqliteApiFixture fixture) : AuditEventsTests<ProxiedSqliteApiFixture>(fixture);
 
-public sealed class AuditEventsTestsOnPostgres(PostgresApiFixture fixture) : AuditEventsTests<PostgresApiFixture>(fixture);
+public sealed class AuditEventsTestsOnPostgres(ProxiedPostgresApiFixture fixture) : AuditEventsTests<ProxiedPostgresApiFixture>(fixture);

@@ -66,32 +66,51 @@ public abstract class AttemptBurstTests<TFixture>(TFixture fixture) : ApiTestBas
     }
 
     [Fact]
-    public async Task Login_UnknownAndKnownEmail_AnswerAlikeBeforeAndAfterTheLimit()
+    public async Task Login_UnknownAndKnownEmail_AnswerAlikeAndDoTheSameWorkBeforeAndAfterTheLimit()
     {
         var known = await RegisterFromAsync(Owner);
         var unknown = NewEmail();
         var attacker = From("203.0.113.60");
+        var work = Fixture.Work;
 
-        async Task<List<string>> TryAsync(string email)
+        // Per attempt: the answer (status, code, body), the password-hash verifications of the real
+        // hasher, and the SQL statements sent to the real database, as "VERB table".
+        async Task<List<(string Answer, int Verifications, string Statements)>> TryAsync(string email)
         {
-            var seen = new List<string>();
+            var seen = new List<(string, int, string)>();
             for (var i = 0; i < BurstFixture.Limit + 2; i++)
             {
+                work.Clear();
                 var response = await attacker.PostAsJsonAsync("/api/v1/auth/login", new { email, password = "not the password at all" });
                 var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
                 body.Remove("trace_id");
-                seen.Add($"{(int)response.StatusCode} {body.ToJsonString()}");
+                seen.Add(($"{(int)response.StatusCode} {body.ToJsonString()}", work.Verifications, string.Join(", ", work.Statements)));
             }
 
             return seen;
         }
 
-        var knownAnswers = await TryAsync(known);
-        var unknownAnswers = await TryAsync(unknown);
+        var knownAttempts = await TryAsync(known);
+        var unknownAttempts = await TryAsync(unknown);
 
-        Assert.Equal(knownAnswers, unknownAnswers);
-        Assert.StartsWith("423 ", knownAnswers[^1], StringComparison.Ordinal);
-        Assert.StartsWith("401 ", knownAnswers[0], StringComparison.Ordinal);
+        Assert.Equal(knownAttempts.Select(a => a.Answer), unknownAttempts.Select(a => a.Answer));
+        Assert.Equal(knownAttempts.Select(a => a.Verifications), unknownAttempts.Select(a => a.Verifications));
+        // The same claims, counts and reads in the same order; the one difference: the failure that
+        // locks a known account writes one more audit row (account.locked, which has no user to name
+        // for an unknown address), in the same batch as its login.failed row.
+        var locking = BurstFixture.Limit - 1;
+        Assert.Equal(
+            knownAttempts.Select((a, i) => i == locking ? a.Statements.Replace(", INSERT audit_events, INSERT audit_events", ", INSERT audit_events", StringComparison.Ordinal) : a.Statements),
+            unknownAttempts.Select(a => a.Statements));
+        Assert.EndsWith(", INSERT audit_events, INSERT audit_events", knownAttempts[locking].Statements, StringComparison.Ordinal);
+        Assert.StartsWith("401 ", knownAttempts[0].Answer, StringComparison.Ordinal);
+        Assert.Contains("\"code\":\"invalid_credentials\"", knownAttempts[0].Answer, StringComparison.Ordinal);
+        Assert.StartsWith("423 ", knownAttempts[^1].Answer, StringComparison.Ordinal);
+        Assert.Contains("\"code\":\"account_locked\"", knownAttempts[^1].Answer, StringComparison.Ordinal);
+        // One verification per evaluated attempt, none once the budget is spent (the 423 shortcut).
+        Assert.Equal(1, knownAttempts[0].Verifications);
+        Assert.Equal(0, knownAttempts[^1].Verifications);
+        Assert.Contains("UPDATE attempt_counters", knownAttempts[0].Statements, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -123,18 +142,21 @@ public abstract class AttemptBurstTests<TFixture>(TFixture fixture) : ApiTestBas
     }
 }
 
-/// <summary>The app behind one trusted proxy, with a small account-wide budget to reach in a test.</summary>
+/// <summary>The app behind one trusted proxy, with a small account-wide budget to reach in a test, and counters of its work.</summary>
 public abstract class BurstFixture(DatabaseKind kind) : ApiFixture(kind)
 {
     public const string Proxy = "192.0.2.20";
     public const int Limit = 10;
     public const int AccountLimit = 25;
 
+    /// <summary>The real hasher's verifications and the statements sent to the real database.</summary>
+    public WorkCounters Work { get; } = new();
+
     protected override AuthApiFactory CreateFactory(TestDatabase database) => new(database, new Dictionary<string, string?>
     {
         ["ForwardedHeaders:KnownProxies:0"] = Proxy,
         ["Lockout:AccountMaxFailedAttempts"] = AccountLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
-    });
+    }, Work.AddTo);
 }
 
 public sealed class BurstOnSqliteFixture() : BurstFixture(DatabaseKind.Sqlite);

@@ -450,10 +450,25 @@ public abstract class TokenSecurityTests<TFixture>(TFixture fixture) : ApiTestBa
     public async Task Me_WithRefreshTokenAsBearer_Returns401InvalidToken()
     {
         var (_, session) = await NewSessionAsync();
+        var refreshToken = Str(session, "refresh_token");
+        var access = Str(session, "token");
 
-        await AssertRefusedAsync(Str(session, "refresh_token"));
-        // The refresh token is untouched by the attempt.
-        Assert.Equal(HttpStatusCode.OK, (await PostJsonAsync("/api/v1/auth/refresh", new { refresh_token = Str(session, "refresh_token") })).StatusCode);
+        // Refresh tokens are opaque (no dots, no key prefix), so one sent as issued is refused by the
+        // shape check before any validation runs. To reach the validator, the refresh token travels
+        // in a JWT that passes the shape check, the signature (the server's own key) and every claim
+        // (the session's own access-token claims): only its type says it is a refresh token.
+        var payload = Jws.Payload(access);
+        payload["jti"] = refreshToken;
+        var payloadSegment = Jws.B64(payload.ToJsonString());
+        var header = Jws.Header(access);
+        header["typ"] = "refresh+jwt";
+        var asRefreshJwt = await SignWithServerKeyAsync(header, payloadSegment);
+
+        await AssertAcceptedAsync(await SignWithServerKeyAsync(Jws.Header(access), payloadSegment)); // the same claims typed at+jwt pass
+        await AssertRefusedAsync(asRefreshJwt);
+        await AssertRefusedAsync(refreshToken);
+        // The refresh token is untouched by the attempts.
+        Assert.Equal(HttpStatusCode.OK, (await PostJsonAsync("/api/v1/auth/refresh", new { refresh_token = refreshToken })).StatusCode);
     }
 
     [Theory]

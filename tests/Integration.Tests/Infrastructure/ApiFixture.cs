@@ -29,3 +29,16 @@ public abstract class ApiFixture(DatabaseKind kind) : IAsyncLifetime
 public sealed class SqliteApiFixture() : ApiFixture(DatabaseKind.Sqlite);
 
 public sealed class PostgresApiFixture() : ApiFixture(DatabaseKind.Postgres);
+
+/// <summary>The app behind one trusted proxy (<see cref="Proxy"/>): clients from <see cref="ClientAt.Behind"/> have the address they name.</summary>
+public abstract class ProxiedApiFixture(DatabaseKind kind) : ApiFixture(kind)
+{
+    public const string Proxy = "192.0.2.40";
+
+    protected override AuthApiFactory CreateFactory(TestDatabase database) =>
+        new(database, new Dictionary<string, string?> { ["ForwardedHeaders:KnownProxies:0"] = Proxy });
+}
+
+public sealed class ProxiedSqliteApiFixture() : ProxiedApiFixture(DatabaseKind.Sqlite);
+
+public sealed class ProxiedPostgresApiFixture() : ProxiedApiFixture(DatabaseKind.Postgres);

@@ -31,6 +31,7 @@ public sealed class AuthApiFactory(
         builder.UseSetting("ConnectionStrings:Default", database.ConnectionString);
         builder.UseSetting("Passwords:Iterations", "10000");
         builder.UseSetting("RateLimiting:PermitLimit", "100000");
+        builder.UseSetting("RateLimiting:CredentialLookupLimit", "1000000");
         builder.UseSetting("Bootstrap:AdminEmail", AdminEmail);
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
         builder.UseSetting("Jwt:KeyActivationDelay", "00:00:00");

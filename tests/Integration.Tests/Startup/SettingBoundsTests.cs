@@ -26,6 +26,10 @@ public sealed class SettingBoundsTests
         { "RateLimiting:PermitLimit", "0", "a whole number from 1 to 1,000,000" },
         { "RateLimiting:PermitLimit", "1000001", "a whole number from 1 to 1,000,000" },
         { "RateLimiting:WindowSeconds", "3601", "a whole number from 1 to 3,600" },
+        { "RateLimiting:CredentialLookupLimit", "0", "a whole number from 1 to 1,000,000" },
+        { "RateLimiting:CredentialLookupLimit", "1000001", "a whole number from 1 to 1,000,000" },
+        { "RateLimiting:CredentialLookupWindowSeconds", "0", "a whole number from 1 to 3,600" },
+        { "RateLimiting:CredentialLookupWindowSeconds", "3601", "a whole number from 1 to 3,600" },
         { "Passwords:Iterations", "999", "a whole number from 1,000 to 10,000,000" },
         { "ApiKeys:CacheDuration", "00:00:00", "from 00:00:01 (1 second) to 00:10:00 (10 minutes)" },
         { "ApiKeys:NegativeCacheDuration", "00:01:01", "from 00:00:01 (1 second) to 00:01:00 (1 minute)" },
@@ -61,6 +65,8 @@ public sealed class SettingBoundsTests
     [InlineData("Lockout:PruneInterval=1.00:00:00")]
     [InlineData("RateLimiting:PermitLimit=1", "RateLimiting:WindowSeconds=1", "Passwords:Iterations=1000")]
     [InlineData("RateLimiting:PermitLimit=1000000", "RateLimiting:WindowSeconds=3600", "Passwords:Iterations=10000000")]
+    [InlineData("RateLimiting:CredentialLookupLimit=1", "RateLimiting:CredentialLookupWindowSeconds=1")]
+    [InlineData("RateLimiting:CredentialLookupLimit=1000000", "RateLimiting:CredentialLookupWindowSeconds=3600")]
     [InlineData("ApiKeys:CacheDuration=00:00:01", "ApiKeys:NegativeCacheDuration=00:00:01", "ApiKeys:LastUsedWriteInterval=00:00:01")]
     [InlineData("ApiKeys:CacheDuration=00:10:00", "ApiKeys:NegativeCacheDuration=00:01:00", "ApiKeys:LastUsedWriteInterval=01:00:00")]
     [InlineData("Https:HstsMaxAge=00:00:00", "Https:Port=1", "Https:Redirect=false", "Https:Hsts=true")]

@@ -6,5 +6,15 @@ public interface IApiKeyAuthenticator
     /// <summary>Cheap test: the credential starts with our key prefix, so it is judged as an API key.</summary>
     bool LooksLikeApiKey(string credential);
 
-    Task<TokenValidation> AuthenticateAsync(string key, CancellationToken cancellationToken);
+    /// <summary>
+    /// The answer without I/O, when shape, checksum and memory can give it (a malformed key, a key
+    /// verified or found unknown lately); false when only the database can tell.
+    /// </summary>
+    bool TryAuthenticateFromMemory(string key, out TokenValidation validation);
+
+    /// <summary>
+    /// What <see cref="TryAuthenticateFromMemory"/> could not answer: one database read, whose
+    /// answer is then remembered. The caller decides whether this client may cause the read.
+    /// </summary>
+    Task<TokenValidation> AuthenticateFromDatabaseAsync(string key, CancellationToken cancellationToken);
 }
