@@ -55,14 +55,71 @@ public abstract class AttemptBurstTests<TFixture>(TFixture fixture) : ApiTestBas
     {
         var (email, _) = await NewSessionAsync();
         await EnableTwoFactorAsync(email);
-        var challenge = await ReadObjectAsync(await Client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = Password }));
-        var mfaToken = Str(challenge, "mfa_token");
+        var mfaToken = await MfaTokenAsync(email);
 
         var answers = await BurstAsync(60, i => Client.PostAsJsonAsync(
             "/api/v1/auth/login/2fa", new { mfa_token = mfaToken, code = (100000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture) }));
 
         Assert.InRange(answers.Count(a => a == HttpStatusCode.Unauthorized), 1, BurstFixture.Limit);
         Assert.Equal(60 - answers.Count(a => a == HttpStatusCode.Unauthorized), answers.Count(a => a == HttpStatusCode.Locked));
+    }
+
+    [Fact]
+    public async Task LoginSecondStep_SixtyParallelCodesWithTheRightOneAmongThem_EvaluatesAtMostTheBudget()
+    {
+        var (email, _) = await NewSessionAsync();
+        var (secret, _, _) = await EnableTwoFactorAsync(email);
+        var mfaToken = await MfaTokenAsync(email);
+        var right = IndependentTotp.Code(secret, Factory.Clock.GetUtcNow());
+        var wrong = Enumerable.Range(0, 60).Select(i => (100000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture)).Where(c => c != right).ToArray();
+
+        var answers = await BurstAsync(60, i => Client.PostAsJsonAsync(
+            "/api/v1/auth/login/2fa", new { mfa_token = mfaToken, code = i == 30 ? right : wrong[i] }));
+
+        Assert.InRange(await EvaluatedWrongFactorsAsync(email), 1, BurstFixture.Limit);
+        Assert.InRange(answers.Count(a => a == HttpStatusCode.OK), 0, 1);
+        Assert.All(answers, a => Assert.Contains(a, new[] { HttpStatusCode.Unauthorized, HttpStatusCode.OK, HttpStatusCode.Locked }));
+        Assert.Contains(HttpStatusCode.Locked, answers);
+    }
+
+    [Fact]
+    public async Task LoginSecondStep_SixtyParallelRecoveryCodesWithTheRightOneAmongThem_EvaluatesAtMostTheBudget()
+    {
+        var (email, _) = await NewSessionAsync();
+        var (_, recoveryCodes, _) = await EnableTwoFactorAsync(email);
+        var mfaToken = await MfaTokenAsync(email);
+
+        var answers = await BurstAsync(60, i => Client.PostAsJsonAsync(
+            "/api/v1/auth/login/2fa", new { mfa_token = mfaToken, recovery_code = i == 30 ? recoveryCodes[0] : WrongRecoveryCode(i) }));
+
+        Assert.InRange(await EvaluatedWrongFactorsAsync(email), 1, BurstFixture.Limit);
+        Assert.InRange(answers.Count(a => a == HttpStatusCode.OK), 0, 1);
+        Assert.All(answers, a => Assert.Contains(a, new[] { HttpStatusCode.Unauthorized, HttpStatusCode.OK, HttpStatusCode.Locked }));
+        Assert.Contains(HttpStatusCode.Locked, answers);
+    }
+
+    [Fact]
+    public async Task StepUp_SixtyParallelCodesWithTheRightOneAmongThem_EvaluatesAtMostTheBudget()
+    {
+        var (email, _) = await NewSessionAsync();
+        var (secret, _, session) = await EnableTwoFactorAsync(email);
+        var token = Str(session, "token");
+        var right = IndependentTotp.Code(secret, Factory.Clock.GetUtcNow());
+        var wrong = Enumerable.Range(0, 60).Select(i => (200000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture)).Where(c => c != right).ToArray();
+
+        var answers = await BurstAsync(60, i =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/auth/api-keys") { Content = JsonContent.Create(new { name = $"burst {i}", permissions = new[] { "profile" } }) };
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            request.Headers.Add("X-2FA-Code", i == 30 ? right : wrong[i]);
+            return Client.SendAsync(request);
+        });
+
+        Assert.InRange(await EvaluatedWrongFactorsAsync(email), 1, BurstFixture.Limit);
+        Assert.InRange(answers.Count(a => a == HttpStatusCode.Created), 0, 1);
+        Assert.InRange(await Fixture.Database.ScalarAsync<long>("SELECT COUNT(*) FROM api_keys"), 0, 1);
+        Assert.All(answers, a => Assert.Contains(a, new[] { HttpStatusCode.Unauthorized, HttpStatusCode.Created, HttpStatusCode.Locked }));
+        Assert.Contains(HttpStatusCode.Locked, answers);
     }
 
     [Fact]
@@ -132,14 +189,38 @@ public abstract class AttemptBurstTests<TFixture>(TFixture fixture) : ApiTestBas
         Assert.Equal(HttpStatusCode.OK, owner.StatusCode);
     }
 
-    private async Task EnableTwoFactorAsync(string email)
+    /// <summary>Turns 2FA on for the account; answers its TOTP secret, its recovery codes and a password-only session (so step-up needs a code).</summary>
+    private async Task<(string Secret, string[] RecoveryCodes, JsonObject Session)> EnableTwoFactorAsync(string email)
     {
         var session = await LoginAsync(email);
         var setup = await ReadObjectAsync(await PostJsonAsync("/api/v1/auth/2fa/setup", new { current_password = Password }, Str(session, "token")));
-        var code = IndependentTotp.Code(Str(setup, "secret"), Factory.Clock.GetUtcNow());
-        Assert.Equal(HttpStatusCode.OK, (await PostJsonAsync("/api/v1/auth/2fa/enable", new { code, current_password = Password }, Str(session, "token"))).StatusCode);
+        var secret = Str(setup, "secret");
+        var code = IndependentTotp.Code(secret, Factory.Clock.GetUtcNow());
+        var enabled = await PostJsonAsync("/api/v1/auth/2fa/enable", new { code, current_password = Password }, Str(session, "token"));
+        Assert.Equal(HttpStatusCode.OK, enabled.StatusCode);
+        var recoveryCodes = (await ReadObjectAsync(enabled))["recovery_codes"]!.AsArray().Select(c => (string)c!).ToArray();
         Factory.Clock.Advance(TimeSpan.FromSeconds(30));
+
+        // Enabling ended this session's access token (a new stamp); its refresh goes on, password-only.
+        var refreshed = await PostJsonAsync("/api/v1/auth/refresh", new { refresh_token = Str(session, "refresh_token") });
+        Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
+        return (secret, recoveryCodes, await ReadObjectAsync(refreshed));
     }
+
+    /// <summary>The wrong second factors this account's checks evaluated: each writes one <c>mfa.failed</c> audit row.</summary>
+    private Task<long> EvaluatedWrongFactorsAsync(string email) =>
+        Fixture.Database.ScalarAsync<long>(
+            "SELECT COUNT(*) FROM audit_events a JOIN users u ON u.id = a.user_id WHERE a.type = 'mfa.failed' AND u.email = @email", ("@email", email));
+
+    private static string WrongRecoveryCode(int i)
+    {
+        var letters = "abcdefghjkmnpqrstuvwxyz23456789";
+        var chars = Enumerable.Range(0, 12).Select(j => letters[(i * 7 + j * 13) % letters.Length]).ToArray();
+        return $"{new string(chars, 0, 4)}-{new string(chars, 4, 4)}-{new string(chars, 8, 4)}";
+    }
+
+    private async Task<string> MfaTokenAsync(string email) =>
+        Str(await ReadObjectAsync(await Client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = Password })), "mfa_token");
 }
 
 /// <summary>The app behind one trusted proxy, with a small account-wide budget to reach in a test, and counters of its work.</summary>
