@@ -2,6 +2,7 @@ using AuthPlatform.Application.Common.Events;
 using AuthPlatform.Domain.ApiKeys;
 using AuthPlatform.Domain.Audit;
 using AuthPlatform.Domain.Common;
+using AuthPlatform.Domain.OAuth;
 using AuthPlatform.Domain.Sessions;
 using AuthPlatform.Domain.Signing;
 using AuthPlatform.Domain.Users;
@@ -60,6 +61,21 @@ public sealed class AuditTrail(IAuditLog audit) : INotificationHandler<DomainEve
         UserEnabled e => new(AuditEventTypes.AccountEnabled, e.UserId, ActorId: e.ActorId),
         AccountUnlocked e => new(AuditEventTypes.AccountUnlocked, e.UserId, ActorId: e.ActorId),
         SigningKeyRotated e => new(AuditEventTypes.SigningKeyRotated, null, Fields(("kid", e.KeyId)), e.ActorId),
+        OAuthClientCreated e => new(
+            AuditEventTypes.OAuthClientCreated, e.OwnerId, Fields(("oauth_client", e.Id), ("type", e.Type.ToString().ToLowerInvariant())), e.ActorId, e.ClientId),
+        OAuthClientUpdated e => new(
+            AuditEventTypes.OAuthClientUpdated, e.OwnerId, Fields(("oauth_client", e.Id), ("changed", e.Changed)), e.ActorId, e.ClientId),
+        OAuthClientDeleted e => new(AuditEventTypes.OAuthClientDeleted, e.OwnerId, Fields(("oauth_client", e.Id)), e.ActorId, e.ClientId),
+        OAuthClientSecretRotated e => new(
+            AuditEventTypes.OAuthClientSecretRotated,
+            e.OwnerId,
+            Fields(("oauth_client", e.Id), ("secret", e.SecretId), ("previous_secrets_expire_at", e.PreviousSecretsExpireAt)),
+            e.ActorId,
+            e.ClientId),
+        ConsentGranted e => new(AuditEventTypes.ConsentGranted, e.UserId, Fields(("scopes", e.Scopes)), ClientId: e.ClientId),
+        ConsentRevoked e => new(AuditEventTypes.ConsentRevoked, e.UserId, ClientId: e.ClientId),
+        AuthorizationCodeReused e => new(
+            AuditEventTypes.AuthorizationCodeReused, e.UserId, Fields(("code", e.CodeId), ("revoked_session", e.IssuedFamilyId)), ClientId: e.ClientId),
         _ => null,
     };
 
