@@ -99,6 +99,10 @@ public static class DependencyInjection
         services.AddHostedService(sp => sp.GetRequiredService<ApiKeyUsageTracker>());
         services.AddScoped<IApiKeyRepository, ApiKeyRepository>();
         services.AddScoped<IApiKeyReader, ApiKeyReader>();
+        services.AddScoped<Application.OAuth.Common.IOAuthClientRepository, OAuthClientRepository>();
+        services.AddScoped<Application.OAuth.Common.IAuthorizationCodeRepository, AuthorizationCodeRepository>();
+        services.AddScoped<Application.OAuth.Common.IUserGrantRepository, UserGrantRepository>();
+        services.AddScoped<Application.OAuth.Clients.Common.IOAuthClientReader, OAuthClientReader>();
 
         services.AddSingleton<ITotp, OtpNetTotp>();
         services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();

@@ -57,7 +57,7 @@ public sealed class UseCaseLayoutTests
     private static List<Type> AggregateTypes()
     {
         var roots = Layers.Domain.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false } && typeof(AggregateRoot).IsAssignableFrom(t));
-        Type[] others = [typeof(RefreshToken), typeof(RecoveryCode), typeof(SigningKey), typeof(AuditEvent)];
+        Type[] others = [typeof(RefreshToken), typeof(RecoveryCode), typeof(SigningKey), typeof(AuditEvent), typeof(Domain.OAuth.OAuthClientSecret)];
         return roots.Concat(others).Distinct().ToList();
     }
 

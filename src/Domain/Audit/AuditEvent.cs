@@ -91,4 +91,11 @@ public static class AuditEventTypes
     public const string AccountEnabled = "account.enabled";
     public const string AccountUnlocked = "account.unlocked";
     public const string AccountRoleChanged = "account.role_changed";
+    public const string OAuthClientCreated = "oauth_client.created";
+    public const string OAuthClientUpdated = "oauth_client.updated";
+    public const string OAuthClientDeleted = "oauth_client.deleted";
+    public const string OAuthClientSecretRotated = "oauth_client.secret_rotated";
+    public const string ConsentGranted = "oauth.consent_granted";
+    public const string ConsentRevoked = "oauth.consent_revoked";
+    public const string AuthorizationCodeReused = "oauth.code_reused";
 }

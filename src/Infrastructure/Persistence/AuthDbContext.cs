@@ -2,6 +2,7 @@ using System.Text.Json;
 using AuthPlatform.Domain.ApiKeys;
 using AuthPlatform.Domain.Audit;
 using AuthPlatform.Domain.Common;
+using AuthPlatform.Domain.OAuth;
 using AuthPlatform.Domain.Sessions;
 using AuthPlatform.Domain.Signing;
 using AuthPlatform.Domain.Users;
@@ -27,6 +28,12 @@ public abstract class AuthDbContext(DbContextOptions options) : DbContext(option
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    public DbSet<OAuthClient> OAuthClients => Set<OAuthClient>();
+
+    public DbSet<AuthorizationCode> AuthorizationCodes => Set<AuthorizationCode>();
+
+    public DbSet<UserGrant> UserGrants => Set<UserGrant>();
 
     /// <summary>The ASP.NET Core Data Protection key ring, shared by every instance.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -250,4 +250,30 @@ public sealed class AuditTrailTests
 
         log.DidNotReceiveWithAnyArgs().Record(default!);
     }
+    [Fact]
+    public void Describe_OAuthClientEvents_AreAuditedWithTheClientIdAndTheActor()
+    {
+        var id = Guid.NewGuid();
+        var admin = Guid.NewGuid();
+        const string client = "oc_0123456789abcdefghijABCDEFGHIJ01";
+
+        var created = AuditTrail.Describe(new Domain.OAuth.OAuthClientCreated(id, client, UserId, Domain.OAuth.OAuthClientType.Public, UserId))!;
+        var updated = AuditTrail.Describe(new Domain.OAuth.OAuthClientUpdated(id, client, UserId, ["scopes"], admin))!;
+        var deleted = AuditTrail.Describe(new Domain.OAuth.OAuthClientDeleted(id, client, UserId, admin))!;
+        var rotated = AuditTrail.Describe(new Domain.OAuth.OAuthClientSecretRotated(id, client, UserId, Guid.NewGuid(), DateTimeOffset.UnixEpoch, UserId))!;
+        var reused = AuditTrail.Describe(new Domain.OAuth.AuthorizationCodeReused(id, UserId, client, null))!;
+        var consent = AuditTrail.Describe(new Domain.OAuth.ConsentGranted(id, UserId, client, "openid"))!;
+        var revoked = AuditTrail.Describe(new Domain.OAuth.ConsentRevoked(id, UserId, client))!;
+
+        Assert.Equal(
+            [AuditEventTypes.OAuthClientCreated, AuditEventTypes.OAuthClientUpdated, AuditEventTypes.OAuthClientDeleted, AuditEventTypes.OAuthClientSecretRotated,
+                AuditEventTypes.AuthorizationCodeReused, AuditEventTypes.ConsentGranted, AuditEventTypes.ConsentRevoked],
+            new[] { created, updated, deleted, rotated, reused, consent, revoked }.Select(r => r.Type));
+        Assert.All(new[] { created, updated, deleted, rotated, reused, consent, revoked }, r => Assert.Equal(client, r.ClientId));
+        Assert.All(new[] { created, updated, deleted, rotated, reused, consent, revoked }, r => Assert.Equal(UserId, r.UserId));
+        Assert.Equal(admin, updated.ActorId);
+        Assert.Equal(admin, deleted.ActorId);
+        Assert.Equal("public", created.Details!["type"]);
+        Assert.Equal(new[] { "scopes" }, updated.Details!["changed"]);
+    }
 }

@@ -66,6 +66,9 @@ public sealed class MappingConfigurationTests
                 (typeof(User), typeof(MeResponse)),
                 (typeof(RefreshTokenFamily), typeof(SessionSummary)),
                 (typeof(User), typeof(AdminUserResponse)),
+                (typeof(Domain.OAuth.OAuthClient), typeof(Application.OAuth.Clients.Common.OAuthClientResponse)),
+                (typeof(Domain.OAuth.OAuthClient), typeof(Application.OAuth.Clients.Common.OAuthClientCreatedResponse)),
+                (typeof(Domain.OAuth.OAuthClientSecret), typeof(Application.OAuth.Clients.Common.OAuthClientSecretResponse)),
             },
             registered);
     }
@@ -232,5 +235,29 @@ public sealed class MappingConfigurationTests
         var response = _mapper.Map<AdminUserResponse>(user);
 
         Assert.Equal(new AdminUserResponse(user.Id, "Alice.Smith@Example.com", "Alice", "admin", Now, true, false, null, false), response);
+    }
+    [Fact]
+    public void Map_OAuthClient_AnswersEverySettingAndTheSecretsWithoutTheirHash()
+    {
+        var owner = Guid.NewGuid();
+        var client = Domain.OAuth.OAuthClient.Register(
+            Guid.NewGuid(), "oc_0123456789abcdefghijABCDEFGHIJ01", owner, Domain.OAuth.OAuthClientType.Confidential,
+            new Domain.OAuth.OAuthClientSettings(
+                "Acme", ["https://app.example.com/cb"], ["https://app.example.com/"], ["authorization_code", "client_credentials"], ScopeSet.Parse("openid profile"), false, false),
+            (Guid.NewGuid(), new string('a', 64)), owner, Now);
+
+        var response = _mapper.Map<Application.OAuth.Clients.Common.OAuthClientResponse>(client);
+        var created = _mapper.Map<Application.OAuth.Clients.Common.OAuthClientCreatedResponse>(client);
+
+        Assert.Equal("confidential", response.Type);
+        Assert.Equal(["openid", "profile"], response.Scopes);
+        Assert.Equal(["https://app.example.com/cb"], response.RedirectUris);
+        Assert.Equal(["https://app.example.com/"], response.PostLogoutRedirectUris);
+        Assert.Equal(["authorization_code", "client_credentials"], response.GrantTypes);
+        Assert.False(response.RequireConsent);
+        Assert.Equal(owner, response.OwnerId);
+        Assert.Equal(client.Secrets.Single().Id, Assert.Single(response.Secrets).Id);
+        Assert.Null(created.ClientSecret);
+        Assert.Equal(client.ClientId, created.ClientId);
     }
 }

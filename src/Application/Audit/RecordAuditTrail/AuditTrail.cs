@@ -3,6 +3,7 @@ using AuthPlatform.Application.Common.Events;
 using AuthPlatform.Domain.ApiKeys;
 using AuthPlatform.Domain.Audit;
 using AuthPlatform.Domain.Common;
+using AuthPlatform.Domain.OAuth;
 using AuthPlatform.Domain.Sessions;
 using AuthPlatform.Domain.Signing;
 using AuthPlatform.Domain.Users;
@@ -63,6 +64,21 @@ public sealed class AuditTrail(IAuditLog audit) : INotificationHandler<DomainEve
         UserRoleChanged e => new(
             AuditEventTypes.AccountRoleChanged, e.UserId, Fields(("from", UserResponse.RoleName(e.From)), ("to", UserResponse.RoleName(e.To))), e.ActorId),
         SigningKeyRotated e => new(AuditEventTypes.SigningKeyRotated, null, Fields(("kid", e.KeyId)), e.ActorId),
+        OAuthClientCreated e => new(
+            AuditEventTypes.OAuthClientCreated, e.OwnerId, Fields(("oauth_client", e.Id), ("type", e.Type.ToString().ToLowerInvariant())), e.ActorId, e.ClientId),
+        OAuthClientUpdated e => new(
+            AuditEventTypes.OAuthClientUpdated, e.OwnerId, Fields(("oauth_client", e.Id), ("changed", e.Changed)), e.ActorId, e.ClientId),
+        OAuthClientDeleted e => new(AuditEventTypes.OAuthClientDeleted, e.OwnerId, Fields(("oauth_client", e.Id)), e.ActorId, e.ClientId),
+        OAuthClientSecretRotated e => new(
+            AuditEventTypes.OAuthClientSecretRotated,
+            e.OwnerId,
+            Fields(("oauth_client", e.Id), ("secret", e.SecretId), ("previous_secrets_expire_at", e.PreviousSecretsExpireAt)),
+            e.ActorId,
+            e.ClientId),
+        ConsentGranted e => new(AuditEventTypes.ConsentGranted, e.UserId, Fields(("scopes", e.Scopes)), ClientId: e.ClientId),
+        ConsentRevoked e => new(AuditEventTypes.ConsentRevoked, e.UserId, ClientId: e.ClientId),
+        AuthorizationCodeReused e => new(
+            AuditEventTypes.AuthorizationCodeReused, e.UserId, Fields(("code", e.CodeId), ("revoked_session", e.IssuedFamilyId)), ClientId: e.ClientId),
         _ => null,
     };
 

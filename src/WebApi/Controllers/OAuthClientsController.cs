@@ -1,0 +1,119 @@
+using AuthPlatform.Application.OAuth.Clients.Common;
+using AuthPlatform.Application.OAuth.Clients.CreateClient;
+using AuthPlatform.Application.OAuth.Clients.DeleteClient;
+using AuthPlatform.Application.OAuth.Clients.GetClient;
+using AuthPlatform.Application.OAuth.Clients.ListClients;
+using AuthPlatform.Application.OAuth.Clients.RotateClientSecret;
+using AuthPlatform.Application.OAuth.Clients.UpdateClient;
+using AuthPlatform.Domain.Authorization;
+using AuthPlatform.WebApi.Authentication;
+using AuthPlatform.WebApi.Http;
+using Mediator;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace AuthPlatform.WebApi.Controllers;
+
+public sealed record CreateOAuthClientRequest(
+    string? Name,
+    string? Type,
+    IReadOnlyList<string>? RedirectUris,
+    IReadOnlyList<string>? PostLogoutRedirectUris,
+    IReadOnlyList<string>? GrantTypes,
+    IReadOnlyList<string>? Scopes,
+    bool? RequireConsent,
+    bool? FirstParty);
+
+public sealed record UpdateOAuthClientRequest(
+    string? Name,
+    IReadOnlyList<string>? RedirectUris,
+    IReadOnlyList<string>? PostLogoutRedirectUris,
+    IReadOnlyList<string>? GrantTypes,
+    IReadOnlyList<string>? Scopes,
+    bool? RequireConsent,
+    bool? FirstParty);
+
+public sealed record RotateClientSecretRequest(int? PreviousSecretExpiresIn);
+
+/// <summary>The OAuth client registry (SPEC section 6): the caller's clients; an administrator's reach is every client.</summary>
+[ApiController]
+[Route("api/v1/oauth/clients")]
+[Produces("application/json")]
+[RequireLiveSession]
+[ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+[ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status403Forbidden, "application/problem+json")]
+public sealed class OAuthClientsController(ISender sender) : ControllerBase
+{
+    [HttpPost(Name = "CreateOAuthClient")]
+    [NoStore]
+    [RequireScope(Scopes.ClientsWrite)]
+    [EnableRateLimiting(RateLimits.Credentials)]
+    [ProducesResponseType<OAuthClientCreatedResponse>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
+    public async Task<IActionResult> Create(CreateOAuthClientRequest request, [FromHeader(Name = StepUpHeader.Name)] string? stepUpCode, CancellationToken ct) =>
+        this.ToActionResult(
+            await sender.Send(
+                new CreateClientCommand(
+                    HttpContext.Caller(),
+                    request.Name ?? "",
+                    request.Type ?? "",
+                    request.RedirectUris ?? [],
+                    request.PostLogoutRedirectUris ?? [],
+                    request.GrantTypes ?? CreateClientCommand.DefaultGrantTypes,
+                    request.Scopes ?? [],
+                    request.RequireConsent ?? true,
+                    request.FirstParty ?? false,
+                    stepUpCode),
+                ct),
+            client => StatusCode(StatusCodes.Status201Created, client));
+
+    [HttpGet(Name = "ListOAuthClients")]
+    [RequireScope(Scopes.ClientsRead)]
+    [ProducesResponseType<IReadOnlyList<OAuthClientResponse>>(StatusCodes.Status200OK)]
+    public async Task<IActionResult> List(CancellationToken ct) =>
+        this.ToActionResult(await sender.Send(new ListClientsQuery(HttpContext.Caller()), ct));
+
+    [HttpGet("{id:guid}", Name = "GetOAuthClient")]
+    [RequireScope(Scopes.ClientsRead)]
+    [ProducesResponseType<OAuthClientResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> Get(Guid id, CancellationToken ct) =>
+        this.ToActionResult(await sender.Send(new GetClientQuery(HttpContext.Caller(), id), ct));
+
+    [HttpPatch("{id:guid}", Name = "UpdateOAuthClient")]
+    [RequireScope(Scopes.ClientsWrite)]
+    [ProducesResponseType<OAuthClientResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> Update(Guid id, UpdateOAuthClientRequest request, CancellationToken ct) =>
+        this.ToActionResult(await sender.Send(
+            new UpdateClientCommand(
+                HttpContext.Caller(), id, request.Name, request.RedirectUris, request.PostLogoutRedirectUris,
+                request.GrantTypes, request.Scopes, request.RequireConsent, request.FirstParty),
+            ct));
+
+    [HttpDelete("{id:guid}", Name = "DeleteOAuthClient")]
+    [RequireScope(Scopes.ClientsWrite)]
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
+    [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> Delete(Guid id, CancellationToken ct) =>
+        this.ToNoContent(await sender.Send(new DeleteClientCommand(HttpContext.Caller(), id), ct));
+
+    [HttpPost("{id:guid}/rotate-secret", Name = "RotateOAuthClientSecret")]
+    [NoStore]
+    [RequireScope(Scopes.ClientsWrite)]
+    [EnableRateLimiting(RateLimits.Credentials)]
+    [ProducesResponseType<ClientSecretRotatedResponse>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public async Task<IActionResult> RotateSecret(
+        Guid id,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] RotateClientSecretRequest? request,
+        [FromHeader(Name = StepUpHeader.Name)] string? stepUpCode,
+        CancellationToken ct) =>
+        this.ToActionResult(
+            await sender.Send(new RotateClientSecretCommand(HttpContext.Caller(), id, request?.PreviousSecretExpiresIn ?? 0, stepUpCode), ct),
+            secret => StatusCode(StatusCodes.Status201Created, secret));
+}
