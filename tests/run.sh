@@ -6,8 +6,18 @@
 # - Runs `dotnet test` over the solution, writing .trx files to TestResults/.
 # - Prints "Tests: N passed, N failed, N skipped" summed over all .trx files.
 #
+# - Ensures a second PostgreSQL cluster of its own for the fault test that stops and
+#   starts its server (127.0.0.1:5433, cluster "faults"), unless
+#   AUTHPLATFORM_TEST_POSTGRES_FAULTS is already set. The shared server above is never
+#   stopped: other tests use it in parallel.
+#
 # Environment:
 #   AUTHPLATFORM_TEST_POSTGRES   caller-provided connection string; skips all PG setup
+#                                of the shared server
+#   AUTHPLATFORM_TEST_POSTGRES_FAULTS        connection string of the fault-test server
+#   AUTHPLATFORM_TEST_POSTGRES_FAULTS_STOP   shell command that stops it (and waits)
+#   AUTHPLATFORM_TEST_POSTGRES_FAULTS_START  shell command that starts it again
+#                                all three caller-provided, or all three set up here (root)
 #   AUTHPLATFORM_PG_SETUP_ONLY=1 only do the PostgreSQL setup, then exit 0
 set -euo pipefail
 
@@ -101,8 +111,8 @@ start_pg_server() {
   listen="${listen//\'/}"
   case "$listen" in
     ""|localhost|127.0.0.1) ;;
-    *) log "listen_addresses was '$listen'; restricting to 127.0.0.1"
-       pg_conftool "$ver" "$cluster" set listen_addresses 127.0.0.1 >&2 ;;
+    *) log "listen_addresses was '$listen'; restricting to localhost (pg_conftool writes it unquoted: 127.0.0.1 would not parse)"
+       pg_conftool "$ver" "$cluster" set listen_addresses localhost >&2 ;;
   esac
 
   log "Starting PostgreSQL cluster $ver/$cluster ..."
@@ -164,6 +174,60 @@ setup_postgres() {
   export AUTHPLATFORM_REQUIRE_POSTGRES="${AUTHPLATFORM_REQUIRE_POSTGRES:-1}"
 }
 
+# The fault test's own cluster: same server version, port 5433, loopback only, password
+# auth for postgres/postgres. Created once, started on every run (a run that died while
+# the test had it stopped leaves it stopped). Without root it is left to the caller: the
+# test then fails with a message saying how to provide it.
+FAULTS_PORT=5433
+FAULTS_CLUSTER=faults
+
+setup_faults_postgres() {
+  if [ -n "${AUTHPLATFORM_TEST_POSTGRES_FAULTS:-}" ]; then
+    log "AUTHPLATFORM_TEST_POSTGRES_FAULTS is set by caller; skipping the fault-test cluster."
+    return 0
+  fi
+  if ! is_root; then
+    log "Not root: no PostgreSQL cluster for the fault test (FaultsPostgres tests will fail)."
+    log "Provide one: AUTHPLATFORM_TEST_POSTGRES_FAULTS (connection string) and"
+    log "AUTHPLATFORM_TEST_POSTGRES_FAULTS_STOP / _START (commands), e.g. 'sudo pg_ctlcluster 15 faults stop'."
+    return 0
+  fi
+  command -v pg_ctlcluster >/dev/null 2>&1 && [ -n "$(pg_server_version)" ] || install_pg_server
+  local ver
+  ver="$(pg_server_version)"
+  if [ ! -d "/etc/postgresql/$ver/$FAULTS_CLUSTER" ]; then
+    log "Creating cluster $ver/$FAULTS_CLUSTER on port $FAULTS_PORT (fault test)"
+    pg_createcluster --port "$FAULTS_PORT" --locale C.UTF-8 --encoding UTF8 "$ver" "$FAULTS_CLUSTER" >&2 \
+      || pg_createcluster --port "$FAULTS_PORT" "$ver" "$FAULTS_CLUSTER" >&2 \
+      || die "pg_createcluster $ver $FAULTS_CLUSTER failed"
+  fi
+  pg_conftool "$ver" "$FAULTS_CLUSTER" set port "$FAULTS_PORT" >&2
+  # Loopback only. pg_conftool writes the value unquoted: 127.0.0.1 would not parse, localhost does.
+  pg_conftool "$ver" "$FAULTS_CLUSTER" set listen_addresses localhost >&2
+
+  local rc=0
+  pg_ctlcluster "$ver" "$FAULTS_CLUSTER" start || rc=$?
+  if [ "$rc" -ne 0 ] && [ "$rc" -ne 2 ]; then
+    tail -n 20 "/var/log/postgresql/postgresql-$ver-$FAULTS_CLUSTER.log" >&2 2>/dev/null || true
+    die "pg_ctlcluster $ver $FAULTS_CLUSTER start failed (exit $rc)"
+  fi
+  local i
+  for ((i = 0; i < PG_WAIT_SECONDS; i++)); do
+    pg_isready -q -h "$PG_HOST" -p "$FAULTS_PORT" >/dev/null 2>&1 && break
+    sleep 1
+  done
+  pg_isready -q -h "$PG_HOST" -p "$FAULTS_PORT" >/dev/null 2>&1 \
+    || die "the fault-test cluster did not become ready on $PG_HOST:$FAULTS_PORT within ${PG_WAIT_SECONDS}s"
+  (cd / && printf "ALTER ROLE $PG_USER WITH LOGIN PASSWORD '$PG_PASSWORD';\n" | su postgres -s /bin/sh -c \
+      "psql -X -q -v ON_ERROR_STOP=1 -p $FAULTS_PORT -d postgres" >/dev/null) \
+    || die "could not set the '$PG_USER' password on the fault-test cluster"
+
+  export AUTHPLATFORM_TEST_POSTGRES_FAULTS="Host=$PG_HOST;Port=$FAULTS_PORT;Username=$PG_USER;Password=$PG_PASSWORD;Database=postgres"
+  export AUTHPLATFORM_TEST_POSTGRES_FAULTS_STOP="pg_ctlcluster $ver $FAULTS_CLUSTER stop"
+  export AUTHPLATFORM_TEST_POSTGRES_FAULTS_START="pg_ctlcluster $ver $FAULTS_CLUSTER start"
+  log "Fault-test PostgreSQL ready: $PG_HOST:$FAULTS_PORT (cluster $ver/$FAULTS_CLUSTER)"
+}
+
 # Sum <Counters .../> over the given .trx files; prints "total executed passed failed notExecuted".
 sum_trx_counters() {
   local f
@@ -210,6 +274,7 @@ run_tests() {
 }
 
 setup_postgres
+setup_faults_postgres
 if [ "${AUTHPLATFORM_PG_SETUP_ONLY:-}" = "1" ]; then
   log "AUTHPLATFORM_PG_SETUP_ONLY=1: setup done, not running tests."
   exit 0

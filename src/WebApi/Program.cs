@@ -21,6 +21,7 @@ StartupConfigurationValidator.ThrowIfInvalid(builder.Configuration); // before a
 
 var services = builder.Services;
 builder.AddObservability();
+builder.AddGracefulShutdown();
 
 services.AddApplication();
 services.AddInfrastructure(builder.Configuration);

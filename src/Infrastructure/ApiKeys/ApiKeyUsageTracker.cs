@@ -11,7 +11,8 @@ namespace AuthPlatform.Infrastructure.ApiKeys;
 /// <summary>
 /// Keeps <c>last_used_at</c> without a write per request: uses are noted in memory, at most one
 /// per key per <see cref="ApiKeyOptions.LastUsedWriteInterval"/>, and written in the background
-/// (and once more at shutdown).
+/// (and once more at shutdown). One flush runs at a time, so no caller returns while the uses it
+/// found missing from the queue are still being written by another flush.
 /// </summary>
 public sealed partial class ApiKeyUsageTracker(
     IServiceScopeFactory scopes,
@@ -21,6 +22,9 @@ public sealed partial class ApiKeyUsageTracker(
 {
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _lastNoted = new();
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _pending = new();
+
+    // Not disposed: it never allocates a wait handle, and a stop still waiting on it must not see it disposed.
+    private readonly SemaphoreSlim _flushing = new(1, 1);
 
     public void Touch(Guid keyId, DateTimeOffset now)
     {
@@ -33,8 +37,26 @@ public sealed partial class ApiKeyUsageTracker(
         _pending[keyId] = now;
     }
 
-    /// <summary>Writes what is pending; returns how many keys were written.</summary>
+    /// <summary>
+    /// Writes what is pending, after any flush already running has finished; returns how many keys
+    /// were written. Without the wait, a second caller (the host stops its services from two places
+    /// at once under <c>WebApplicationFactory</c>, and a periodic flush can outlive a stop cut short)
+    /// found the queue empty while the first was still writing, and returned "all written" too early.
+    /// </summary>
     public async Task<int> FlushAsync(CancellationToken cancellationToken)
+    {
+        await _flushing.WaitAsync(cancellationToken);
+        try
+        {
+            return await FlushPendingAsync(cancellationToken);
+        }
+        finally
+        {
+            _flushing.Release();
+        }
+    }
+
+    private async Task<int> FlushPendingAsync(CancellationToken cancellationToken)
     {
         if (_pending.IsEmpty)
         {

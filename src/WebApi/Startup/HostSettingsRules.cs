@@ -3,7 +3,7 @@ using AuthPlatform.WebApi.Http;
 
 namespace AuthPlatform.WebApi.Startup;
 
-/// <summary>What the host listens on, trusts and exports: <c>Urls</c>, <c>ForwardedHeaders</c>, <c>Https</c>, <c>Cors</c>, <c>Metrics</c> and <c>Otel</c>.</summary>
+/// <summary>What the host listens on, trusts and exports: <c>Urls</c>, <c>ForwardedHeaders</c>, <c>Https</c>, <c>Cors</c>, <c>Shutdown</c>, <c>Metrics</c> and <c>Otel</c>.</summary>
 public static class HostSettingsRules
 {
     public static readonly TimeSpan HstsMaxAgeMax = TimeSpan.FromDays(730);
@@ -38,6 +38,8 @@ public static class HostSettingsRules
         }
 
         reader.Duration("Https:HstsMaxAge", https.HstsMaxAge, TimeSpan.Zero, HstsMaxAgeMax);
+        var shutdown = reader.Bind<ShutdownOptions>(ShutdownOptions.SectionName);
+        reader.Duration("Shutdown:Timeout", shutdown.Timeout, ShutdownOptions.TimeoutMin, ShutdownOptions.TimeoutMax);
         if (reader.IsUnreadable("Https:Port") || https.Port is < 1 or > 65535)
         {
             reader.Fail("Https:Port", $"is {reader.Shown("Https:Port")}", "a TCP port from 1 to 65535, or unset");

@@ -29,6 +29,8 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    public int ProcessId => _process.Id;
+
     public static ServerProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment)
     {
         var dll = typeof(Program).Assembly.Location;

@@ -56,6 +56,13 @@ public sealed class TestDatabase : IAsyncDisposable
                 $"PostgreSQL tests need a server: set {PostgresVariable} to an ADO.NET connection string, or run 'bash tests/run.sh', which installs and starts one.");
         }
 
+        return await CreateOnServerAsync(admin);
+    }
+
+    /// <summary>A fresh PostgreSQL database on the server of <paramref name="adminConnectionString"/> (a login that may create databases).</summary>
+    public static async Task<TestDatabase> CreateOnServerAsync(string adminConnectionString)
+    {
+        var admin = adminConnectionString;
         var name = $"authplatform_t_{Guid.NewGuid():N}"[..40];
         await using (var connection = new NpgsqlConnection(admin))
         {
@@ -66,7 +73,7 @@ public sealed class TestDatabase : IAsyncDisposable
         }
 
         var builder = new NpgsqlConnectionStringBuilder(admin) { Database = name };
-        return new TestDatabase(kind, builder.ToString(), admin, name);
+        return new TestDatabase(DatabaseKind.Postgres, builder.ToString(), admin, name);
     }
 
     /// <summary>Empties every table but the migrations history and the key rings (Respawn).</summary>

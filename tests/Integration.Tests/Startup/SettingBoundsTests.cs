@@ -36,6 +36,8 @@ public sealed class SettingBoundsTests
         { "ApiKeys:LastUsedWriteInterval", "01:00:01", "from 00:00:01 (1 second) to 01:00:00 (1 hour)" },
         { "Https:HstsMaxAge", "730.00:00:01", "from 00:00:00 to 730.00:00:00 (2 years)" },
         { "Https:Port", "65536", "a TCP port from 1 to 65535" },
+        { "Shutdown:Timeout", "00:00:00", "from 00:00:01 (1 second) to 00:10:00 (10 minutes)" },
+        { "Shutdown:Timeout", "00:10:01", "from 00:00:01 (1 second) to 00:10:00 (10 minutes)" },
         { "Metrics:ScrapeCacheMilliseconds", "-1", "a whole number from 0 to 60,000" },
         { "Metrics:ScrapeCacheMilliseconds", "60001", "a whole number from 0 to 60,000" },
     };
@@ -72,6 +74,8 @@ public sealed class SettingBoundsTests
     [InlineData("Https:HstsMaxAge=00:00:00", "Https:Port=1", "Https:Redirect=false", "Https:Hsts=true")]
     [InlineData("Https:HstsMaxAge=730.00:00:00", "Https:Port=65535", "Https:HstsIncludeSubDomains=true", "Metrics:ScrapeCacheMilliseconds=60000")]
     [InlineData("Metrics:ScrapeCacheMilliseconds=0")]
+    [InlineData("Shutdown:Timeout=00:00:01")]
+    [InlineData("Shutdown:Timeout=00:10:00")]
     public void Validate_ValuesAtTheBounds_AreAccepted(params string[] settings)
     {
         Assert.Empty(ValidatorInput.Validate(settings));
