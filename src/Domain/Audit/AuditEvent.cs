@@ -90,4 +90,11 @@ public static class AuditEventTypes
     public const string AccountDisabled = "account.disabled";
     public const string AccountEnabled = "account.enabled";
     public const string AccountUnlocked = "account.unlocked";
+    public const string ServiceAccountCreated = "service_account.created";
+    public const string ServiceAccountDeleted = "service_account.deleted";
+    public const string ServiceAccountSecretAdded = "service_account.secret_added";
+    public const string ServiceAccountSecretDeleted = "service_account.secret_deleted";
+    public const string OAuthTokenIssued = "oauth.token_issued";
+    public const string OAuthTokenRefused = "oauth.token_refused";
+    public const string OAuthClientAuthenticationFailed = "oauth.client_authentication_failed";
 }

@@ -20,6 +20,8 @@ public static partial class StartupTasks
         await services.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
         await services.GetRequiredService<Infrastructure.Tokens.SecurityStampCache>()
             .LoadRecentAsync(services.GetRequiredService<AuthDbContext>(), CancellationToken.None);
+        await services.GetRequiredService<Infrastructure.Tokens.RevokedClientCache>()
+            .LoadRecentAsync(services.GetRequiredService<AuthDbContext>(), CancellationToken.None);
         await EnsureSigningKeyAsync(services);
         await EnsureBootstrapAdministratorAsync(services);
     }

@@ -23,6 +23,7 @@ public sealed class AuthMetrics
     private readonly Counter<long> _refreshReuse;
     private readonly Counter<long> _throttled;
     private readonly Counter<long> _apiKeyCache;
+    private readonly Counter<long> _clientAuthenticationFailures;
 
     /// <summary>Meters come from the host's factory, so each host (and each test server) has its own.</summary>
     public AuthMetrics(IMeterFactory meterFactory)
@@ -35,13 +36,18 @@ public sealed class AuthMetrics
         _secondFactorFailures = meter.CreateCounter<long>(
             "authplatform.second_factor.failures", "{attempt}", "Wrong second-factor codes, by the step that asked for one.");
         _lockouts = meter.CreateCounter<long>("authplatform.lockouts", "{lockout}", "Accounts locked after too many failures.");
-        _tokensIssued = meter.CreateCounter<long>("authplatform.tokens.issued", "{token}", "Tokens issued, by kind (access, refresh, mfa).");
+        _tokensIssued = meter.CreateCounter<long>("authplatform.tokens.issued", "{token}", "Tokens issued, by kind (access, refresh, mfa, client_access).");
         _refreshReuse = meter.CreateCounter<long>(
             "authplatform.refresh_tokens.reuse_detected", "{detection}", "Redeemed refresh tokens presented again (the session is revoked).");
         _throttled = meter.CreateCounter<long>("authplatform.requests.throttled", "{request}", "Requests refused by the rate limiter, by policy.");
         _apiKeyCache = meter.CreateCounter<long>(
             "authplatform.api_keys.cache.lookups", "{lookup}", "API-key verifications, by whether this instance's memory answered (hit) or the database (miss).");
+        _clientAuthenticationFailures = meter.CreateCounter<long>(
+            "authplatform.oauth.client_authentication.failures", "{attempt}", "Failed client authentications at the token endpoint, by reason.");
     }
+
+    public void ClientAuthenticationFailed(string reason) =>
+        _clientAuthenticationFailures.Add(1, new KeyValuePair<string, object?>("reason", Bounded(reason, ClientAuthenticationFailureReasons)));
 
     public void LoginSucceeded(string secondFactor) => _loginsSucceeded.Add(1, new KeyValuePair<string, object?>("second_factor", secondFactor));
 
@@ -71,6 +77,13 @@ public sealed class AuthMetrics
     /// <summary>The steps that check a second factor (the reason of <c>SecondFactorFailed</c>).</summary>
     private static readonly string[] SecondFactorSteps = ["login", "enable", "disable", "recovery_codes", "step_up"];
 
+    private static readonly string[] ClientAuthenticationFailureReasons =
+    [
+        Domain.OAuth.ClientAuthenticationFailures.UnknownClient, Domain.OAuth.ClientAuthenticationFailures.WrongSecret,
+        Domain.OAuth.ClientAuthenticationFailures.ExpiredSecret, Domain.OAuth.ClientAuthenticationFailures.NoSecret,
+        Domain.OAuth.ClientAuthenticationFailures.Malformed, Domain.OAuth.ClientAuthenticationFailures.Disabled,
+    ];
+
     private static string Bounded(string value, string[] known) => Array.IndexOf(known, value) >= 0 ? value : Other;
 
     /// <summary>The values of the <c>kind</c> tag of <c>authplatform.tokens.issued</c>.</summary>
@@ -80,6 +93,9 @@ public sealed class AuthMetrics
         public const string Refresh = "refresh";
         public const string Mfa = "mfa";
 
-        internal static readonly string[] All = [Access, Refresh, Mfa];
+        /// <summary>An access token issued to a client for itself (client credentials).</summary>
+        public const string ClientAccess = "client_access";
+
+        internal static readonly string[] All = [Access, Refresh, Mfa, ClientAccess];
     }
 }
