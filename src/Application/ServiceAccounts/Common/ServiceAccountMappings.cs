@@ -11,8 +11,7 @@ public sealed class ServiceAccountMappings : IRegister
         config.NewConfig<ClientSecret, ClientSecretResponse>();
         config.NewConfig<ServiceAccount, ServiceAccountResponse>()
             .Map(response => response.Scopes, account => account.Scopes.ToArray())
-            .Map(response => response.Secrets, account => account.Secrets.OrderBy(s => s.CreatedAt).ThenBy(s => s.Id)
-                .Select(s => new ClientSecretResponse(s.Id, s.CreatedAt, s.ExpiresAt)).ToArray());
+            .Map(response => response.Secrets, account => account.Secrets.OrderBy(s => s.CreatedAt).ThenBy(s => s.Id).ToList());
         config.NewConfig<ServiceAccount, ServiceAccountCreatedResponse>()
             .Map(response => response.Scopes, account => account.Scopes.ToArray())
             .Map(response => response.SecretId, account => account.Secrets[0].Id)
