@@ -144,6 +144,7 @@ public class HotPathBenchmarks
         new JwtAccessTokenValidator(
             _services!.GetRequiredService<SigningKeyRing>(),
             _services!.GetRequiredService<SecurityStampCache>(),
+            _services!.GetRequiredService<RevokedClientCache>(),
             _services!.GetRequiredService<IOptions<AuthPlatform.Application.Common.Options.JwtOptions>>(),
             TimeProvider.System).ValidateAsync(_token, CancellationToken.None);
 

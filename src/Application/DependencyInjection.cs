@@ -24,6 +24,7 @@ public static class DependencyInjection
         services.AddScoped<TwoFactor.Common.RecoveryCodes>();
         services.AddScoped<TwoFactor.Common.SecondFactorVerifier>();
         services.AddScoped<TwoFactor.Common.StepUp>();
+        services.AddScoped<OAuth.Common.ClientAuthentication>();
         services.AddScoped<ApiKeys.Common.ApiKeyLineage>();
 
         // Replaceable (docs/extending.md): a replacement registered later wins, and may wrap this one.

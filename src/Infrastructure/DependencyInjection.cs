@@ -98,6 +98,14 @@ public static class DependencyInjection
         services.AddSingleton<ApiKeyUsageTracker>();
         services.AddHostedService(sp => sp.GetRequiredService<ApiKeyUsageTracker>());
         services.AddScoped<IApiKeyRepository, ApiKeyRepository>();
+        services.AddScoped<Application.ServiceAccounts.Common.IServiceAccountRepository, ServiceAccountRepository>();
+        services.AddScoped<Application.ServiceAccounts.Common.IServiceAccountReader, ServiceAccountReader>();
+        services.AddScoped<Application.OAuth.Common.IClientStore, ServiceAccounts.ServiceAccountClientStore>();
+        services.AddSingleton<RevokedClientCache>();
+        services.AddSingleton<Application.OAuth.Common.IRevokedClients>(sp => sp.GetRequiredService<RevokedClientCache>());
+        services.AddSingleton<BatchedTokenAudit>();
+        services.AddSingleton<Application.OAuth.Common.IIssuedTokenAudit>(sp => sp.GetRequiredService<BatchedTokenAudit>());
+        services.AddHostedService(sp => sp.GetRequiredService<BatchedTokenAudit>());
         services.AddScoped<IApiKeyReader, ApiKeyReader>();
         services.AddScoped<Application.OAuth.Common.IOAuthClientRepository, OAuthClientRepository>();
         services.AddScoped<Application.OAuth.Common.IAuthorizationCodeRepository, AuthorizationCodeRepository>();

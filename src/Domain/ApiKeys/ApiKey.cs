@@ -47,6 +47,12 @@ public sealed class ApiKey : AggregateRoot
     /// <summary>The key the caller authenticated with when it created this one; null when it used a session.</summary>
     public Guid? CreatedByKeyId { get; private set; }
 
+    /// <summary>
+    /// The service account this key acts as, when it was created for one (<c>POST /service-accounts/{id}/api-keys</c>);
+    /// null for a user's own key. <see cref="OwnerId"/> is then the service account's owner, who manages it.
+    /// </summary>
+    public Guid? ServiceAccountId { get; private set; }
+
     public int Version { get; private set; }
 
     /// <summary>
@@ -72,6 +78,32 @@ public sealed class ApiKey : AggregateRoot
 
         var key = New(id, ownerId, name, keyPrefix, keyHash, permissions, expiresAt, now, createdBy?.Id);
         key.Raise(new ApiKeyCreated(key.Id, key.OwnerId, key.KeyPrefix, key.CreatedByKeyId));
+        return key;
+    }
+
+    /// <summary>
+    /// A new key that acts as a service account, with at most its scopes (checked by the issuer first).
+    /// <paramref name="ownerId"/> is the account's owner, who manages the key.
+    /// </summary>
+    public static ApiKey IssueForServiceAccount(
+        Guid id,
+        Guid serviceAccountId,
+        Guid ownerId,
+        string name,
+        string keyPrefix,
+        string keyHash,
+        ScopeSet permissions,
+        DateTimeOffset? expiresAt,
+        DateTimeOffset now)
+    {
+        if (serviceAccountId == Guid.Empty)
+        {
+            throw new DomainException("A service account's key needs the service account.");
+        }
+
+        var key = New(id, ownerId, name, keyPrefix, keyHash, permissions, expiresAt, now, null);
+        key.ServiceAccountId = serviceAccountId;
+        key.Raise(new ApiKeyCreated(key.Id, key.OwnerId, key.KeyPrefix, null, serviceAccountId));
         return key;
     }
 
@@ -181,6 +213,7 @@ public sealed class ApiKey : AggregateRoot
         }
 
         var successor = New(newId, OwnerId, Name, keyPrefix, keyHash, Permissions, ExpiresAt, now, CreatedByKeyId);
+        successor.ServiceAccountId = ServiceAccountId;
         RevokeCore(now);
         ReplacedById = successor.Id;
         Raise(new ApiKeyRotated(Id, OwnerId, successor.Id, successor.KeyPrefix, KeyHash));

@@ -9,8 +9,11 @@ public interface IApiKeyInvalidated : IDomainEvent
     string KeyHash { get; }
 }
 
-/// <summary><see cref="CreatedByKeyId"/> is the key the caller authenticated with, if it was a key.</summary>
-public sealed record ApiKeyCreated(Guid KeyId, Guid OwnerId, string KeyPrefix, Guid? CreatedByKeyId = null) : IDomainEvent;
+/// <summary>
+/// <see cref="CreatedByKeyId"/> is the key the caller authenticated with, if it was a key;
+/// <see cref="ServiceAccountId"/> the service account the key acts as, if any.
+/// </summary>
+public sealed record ApiKeyCreated(Guid KeyId, Guid OwnerId, string KeyPrefix, Guid? CreatedByKeyId = null, Guid? ServiceAccountId = null) : IDomainEvent;
 
 public sealed record ApiKeyRotated(Guid KeyId, Guid OwnerId, Guid SuccessorId, string SuccessorPrefix, string KeyHash) : IApiKeyInvalidated;
 

@@ -98,4 +98,11 @@ public static class AuditEventTypes
     public const string ConsentGranted = "oauth.consent_granted";
     public const string ConsentRevoked = "oauth.consent_revoked";
     public const string AuthorizationCodeReused = "oauth.code_reused";
+    public const string ServiceAccountCreated = "service_account.created";
+    public const string ServiceAccountDeleted = "service_account.deleted";
+    public const string ServiceAccountSecretAdded = "service_account.secret_added";
+    public const string ServiceAccountSecretDeleted = "service_account.secret_deleted";
+    public const string OAuthTokenIssued = "oauth.token_issued";
+    public const string OAuthTokenRefused = "oauth.token_refused";
+    public const string OAuthClientAuthenticationFailed = "oauth.client_authentication_failed";
 }

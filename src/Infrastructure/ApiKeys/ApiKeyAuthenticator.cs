@@ -126,15 +126,31 @@ public sealed class ApiKeyAuthenticator(
         var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
         // The key is read with its owner's standing: a key of a disabled account reads as unknown,
         // and the owner's role caps its permissions. Disabling, enabling and a role change evict
-        // the account's keys, so that no answer outlives the change here.
+        // the account's keys, so that no answer outlives the change here. A service account's key
+        // acts as the account (its client id), and only while the account lives.
         var found = await db.ApiKeys.AsNoTracking()
             .Where(k => k.KeyHash == hash)
-            .Join(db.Users.Where(u => !u.IsDisabled), k => k.OwnerId, u => u.Id, (k, u) => new { k.Id, k.OwnerId, k.KeyHash, k.Permissions, k.ExpiresAt, k.RevokedAt, u.Role })
+            .Join(db.Users.Where(u => !u.IsDisabled), k => k.OwnerId, u => u.Id, (k, u) => new
+            {
+                k.Id, k.OwnerId, k.KeyHash, k.Permissions, k.ExpiresAt, k.RevokedAt, k.ServiceAccountId, u.Role,
+                Account = db.ServiceAccounts.Where(a => a.Id == k.ServiceAccountId && a.DeletedAt == null).Select(a => a.ClientId).FirstOrDefault(),
+            })
             .FirstOrDefaultAsync(cancellationToken);
+        if (found is { ServiceAccountId: not null, Account: null })
+        {
+            found = null;
+        }
+
         var entry = found is null
             ? CachedKey.Unknown
             : CachedKey.From(
-                found.Id, found.OwnerId, found.KeyHash, Scopes.Effective(found.Permissions, found.Role, scopeCatalog.OperatorScopes), found.ExpiresAt, found.RevokedAt);
+                found.Id,
+                found.OwnerId,
+                found.KeyHash,
+                Scopes.Effective(found.Permissions, found.Role, scopeCatalog.OperatorScopes),
+                found.ExpiresAt,
+                found.RevokedAt,
+                found.Account);
         var lifetime = found is null ? options.Value.NegativeCacheDuration : options.Value.CacheDuration;
         var target = found is null ? _unknown : cache;
         target.Set(cacheKey, entry, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = lifetime, Size = 1 });
@@ -154,9 +170,12 @@ public sealed class ApiKeyAuthenticator(
     {
         public static readonly CachedKey Unknown = new(Guid.Empty, string.Empty, null, null, Invalid);
 
-        public static CachedKey From(Guid id, Guid ownerId, string hash, ScopeSet permissions, DateTimeOffset? expiresAt, DateTimeOffset? revokedAt)
+        public static CachedKey From(
+            Guid id, Guid ownerId, string hash, ScopeSet permissions, DateTimeOffset? expiresAt, DateTimeOffset? revokedAt, string? serviceAccountClientId)
         {
-            var identity = new CallerIdentity(ownerId.ToString(), ownerId, AuthMethods.ApiKey, permissions, null, id, null, expiresAt);
+            var identity = serviceAccountClientId is null
+                ? new CallerIdentity(ownerId.ToString(), ownerId, AuthMethods.ApiKey, permissions, null, id, null, expiresAt)
+                : new CallerIdentity(serviceAccountClientId, null, AuthMethods.ApiKey, permissions, serviceAccountClientId, id, null, expiresAt);
             return new CachedKey(id, hash, expiresAt, revokedAt, new TokenValidation(new CallerIdentityResult(identity, null), null, null));
         }
     }

@@ -46,6 +46,11 @@ public sealed class UnitOfWork(AuthDbContext db, IServiceProvider services) : IU
 
     public void Raise(IDomainEvent domainEvent) => _raised.Add(domainEvent);
 
+    public bool HasPendingChanges =>
+        _raised.Count > 0
+        || db.ChangeTracker.Entries<AggregateRoot>().Any(e => e.Entity.DomainEvents.Count > 0)
+        || db.ChangeTracker.HasChanges();
+
     public async Task SaveChangesAsync(CancellationToken cancellationToken)
     {
         await DispatchDomainEventsAsync(cancellationToken);

@@ -18,9 +18,7 @@ public sealed class JwtAccessTokenIssuer(SigningKeyRing ring, IOptions<JwtOption
 
     public async Task<IssuedAccessToken> IssueAsync(AccessTokenRequest request, CancellationToken cancellationToken)
     {
-        var jwt = options.Value;
         var now = clock.GetUtcNow();
-        var expires = now + jwt.AccessTokenLifetime;
         var claims = new Dictionary<string, object>
         {
             [JwtRegisteredClaimNames.Sub] = request.UserId.ToString(),
@@ -37,6 +35,26 @@ public sealed class JwtAccessTokenIssuer(SigningKeyRing ring, IOptions<JwtOption
             claims[AccessTokenClaims.ClientId] = request.ClientId;
         }
 
+        return await SignAsync(claims, now, cancellationToken);
+    }
+
+    /// <summary>A client's own token (client credentials): <c>sub</c> = <c>client_id</c> (RFC 9068 section 2.2), no user claims.</summary>
+    public async Task<IssuedAccessToken> IssueForClientAsync(ClientAccessTokenRequest request, CancellationToken cancellationToken)
+    {
+        var claims = new Dictionary<string, object>
+        {
+            [JwtRegisteredClaimNames.Sub] = request.ClientId,
+            [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N"),
+            [AccessTokenClaims.ClientId] = request.ClientId,
+            [AccessTokenClaims.Scope] = request.Scopes.ToString(),
+        };
+        return await SignAsync(claims, clock.GetUtcNow(), cancellationToken);
+    }
+
+    private async Task<IssuedAccessToken> SignAsync(Dictionary<string, object> claims, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var jwt = options.Value;
+        var expires = now + jwt.AccessTokenLifetime;
         var descriptor = new SecurityTokenDescriptor
         {
             Issuer = jwt.Issuer,

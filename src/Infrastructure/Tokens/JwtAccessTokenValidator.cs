@@ -28,11 +28,14 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator
     private readonly ConcurrentDictionary<string, Verified> _validated = new(TokenComparer.Instance);
     private readonly SigningKeyRing _ring;
     private readonly SecurityStampCache _stamps;
+    private readonly RevokedClientCache _revokedClients;
     private readonly TimeProvider _clock;
     private readonly TimeSpan _skew;
 
-    public JwtAccessTokenValidator(SigningKeyRing ring, SecurityStampCache stamps, IOptions<JwtOptions> options, TimeProvider clock)
+    public JwtAccessTokenValidator(
+        SigningKeyRing ring, SecurityStampCache stamps, RevokedClientCache revokedClients, IOptions<JwtOptions> options, TimeProvider clock)
     {
+        _revokedClients = revokedClients;
         var jwt = options.Value;
         _ring = ring;
         _stamps = stamps;
@@ -120,7 +123,7 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator
 
             if (verified.NotBefore <= now + _skew)
             {
-                return _stamps.Accepts(verified.UserId, verified.Stamp) ? verified.Result : StampChanged;
+                return StillAccepted(verified.UserId, verified.Stamp, verified.Result);
             }
         }
 
@@ -136,17 +139,34 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator
             _validated.Clear();
         }
 
-        var userId = validation.Result.Caller!.Identity.UserId!.Value;
+        var userId = validation.Result.Caller!.Identity.UserId;
         _validated[token] = new Verified(validation.Result, validation.ExpiresAt, validation.NotBefore, generation, userId, validation.Stamp);
-        return _stamps.Accepts(userId, validation.Stamp) ? validation.Result : StampChanged;
+        return StillAccepted(userId, validation.Stamp, validation.Result);
     }
+
+    /// <summary>
+    /// What changed since the token was signed: a user's security stamp, or the deletion of the
+    /// client a client-credentials token was issued to (both from memory, ADR 0013 and ADR 0014).
+    /// </summary>
+    private TokenValidation StillAccepted(Guid? userId, string? stamp, TokenValidation result)
+    {
+        if (userId is { } user)
+        {
+            return _stamps.Accepts(user, stamp) ? result : StampChanged;
+        }
+
+        return _revokedClients.IsRevoked(result.Caller!.Identity.ClientId!) ? ClientRevoked : result;
+    }
+
+    private static readonly TokenValidation ClientRevoked =
+        new(null, ErrorCodes.InvalidToken, "The access token was revoked: its client was deleted.");
 
     private static readonly TokenValidation Expired = new(null, ErrorCodes.TokenExpired, "The access token has expired.");
 
     private static readonly TokenValidation StampChanged =
         new(null, ErrorCodes.InvalidToken, "The access token was revoked: the account's credentials or standing changed. Sign in again.");
 
-    private sealed record Verified(TokenValidation Result, DateTimeOffset ExpiresAt, DateTimeOffset NotBefore, int Generation, Guid UserId, string? Stamp);
+    private sealed record Verified(TokenValidation Result, DateTimeOffset ExpiresAt, DateTimeOffset NotBefore, int Generation, Guid? UserId, string? Stamp);
 
     private async Task<(TokenValidation Result, DateTimeOffset ExpiresAt, DateTimeOffset NotBefore, string? Stamp)> ValidateUncachedAsync(string token)
     {
@@ -160,18 +180,26 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator
         }
 
         var jwt = (JsonWebToken)result.SecurityToken;
-        if (!Guid.TryParse(jwt.Subject, out var userId))
-        {
-            return (new TokenValidation(null, ErrorCodes.InvalidToken, "The access token is invalid."), default, default, null);
-        }
-
         jwt.TryGetPayloadValue<string>(AccessTokenClaims.Scope, out var scope);
+        jwt.TryGetPayloadValue<string>(AccessTokenClaims.ClientId, out var clientId);
         if (!ScopeSet.TryParse(scope, out var scopes))
         {
             return (new TokenValidation(null, ErrorCodes.InvalidToken, "The access token is invalid."), default, default, null);
         }
 
-        jwt.TryGetPayloadValue<string>(AccessTokenClaims.ClientId, out var clientId);
+        if (!Guid.TryParse(jwt.Subject, out var userId))
+        {
+            // A client's own token (client credentials): sub is its client_id (RFC 9068 section 2.2).
+            if (string.IsNullOrEmpty(clientId) || !string.Equals(jwt.Subject, clientId, StringComparison.Ordinal))
+            {
+                return (new TokenValidation(null, ErrorCodes.InvalidToken, "The access token is invalid."), default, default, null);
+            }
+
+            var client = new CallerIdentity(clientId, null, AuthMethods.OAuth, scopes, clientId, null, null, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero));
+            return (new TokenValidation(new CallerIdentityResult(client, null), null, null),
+                new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), new DateTimeOffset(jwt.ValidFrom, TimeSpan.Zero), null);
+        }
+
         Guid? sessionId = jwt.TryGetPayloadValue<string>(AccessTokenClaims.SessionId, out var sid) && Guid.TryParse(sid, out var s) ? s : null;
         var amr = jwt.Claims.Where(c => c.Type == AccessTokenClaims.AuthenticationMethods).Select(c => c.Value).ToArray();
         DateTimeOffset? authTime = jwt.TryGetPayloadValue<long>(AccessTokenClaims.AuthTime, out var at) ? DateTimeOffset.FromUnixTimeSeconds(at) : null;
@@ -179,7 +207,7 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator
         jwt.TryGetPayloadValue<string>(AccessTokenClaims.SecurityStamp, out var stamp);
 
         var identity = new CallerIdentity(
-            jwt.Subject, userId, AuthMethods.Jwt, scopes, clientId, null, sessionId, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), amr, authTime);
+            jwt.Subject, userId, clientId is null ? AuthMethods.Jwt : AuthMethods.OAuth, scopes, clientId, null, sessionId, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), amr, authTime);
         return (new TokenValidation(new CallerIdentityResult(identity, role), null, null),
             new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), new DateTimeOffset(jwt.ValidFrom, TimeSpan.Zero), stamp);
     }

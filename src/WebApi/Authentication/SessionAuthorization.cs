@@ -42,7 +42,8 @@ public sealed class SessionRequirementHandler : AuthorizationHandler<SessionRequ
 
         if (caller.Method != AuthMethods.Jwt)
         {
-            if (requirement.AllowsApiKeys && caller.Method == AuthMethods.ApiKey)
+            // A service account's key (no user behind it) manages no account: it is refused here.
+            if (requirement.AllowsApiKeys && caller.Method == AuthMethods.ApiKey && caller.UserId is not null)
             {
                 context.Succeed(requirement);
             }

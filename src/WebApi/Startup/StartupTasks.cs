@@ -21,6 +21,8 @@ public static partial class StartupTasks
         await KeyRingStartup.SecureKeyRingAsync(services, app.Environment, app.Configuration); // before the signing keys are decrypted
         await services.GetRequiredService<Infrastructure.Tokens.SecurityStampCache>()
             .LoadRecentAsync(services.GetRequiredService<AuthDbContext>(), CancellationToken.None);
+        await services.GetRequiredService<Infrastructure.Tokens.RevokedClientCache>()
+            .LoadRecentAsync(services.GetRequiredService<AuthDbContext>(), CancellationToken.None);
         await EnsureSigningKeyAsync(services);
         await EnsureBootstrapAdministratorAsync(services);
     }

@@ -113,6 +113,7 @@ public sealed class UnitOfWorkBehaviourTests
         // Login hashes a password: no transaction (so no SQLite write lock) may be open meanwhile.
         var behaviour = new UnitOfWorkBehaviour<AuthPlatform.Application.Auth.Login.LoginCommand, Result<AuthPlatform.Application.Auth.Login.LoginResponse>>(_unitOfWork);
         var transactionStartedBeforeHandler = true;
+        _unitOfWork.HasPendingChanges.Returns(true); // the failure's counter and audit event
 
         var result = await behaviour.Handle(
             new AuthPlatform.Application.Auth.Login.LoginCommand("a@example.com", "password here"),
@@ -165,5 +166,26 @@ public sealed class UnitOfWorkBehaviourTests
         await _unitOfWork.DidNotReceiveWithAnyArgs().SaveChangesAsync(default);
         _unitOfWork.Received(1).DiscardChanges();
         await _unitOfWork.Received(1).RollbackAsync(Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task Handle_CommandSavingWithoutAmbientTransactionWithNothingPending_OpensNoTransactionAndSavesNothing()
+    {
+        // A successful token grant changes and raises nothing: it must not write (ADR 0014).
+        var behaviour = new UnitOfWorkBehaviour<
+            AuthPlatform.Application.OAuth.IssueClientCredentialsToken.IssueClientCredentialsTokenCommand,
+            Result<AuthPlatform.Application.OAuth.Common.TokenResponse>>(_unitOfWork);
+        _unitOfWork.HasPendingChanges.Returns(false);
+
+        var result = await behaviour.Handle(
+            new(new AuthPlatform.Application.OAuth.Common.ClientCredentialsInput(null, "sa_x", "s"), null),
+            (_, _) => ValueTask.FromResult(Result<AuthPlatform.Application.OAuth.Common.TokenResponse>.Success(new("t", "Bearer", 3600, "profile"))),
+            CancellationToken.None);
+
+        Assert.True(result.IsSuccess);
+        await _unitOfWork.DidNotReceiveWithAnyArgs().BeginTransactionAsync(default);
+        await _unitOfWork.DidNotReceiveWithAnyArgs().StartWritesAsync(default);
+        await _unitOfWork.DidNotReceiveWithAnyArgs().SaveChangesAsync(default);
+        await _unitOfWork.Received(1).CommitAsync(Arg.Any<CancellationToken>()); // after-commit work still runs
     }
 }

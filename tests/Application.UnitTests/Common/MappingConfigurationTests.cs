@@ -39,6 +39,25 @@ public sealed class MappingConfigurationTests
         ApiKey.Issue(Guid.NewGuid(), Guid.NewGuid(), "deploy bot", "ap_AbCdEfGh", "sha:key", ScopeSet.Parse("models.read profile"), expiresAt, Now);
 
     [Fact]
+    public void Map_ServiceAccount_ListsSecretsWithoutValuesOldestFirst_AndTheCreateAnswerCarriesTheFirstSecret()
+    {
+        var account = Domain.ServiceAccounts.ServiceAccount.Create(
+            Guid.NewGuid(), Guid.NewGuid(), "billing", null, "sa_0123456789abcdefghijkl", ScopeSet.Parse("profile"), Guid.NewGuid(), "sha:one", null, Now);
+        var second = account.AddSecret(Guid.NewGuid(), "sha:two", Now.AddDays(1), Now.AddMinutes(1), account.OwnerId);
+
+        var listed = _mapper.Map<Application.ServiceAccounts.Common.ServiceAccountResponse>(account);
+        var created = _mapper.Map<Application.ServiceAccounts.Common.ServiceAccountCreatedResponse>(account);
+        var added = _mapper.Map<Application.ServiceAccounts.Common.ClientSecretCreatedResponse>(second) with { ClientSecret = "shown-once" };
+
+        Assert.Equal([account.Secrets[0].Id, second.Id], listed.Secrets.Select(s => s.Id).ToArray());
+        Assert.Equal(Now.AddDays(1), listed.Secrets[1].ExpiresAt);
+        Assert.Equal(["profile"], listed.Scopes);
+        Assert.Equal(account.Secrets[0].Id, created.SecretId);
+        Assert.Equal(second.Id, added.Id);
+        Assert.Equal(second.CreatedAt, added.CreatedAt);
+    }
+
+    [Fact]
     public void Create_Compile_Succeeds()
     {
         var config = MappingConfiguration.Create();
@@ -69,6 +88,10 @@ public sealed class MappingConfigurationTests
                 (typeof(Domain.OAuth.OAuthClient), typeof(Application.OAuth.Clients.Common.OAuthClientResponse)),
                 (typeof(Domain.OAuth.OAuthClient), typeof(Application.OAuth.Clients.Common.OAuthClientCreatedResponse)),
                 (typeof(Domain.OAuth.OAuthClientSecret), typeof(Application.OAuth.Clients.Common.OAuthClientSecretResponse)),
+                (typeof(Domain.ServiceAccounts.ClientSecret), typeof(Application.ServiceAccounts.Common.ClientSecretResponse)),
+                (typeof(Domain.ServiceAccounts.ServiceAccount), typeof(Application.ServiceAccounts.Common.ServiceAccountResponse)),
+                (typeof(Domain.ServiceAccounts.ServiceAccount), typeof(Application.ServiceAccounts.Common.ServiceAccountCreatedResponse)),
+                (typeof(Domain.ServiceAccounts.ClientSecret), typeof(Application.ServiceAccounts.Common.ClientSecretCreatedResponse)),
             },
             registered);
     }

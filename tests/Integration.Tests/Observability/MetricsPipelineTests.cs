@@ -142,6 +142,9 @@ public sealed class MetricsPipelineTests(SqliteMetricsFixture fixture) : ApiTest
         {
             public Task<IssuedAccessToken> IssueAsync(AccessTokenRequest request, CancellationToken cancellationToken) =>
                 owner.Fail ? throw new InvalidOperationException("Signing failed (test).") : inner.IssueAsync(request, cancellationToken);
+
+            public Task<IssuedAccessToken> IssueForClientAsync(ClientAccessTokenRequest request, CancellationToken cancellationToken) =>
+                owner.Fail ? throw new InvalidOperationException("Signing failed (test).") : inner.IssueForClientAsync(request, cancellationToken);
         }
     }
 }

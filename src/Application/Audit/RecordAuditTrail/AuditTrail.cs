@@ -4,6 +4,7 @@ using AuthPlatform.Domain.ApiKeys;
 using AuthPlatform.Domain.Audit;
 using AuthPlatform.Domain.Common;
 using AuthPlatform.Domain.OAuth;
+using AuthPlatform.Domain.ServiceAccounts;
 using AuthPlatform.Domain.Sessions;
 using AuthPlatform.Domain.Signing;
 using AuthPlatform.Domain.Users;
@@ -48,6 +49,8 @@ public sealed class AuditTrail(IAuditLog audit) : INotificationHandler<DomainEve
         RefreshTokenReuseDetected e => new(AuditEventTypes.RefreshTokenReused, e.UserId, Fields(("session", e.SessionId))),
         SessionRevoked { Reason: RevocationReasons.Logout } e => new(AuditEventTypes.Logout, e.UserId, Fields(("session", e.SessionId))),
         SessionRevoked e => new(AuditEventTypes.SessionRevoked, e.UserId, Fields(("session", e.SessionId), ("reason", e.Reason))),
+        ApiKeyCreated { ServiceAccountId: { } account } e => new(
+            AuditEventTypes.ApiKeyCreated, e.OwnerId, Fields(("api_key", e.KeyId), ("prefix", e.KeyPrefix), ("service_account", account))),
         ApiKeyCreated { CreatedByKeyId: { } creator } e => new(
             AuditEventTypes.ApiKeyCreated, e.OwnerId, Fields(("api_key", e.KeyId), ("prefix", e.KeyPrefix), ("created_by_key", creator))),
         ApiKeyCreated e => new(AuditEventTypes.ApiKeyCreated, e.OwnerId, Fields(("api_key", e.KeyId), ("prefix", e.KeyPrefix))),
@@ -79,6 +82,18 @@ public sealed class AuditTrail(IAuditLog audit) : INotificationHandler<DomainEve
         ConsentRevoked e => new(AuditEventTypes.ConsentRevoked, e.UserId, ClientId: e.ClientId),
         AuthorizationCodeReused e => new(
             AuditEventTypes.AuthorizationCodeReused, e.UserId, Fields(("code", e.CodeId), ("revoked_session", e.IssuedFamilyId)), ClientId: e.ClientId),
+        ServiceAccountCreated e => new(
+            AuditEventTypes.ServiceAccountCreated, e.OwnerId, Fields(("service_account", e.ServiceAccountId), ("secret", e.SecretId)), ClientId: e.ClientId),
+        ServiceAccountDeleted e => new(
+            AuditEventTypes.ServiceAccountDeleted, e.OwnerId, Fields(("service_account", e.ServiceAccountId)), e.ActorId, e.ClientId),
+        ServiceAccountSecretAdded e => new(
+            AuditEventTypes.ServiceAccountSecretAdded, e.OwnerId, Fields(("service_account", e.ServiceAccountId), ("secret", e.SecretId)), e.ActorId, e.ClientId),
+        ServiceAccountSecretDeleted e => new(
+            AuditEventTypes.ServiceAccountSecretDeleted, e.OwnerId, Fields(("service_account", e.ServiceAccountId), ("secret", e.SecretId)), e.ActorId, e.ClientId),
+        ClientAuthenticationFailed e => new(
+            AuditEventTypes.OAuthClientAuthenticationFailed, e.UserId, Fields(("reason", e.Reason), ("method", e.Method)), ClientId: e.ClientId),
+        TokenRequestRefused e => new(
+            AuditEventTypes.OAuthTokenRefused, e.UserId, Fields(("grant_type", e.GrantType), ("error", e.Error)), ClientId: e.ClientId),
         _ => null,
     };
 

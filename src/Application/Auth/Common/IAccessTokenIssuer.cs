@@ -16,10 +16,18 @@ public sealed record AccessTokenRequest(
     string StampFingerprint,
     string? ClientId = null);
 
+/// <summary>
+/// An access token a client gets for itself (client credentials, RFC 9068 section 2.2): no user,
+/// so <c>sub</c> is the client id, beside <c>client_id</c> and <c>scope</c>.
+/// </summary>
+public sealed record ClientAccessTokenRequest(string ClientId, ScopeSet Scopes);
+
 public sealed record IssuedAccessToken(string Token, DateTimeOffset ExpiresAt, int ExpiresIn);
 
 /// <summary>Signs JWT access tokens with the current signing key.</summary>
 public interface IAccessTokenIssuer
 {
     Task<IssuedAccessToken> IssueAsync(AccessTokenRequest request, CancellationToken cancellationToken);
+
+    Task<IssuedAccessToken> IssueForClientAsync(ClientAccessTokenRequest request, CancellationToken cancellationToken);
 }

@@ -24,7 +24,14 @@ public sealed class UnitOfWorkBehaviour<TMessage, TResponse>(IUnitOfWork unitOfW
         var deferred = message is ISavesWithoutAmbientTransaction;
         await using var transaction = deferred ? unitOfWork.DeferTransaction() : await unitOfWork.BeginTransactionAsync(cancellationToken);
         var response = await next(message, cancellationToken);
-        if (response.IsSuccess || response.KeepsChanges)
+        if ((response.IsSuccess || response.KeepsChanges) && deferred && !unitOfWork.HasPendingChanges)
+        {
+            // Nothing to save and no transaction opened: no write at all, only the after-commit
+            // work (a successful token grant: ADR 0014). A transaction the handler opened itself
+            // is still committed.
+            await unitOfWork.CommitAsync(cancellationToken);
+        }
+        else if (response.IsSuccess || response.KeepsChanges)
         {
             if (deferred)
             {

@@ -26,6 +26,7 @@ public sealed class AuthMetrics
     private readonly Counter<long> _accountChanges;
     private readonly Counter<long> _sessionsRevoked;
     private readonly Counter<long> _signedOutEverywhere;
+    private readonly Counter<long> _clientAuthenticationFailures;
 
     /// <summary>Meters come from the host's factory, so each host (and each test server) has its own.</summary>
     public AuthMetrics(IMeterFactory meterFactory)
@@ -38,7 +39,7 @@ public sealed class AuthMetrics
         _secondFactorFailures = meter.CreateCounter<long>(
             "authplatform.second_factor.failures", "{attempt}", "Wrong second-factor codes, by the step that asked for one.");
         _lockouts = meter.CreateCounter<long>("authplatform.lockouts", "{lockout}", "Accounts locked after too many failures.");
-        _tokensIssued = meter.CreateCounter<long>("authplatform.tokens.issued", "{token}", "Tokens issued, by kind (access, refresh, mfa).");
+        _tokensIssued = meter.CreateCounter<long>("authplatform.tokens.issued", "{token}", "Tokens issued, by kind (access, refresh, mfa, client_access).");
         _refreshReuse = meter.CreateCounter<long>(
             "authplatform.refresh_tokens.reuse_detected", "{detection}", "Redeemed refresh tokens presented again (the session is revoked).");
         _throttled = meter.CreateCounter<long>("authplatform.requests.throttled", "{request}", "Requests refused by the rate limiter, by policy.");
@@ -50,7 +51,12 @@ public sealed class AuthMetrics
             "authplatform.sessions.revoked", "{session}", "Single sessions ended before their expiry, by reason (logout, revoked_by_user).");
         _signedOutEverywhere = meter.CreateCounter<long>(
             "authplatform.sessions.signed_out_everywhere", "{sign_out}", "'Sign out everywhere' calls: every session and access token of an account ended.");
+        _clientAuthenticationFailures = meter.CreateCounter<long>(
+            "authplatform.oauth.client_authentication.failures", "{attempt}", "Failed client authentications at the token endpoint, by reason.");
     }
+
+    public void ClientAuthenticationFailed(string reason) =>
+        _clientAuthenticationFailures.Add(1, new KeyValuePair<string, object?>("reason", Bounded(reason, ClientAuthenticationFailureReasons)));
 
     public void LoginSucceeded(string secondFactor) => _loginsSucceeded.Add(1, new KeyValuePair<string, object?>("second_factor", secondFactor));
 
@@ -97,6 +103,13 @@ public sealed class AuthMetrics
     /// <summary>The steps that check a second factor (the reason of <c>SecondFactorFailed</c>).</summary>
     private static readonly string[] SecondFactorSteps = ["login", "enable", "disable", "recovery_codes", "step_up"];
 
+    private static readonly string[] ClientAuthenticationFailureReasons =
+    [
+        Domain.OAuth.ClientAuthenticationFailures.UnknownClient, Domain.OAuth.ClientAuthenticationFailures.WrongSecret,
+        Domain.OAuth.ClientAuthenticationFailures.ExpiredSecret, Domain.OAuth.ClientAuthenticationFailures.NoSecret,
+        Domain.OAuth.ClientAuthenticationFailures.Malformed, Domain.OAuth.ClientAuthenticationFailures.Disabled,
+    ];
+
     private static string Bounded(string value, string[] known) => Array.IndexOf(known, value) >= 0 ? value : Other;
 
     /// <summary>The values of the <c>change</c> tag of <c>authplatform.accounts.admin_changes</c>.</summary>
@@ -117,6 +130,9 @@ public sealed class AuthMetrics
         public const string Refresh = "refresh";
         public const string Mfa = "mfa";
 
-        internal static readonly string[] All = [Access, Refresh, Mfa];
+        /// <summary>An access token issued to a client for itself (client credentials).</summary>
+        public const string ClientAccess = "client_access";
+
+        internal static readonly string[] All = [Access, Refresh, Mfa, ClientAccess];
     }
 }

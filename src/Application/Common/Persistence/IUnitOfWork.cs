@@ -21,6 +21,13 @@ public interface IUnitOfWork
 
     Task CommitAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// True when something waits to be saved: a tracked change, or a domain event raised (by an
+    /// aggregate or through <c>IDomainEvents</c>) and not yet dispatched. A deferred command with
+    /// nothing pending opens no transaction at all (a successful token grant writes nothing).
+    /// </summary>
+    bool HasPendingChanges { get; }
+
     Task RollbackAsync(CancellationToken cancellationToken);
 
     /// <exception cref="ConcurrencyConflictException">another writer saved the same aggregate first.</exception>

@@ -27,5 +27,10 @@ public sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         builder.Property(k => k.Permissions).HasConversion<ScopeSetConverter>().HasMaxLength(4096).IsRequired();
         builder.HasIndex(k => k.CreatedByKeyId);
         builder.Property(k => k.Version).IsConcurrencyToken();
+
+        // A service account's key: deleted with the account by the use case (which evicts it from the
+        // verified-key cache); no cascade here, as SQL Server refuses a second cascade path from users.
+        builder.HasIndex(k => k.ServiceAccountId);
+        builder.HasOne<Domain.ServiceAccounts.ServiceAccount>().WithMany().HasForeignKey(k => k.ServiceAccountId).OnDelete(DeleteBehavior.NoAction);
     }
 }

@@ -8,7 +8,8 @@ public sealed class ApiKeyReader(AuthDbContext db, IMapper mapper) : IApiKeyRead
 {
     public async Task<IReadOnlyList<ApiKeyResponse>> ListAsync(Guid? ownerId, CancellationToken cancellationToken)
     {
-        var keys = db.ApiKeys.AsNoTracking();
+        // A service account's keys belong to the account, not to its owner's own list.
+        var keys = db.ApiKeys.AsNoTracking().Where(k => k.ServiceAccountId == null);
         if (ownerId is { } owner)
         {
             keys = keys.Where(k => k.OwnerId == owner);

@@ -80,6 +80,10 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.SqlServer
                         .HasColumnType("datetimeoffset")
                         .HasColumnName("revoked_at");
 
+                    b.Property<Guid?>("ServiceAccountId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("service_account_id");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("int")
@@ -93,6 +97,8 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.SqlServer
                         .IsUnique();
 
                     b.HasIndex("OwnerId");
+
+                    b.HasIndex("ServiceAccountId");
 
                     b.ToTable("api_keys", (string)null);
                 });
@@ -377,6 +383,95 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.SqlServer
                         .IsUnique();
 
                     b.ToTable("user_grants", (string)null);
+                });
+
+            modelBuilder.Entity("AuthPlatform.Domain.ServiceAccounts.ClientSecret", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("secret_hash");
+
+                    b.Property<Guid>("ServiceAccountId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("service_account_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ServiceAccountId");
+
+                    b.ToTable("service_account_secrets", (string)null);
+                });
+
+            modelBuilder.Entity("AuthPlatform.Domain.ServiceAccounts.ServiceAccount", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("client_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("DeletedAt")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("deleted_at");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)")
+                        .HasColumnName("description");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)")
+                        .HasColumnName("name");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("owner_id");
+
+                    b.Property<string>("Scopes")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("nvarchar(max)")
+                        .HasColumnName("scopes");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("int")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientId")
+                        .IsUnique();
+
+                    b.HasIndex("DeletedAt");
+
+                    b.HasIndex("OwnerId");
+
+                    b.ToTable("service_accounts", (string)null);
                 });
 
             modelBuilder.Entity("AuthPlatform.Domain.Sessions.RefreshToken", b =>
@@ -743,6 +838,11 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.SqlServer
                         .HasForeignKey("OwnerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.HasOne("AuthPlatform.Domain.ServiceAccounts.ServiceAccount", null)
+                        .WithMany()
+                        .HasForeignKey("ServiceAccountId")
+                        .OnDelete(DeleteBehavior.NoAction);
                 });
 
             modelBuilder.Entity("AuthPlatform.Domain.OAuth.AuthorizationCode", b =>
@@ -815,6 +915,24 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.SqlServer
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("AuthPlatform.Domain.ServiceAccounts.ClientSecret", b =>
+                {
+                    b.HasOne("AuthPlatform.Domain.ServiceAccounts.ServiceAccount", null)
+                        .WithMany("Secrets")
+                        .HasForeignKey("ServiceAccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AuthPlatform.Domain.ServiceAccounts.ServiceAccount", b =>
+                {
+                    b.HasOne("AuthPlatform.Domain.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("AuthPlatform.Domain.Sessions.RefreshToken", b =>
                 {
                     b.HasOne("AuthPlatform.Domain.Sessions.RefreshTokenFamily", null)
@@ -840,6 +958,11 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.SqlServer
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("AuthPlatform.Domain.ServiceAccounts.ServiceAccount", b =>
+                {
+                    b.Navigation("Secrets");
                 });
 
             modelBuilder.Entity("AuthPlatform.Domain.Sessions.RefreshTokenFamily", b =>

@@ -75,6 +75,10 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("revoked_at");
 
+                    b.Property<Guid?>("ServiceAccountId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("service_account_id");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER")
@@ -88,6 +92,8 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Sqlite
                         .IsUnique();
 
                     b.HasIndex("OwnerId");
+
+                    b.HasIndex("ServiceAccountId");
 
                     b.ToTable("api_keys", (string)null);
                 });
@@ -372,6 +378,95 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("user_grants", (string)null);
+                });
+
+            modelBuilder.Entity("AuthPlatform.Domain.ServiceAccounts.ClientSecret", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<long?>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("secret_hash");
+
+                    b.Property<Guid>("ServiceAccountId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("service_account_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ServiceAccountId");
+
+                    b.ToTable("service_account_secrets", (string)null);
+                });
+
+            modelBuilder.Entity("AuthPlatform.Domain.ServiceAccounts.ServiceAccount", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("client_id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<long?>("DeletedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("deleted_at");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("owner_id");
+
+                    b.Property<string>("Scopes")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("scopes");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientId")
+                        .IsUnique();
+
+                    b.HasIndex("DeletedAt");
+
+                    b.HasIndex("OwnerId");
+
+                    b.ToTable("service_accounts", (string)null);
                 });
 
             modelBuilder.Entity("AuthPlatform.Domain.Sessions.RefreshToken", b =>
@@ -736,6 +831,11 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Sqlite
                         .HasForeignKey("OwnerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.HasOne("AuthPlatform.Domain.ServiceAccounts.ServiceAccount", null)
+                        .WithMany()
+                        .HasForeignKey("ServiceAccountId")
+                        .OnDelete(DeleteBehavior.NoAction);
                 });
 
             modelBuilder.Entity("AuthPlatform.Domain.OAuth.AuthorizationCode", b =>
@@ -808,6 +908,24 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("AuthPlatform.Domain.ServiceAccounts.ClientSecret", b =>
+                {
+                    b.HasOne("AuthPlatform.Domain.ServiceAccounts.ServiceAccount", null)
+                        .WithMany("Secrets")
+                        .HasForeignKey("ServiceAccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AuthPlatform.Domain.ServiceAccounts.ServiceAccount", b =>
+                {
+                    b.HasOne("AuthPlatform.Domain.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("AuthPlatform.Domain.Sessions.RefreshToken", b =>
                 {
                     b.HasOne("AuthPlatform.Domain.Sessions.RefreshTokenFamily", null)
@@ -833,6 +951,11 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Sqlite
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("AuthPlatform.Domain.ServiceAccounts.ServiceAccount", b =>
+                {
+                    b.Navigation("Secrets");
                 });
 
             modelBuilder.Entity("AuthPlatform.Domain.Sessions.RefreshTokenFamily", b =>

@@ -1,0 +1,129 @@
+using System.Security.Cryptography;
+using System.Text;
+using AuthPlatform.Application.Common.Diagnostics;
+using AuthPlatform.Application.Common.Events;
+using AuthPlatform.Application.Common.Results;
+using AuthPlatform.Application.Common.Security;
+using AuthPlatform.Domain.OAuth;
+
+namespace AuthPlatform.Application.OAuth.Common;
+
+/// <summary>
+/// Authenticates the client of a token request, for every grant: reads the presented credentials
+/// (<see cref="PresentedClient.Read"/>), refuses an address that spent its budget of failures,
+/// finds the client by <c>client_id</c> among the <see cref="IClientStore"/>s (service accounts now,
+/// OAuth clients later) and compares the SHA-256 of the secret with each stored, unexpired one in
+/// constant time. A failure is counted against the address, audited
+/// (<see cref="ClientAuthenticationFailed"/>) and answered <c>invalid_client</c> with its
+/// record kept (<see cref="Result{T}.Refused"/>).
+/// </summary>
+public sealed class ClientAuthentication(
+    IEnumerable<IClientStore> stores,
+    IClientAuthenticationThrottle throttle,
+    IClientContext client,
+    IDomainEvents events,
+    ISecretGenerator hasher,
+    AuthMetrics metrics,
+    TimeProvider clock)
+{
+    /// <summary>The field of a <c>rate_limited</c> error that holds the seconds to wait (for <c>Retry-After</c>).</summary>
+    public const string RetryAfterField = "retry_after";
+
+    public async Task<Result<ClientRegistration>> AuthenticateAsync(ClientCredentialsInput input, CancellationToken cancellationToken)
+    {
+        var address = ClientAddresses.ThrottleKey(client.IpAddress);
+        if (!throttle.MayTry(address, out var retryAfter))
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+            return new Error(
+                ErrorCodes.RateLimited,
+                $"Too many failed client authentications from this address. Retry after {seconds} seconds.",
+                new Dictionary<string, string[]> { [RetryAfterField] = [seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)] });
+        }
+
+        var presented = PresentedClient.Read(input);
+        if (presented.IsFailure)
+        {
+            return presented.Error!.Code == OAuthErrorCodes.InvalidClient
+                ? Fail(address, input.FormClientId, null, ClientAuthenticationFailures.Malformed,
+                    string.IsNullOrEmpty(input.AuthorizationHeader) ? ClientAuthMethods.Post : ClientAuthMethods.Basic, presented.Error)
+                : presented.Error!;
+        }
+
+        var credentials = presented.Value;
+        var registration = await FindAsync(credentials.ClientId, cancellationToken);
+        if (registration is null)
+        {
+            return Fail(address, credentials.ClientId, null, ClientAuthenticationFailures.UnknownClient, credentials.Method);
+        }
+
+        if (registration.IsConfidential)
+        {
+            if (credentials.Secret is null)
+            {
+                return Fail(address, registration.ClientId, registration.OwnerId, ClientAuthenticationFailures.NoSecret, credentials.Method);
+            }
+
+            var outcome = Match(registration, credentials.Secret);
+            if (outcome is not null)
+            {
+                return Fail(address, registration.ClientId, registration.OwnerId, outcome, credentials.Method);
+            }
+        }
+        else if (credentials.Secret is not null)
+        {
+            // A public client has no secret to present: sending one is a confused client.
+            return Fail(address, registration.ClientId, registration.OwnerId, ClientAuthenticationFailures.WrongSecret, credentials.Method);
+        }
+
+        if (registration.OwnerDisabled)
+        {
+            return Fail(address, registration.ClientId, registration.OwnerId, ClientAuthenticationFailures.Disabled, credentials.Method);
+        }
+
+        return registration;
+    }
+
+    private async Task<ClientRegistration?> FindAsync(string clientId, CancellationToken cancellationToken)
+    {
+        foreach (var store in stores)
+        {
+            if (await store.FindAsync(clientId, cancellationToken) is { } found)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Null when an unexpired secret matches; else why not. Every stored secret is compared, in constant time.</summary>
+    private string? Match(ClientRegistration registration, string secret)
+    {
+        var presentedHash = Encoding.ASCII.GetBytes(hasher.Hash(secret));
+        var now = clock.GetUtcNow();
+        var active = false;
+        var expired = false;
+        foreach (var stored in registration.Secrets)
+        {
+            var equal = CryptographicOperations.FixedTimeEquals(presentedHash, Encoding.ASCII.GetBytes(stored.Hash));
+            var live = stored.ExpiresAt is null || stored.ExpiresAt > now;
+            active |= equal && live;
+            expired |= equal && !live;
+        }
+
+        return active ? null : expired ? ClientAuthenticationFailures.ExpiredSecret : ClientAuthenticationFailures.WrongSecret;
+    }
+
+    private Result<ClientRegistration> Fail(string address, string? clientId, Guid? ownerId, string reason, string method, Error? error = null)
+    {
+        throttle.RecordFailure(address);
+        metrics.ClientAuthenticationFailed(reason);
+        // The id is the client's input: clipped, and without control characters (LOG-03).
+        var shownId = clientId is { Length: > 0 } id
+            ? string.Concat((id.Length <= 128 ? id : id[..128]).Select(c => char.IsControl(c) ? '?' : c))
+            : null;
+        events.Raise(new ClientAuthenticationFailed(shownId, ownerId, reason, method));
+        return Result<ClientRegistration>.Refused(error ?? OAuthErrors.InvalidClient);
+    }
+}

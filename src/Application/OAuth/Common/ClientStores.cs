@@ -1,0 +1,76 @@
+using AuthPlatform.Domain.Authorization;
+using AuthPlatform.Domain.Users;
+
+namespace AuthPlatform.Application.OAuth.Common;
+
+/// <summary>What kind of client a registration is.</summary>
+public enum ClientKind
+{
+    ServiceAccount,
+    OAuthClient,
+}
+
+/// <summary>A stored secret of a client: its SHA-256 (hex) and optional expiry.</summary>
+public sealed record StoredClientSecret(Guid Id, string Hash, DateTimeOffset? ExpiresAt);
+
+/// <summary>
+/// A client as the token endpoint needs it, whatever stores it. <see cref="OwnerId"/> is the user the
+/// client belongs to (a service account's owner); <see cref="OwnerRole"/> caps its scopes at the
+/// owner's current role; <see cref="OwnerDisabled"/> stops it.
+/// </summary>
+public sealed record ClientRegistration(
+    ClientKind Kind,
+    Guid Id,
+    string ClientId,
+    bool IsConfidential,
+    ScopeSet Scopes,
+    IReadOnlyList<string> GrantTypes,
+    IReadOnlyList<StoredClientSecret> Secrets,
+    Guid? OwnerId,
+    UserRole? OwnerRole,
+    bool OwnerDisabled);
+
+/// <summary>
+/// Finds clients by <c>client_id</c> for the token endpoint. Service accounts are one store; the
+/// OAuth client registry plugs in as another (registered as one more <see cref="IClientStore"/>).
+/// A store answers null for ids that are not its own (cheaply: by prefix where it can).
+/// </summary>
+public interface IClientStore
+{
+    Task<ClientRegistration?> FindAsync(string clientId, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Clients whose access tokens must stop at once (a deleted service account), remembered by this
+/// instance's token validator for as long as any of their tokens can live.
+/// </summary>
+public interface IRevokedClients
+{
+    void Remember(string clientId, DateTimeOffset revokedAt);
+}
+
+/// <summary>
+/// Failed client authentications per client address (<c>ClientAddresses.ThrottleKey</c>): past the
+/// budget (<c>RateLimiting:PermitLimit</c> per <c>RateLimiting:WindowSeconds</c>), every client
+/// authentication from that address is refused until the window ends. Successes cost nothing.
+/// </summary>
+public interface IClientAuthenticationThrottle
+{
+    /// <summary>False (with the wait) when the address has spent its budget of failures.</summary>
+    bool MayTry(string addressKey, out TimeSpan retryAfter);
+
+    void RecordFailure(string addressKey);
+}
+
+/// <summary>A token issued at the token endpoint, for the audit trail (never the token itself).</summary>
+public sealed record IssuedTokenRecord(
+    string ClientId, Guid? UserId, string GrantType, string Scope, string? IpAddress, string? UserAgent, DateTimeOffset IssuedAt);
+
+/// <summary>
+/// Audits successful token issuance without a database write per grant: records are written in
+/// batches by a background writer (at intervals and at shutdown), so issuance scales.
+/// </summary>
+public interface IIssuedTokenAudit
+{
+    void Record(IssuedTokenRecord record);
+}

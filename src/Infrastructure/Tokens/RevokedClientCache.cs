@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using AuthPlatform.Application.Common.Options;
+using AuthPlatform.Application.OAuth.Common;
+using AuthPlatform.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace AuthPlatform.Infrastructure.Tokens;
+
+/// <summary>
+/// The client ids whose own access tokens (client credentials) must be refused although unexpired:
+/// deleted service accounts, remembered in this instance's memory for as long as one of their
+/// tokens can live (the access-token lifetime, the clock skew and a margin), like the security
+/// stamps of ADR 0013. One lock-free lookup per request of a client's token; no database read.
+/// Filled after each commit that deletes an account, and at start-up from
+/// <c>service_accounts.deleted_at</c>. Per instance, until a shared channel (Redis) exists.
+/// </summary>
+public sealed class RevokedClientCache(IOptions<JwtOptions> options, TimeProvider clock) : IRevokedClients
+{
+    private const int PruneAbove = 50_000;
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _revoked = new(StringComparer.Ordinal);
+
+    public TimeSpan Horizon => options.Value.AccessTokenLifetime + options.Value.ClockSkew + SecurityStampCache.Margin;
+
+    public void Remember(string clientId, DateTimeOffset revokedAt)
+    {
+        _revoked[clientId] = revokedAt;
+        if (_revoked.Count > PruneAbove)
+        {
+            var before = clock.GetUtcNow() - Horizon;
+            foreach (var (id, at) in _revoked)
+            {
+                if (at < before)
+                {
+                    _revoked.TryRemove(KeyValuePair.Create(id, at));
+                }
+            }
+        }
+    }
+
+    /// <summary>True when the client's tokens must be refused (its tokens were all issued before the revocation).</summary>
+    public bool IsRevoked(string clientId)
+    {
+        if (!_revoked.TryGetValue(clientId, out var at))
+        {
+            return false;
+        }
+
+        if (at + Horizon < clock.GetUtcNow())
+        {
+            // Every token issued before the revocation has expired by now.
+            _revoked.TryRemove(KeyValuePair.Create(clientId, at));
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>At start-up: the service accounts deleted within <see cref="Horizon"/>.</summary>
+    public async Task LoadRecentAsync(AuthDbContext db, CancellationToken cancellationToken)
+    {
+        var since = clock.GetUtcNow() - Horizon;
+        var recent = await db.ServiceAccounts.AsNoTracking()
+            .Where(a => a.DeletedAt != null && a.DeletedAt > since)
+            .Select(a => new { a.ClientId, a.DeletedAt })
+            .ToListAsync(cancellationToken);
+        foreach (var account in recent)
+        {
+            Remember(account.ClientId, account.DeletedAt!.Value);
+        }
+    }
+}
