@@ -1,3 +1,4 @@
+// Longer than 150 lines because it is the one place that wires every port of the Application to its Infrastructure adapter, per database provider.
 using AuthPlatform.Application.Admin.RotateSigningKey;
 using AuthPlatform.Application.ApiKeys.Common;
 using AuthPlatform.Application.Audit;
