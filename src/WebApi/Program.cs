@@ -46,7 +46,8 @@ services.AddControllers(mvc => mvc.SuppressImplicitRequiredAttributeForNonNullab
 
 services.AddSingleton<BearerAuthenticationHandler.LoggerSource>();
 services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
-    .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);
+    .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null)
+    .AddBrowserSignIn(services, builder.Environment); // the /oauth/authorize pages' cookie and antiforgery
 services.AddAuthorization();
 services.AddSingleton<IAuthorizationPolicyProvider, ScopePolicy>();
 services.AddSingleton<IAuthorizationHandler, ScopeRequirementHandler>();
@@ -119,6 +120,7 @@ if (app.Environment.IsDevelopment())
 
 app.MapControllers();
 app.MapVerifyEndpoint();
+app.MapAuthorizeEndpoints();
 app.UseObservability();
 
 await ServiceChecks.ThrowIfInvalidAsync(app); // the bootstrap administrator by the policy in use, the listening ports
