@@ -85,6 +85,7 @@ public static class DependencyInjection
         services.AddSingleton<Application.Signing.ISigningKeyRing>(sp => sp.GetRequiredService<SigningKeyRing>());
         services.AddScoped<Application.Signing.ISigningKeyRepository, SigningKeyRepository>();
         services.AddSingleton<IAccessTokenIssuer, JwtAccessTokenIssuer>();
+        services.AddSingleton<Application.OAuth.Common.IIdTokenIssuer, JwtIdTokenIssuer>();
         services.AddSingleton<IAccessTokenValidator, JwtAccessTokenValidator>();
         services.AddSingleton<SecurityStampCache>();
         services.AddSingleton<ISecurityStamps>(sp => sp.GetRequiredService<SecurityStampCache>());

@@ -47,7 +47,8 @@ services.AddControllers(mvc => mvc.SuppressImplicitRequiredAttributeForNonNullab
 
 services.AddSingleton<BearerAuthenticationHandler.LoggerSource>();
 services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
-    .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);
+    .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null)
+    .AddBrowserSignIn(services, builder.Environment); // the /oauth/authorize pages' cookie and antiforgery
 services.AddAuthorization();
 services.AddSingleton<IAuthorizationPolicyProvider, ScopePolicy>();
 services.AddSingleton<IAuthorizationHandler, ScopeRequirementHandler>();
@@ -120,6 +121,7 @@ if (app.Environment.IsDevelopment())
 
 app.MapControllers();
 app.MapVerifyEndpoint();
+app.MapAuthorizeEndpoints();
 app.UseObservability();
 
 await ServiceChecks.ThrowIfInvalidAsync(app); // the bootstrap administrator by the policy in use, the listening ports

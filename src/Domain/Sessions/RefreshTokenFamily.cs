@@ -37,6 +37,9 @@ public sealed class RefreshTokenFamily : AggregateRoot
 
     public ScopeSet Scopes { get; private set; } = ScopeSet.Empty;
 
+    /// <summary>The OAuth client (<c>oc_…</c>) the family was issued to by the authorization-code grant; null for a user's own session.</summary>
+    public string? ClientId { get; private set; }
+
     public string? IpAddress { get; private set; }
 
     public string? UserAgent { get; private set; }
@@ -63,7 +66,9 @@ public sealed class RefreshTokenFamily : AggregateRoot
         string? ipAddress,
         string? userAgent,
         SessionLifetimes lifetimes,
-        DateTimeOffset now)
+        DateTimeOffset now,
+        string? clientId = null,
+        DateTimeOffset? authenticatedAt = null)
     {
         if (id == Guid.Empty || userId == Guid.Empty)
         {
@@ -71,13 +76,19 @@ public sealed class RefreshTokenFamily : AggregateRoot
         }
 
         Guard.Utc(now, nameof(now));
+        if (authenticatedAt is { } at && (at > now || at.Offset != TimeSpan.Zero))
+        {
+            throw new DomainException("A session's authentication time is a UTC instant no later than its start.");
+        }
+
         var family = new RefreshTokenFamily
         {
             Id = id,
             UserId = userId,
             CreatedAt = now,
             LastUsedAt = now,
-            AuthenticatedAt = now,
+            AuthenticatedAt = authenticatedAt ?? now,
+            ClientId = clientId is null ? null : Guard.NotBlank(clientId, nameof(clientId), 128),
             AbsoluteExpiresAt = now + lifetimes.AbsoluteLifetime,
             Scopes = scopes,
             AuthenticationMethods = string.Join(' ', authenticationMethods),

@@ -15,6 +15,7 @@ public static class RevocationReasons
 {
     public const string Logout = "logout";
     public const string Reuse = "refresh_token_reused";
+    public const string CodeReuse = "authorization_code_reused";
     public const string PasswordChanged = "password_changed";
     public const string RevokedByUser = "revoked_by_user";
     public const string TwoFactorChanged = "two_factor_changed";

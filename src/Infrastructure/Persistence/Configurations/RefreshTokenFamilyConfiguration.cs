@@ -19,6 +19,8 @@ public sealed class RefreshTokenFamilyConfiguration : IEntityTypeConfiguration<R
         builder.Property(f => f.IpAddress).HasMaxLength(64);
         builder.Property(f => f.UserAgent).HasMaxLength(512);
         builder.Property(f => f.RevocationReason).HasMaxLength(64);
+        builder.Property(f => f.ClientId).HasMaxLength(128);
+        builder.HasIndex(f => new { f.ClientId, f.UserId });
 
         // The compare-and-swap of rotation: an UPDATE only succeeds if the version is still the one read.
         builder.Property(f => f.Version).IsConcurrencyToken();

@@ -1,0 +1,190 @@
+// Longer than 150 lines because the code's checks (client, redirect URI, PKCE, expiry, single use with its race) and the issuance they guard are one decision.
+using System.Security.Cryptography;
+using System.Text;
+using AuthPlatform.Application.Auth.Common;
+using AuthPlatform.Application.Common.Persistence;
+using AuthPlatform.Application.Common.Results;
+using AuthPlatform.Application.Common.Security;
+using AuthPlatform.Application.OAuth.Common;
+using AuthPlatform.Application.Users;
+using AuthPlatform.Domain.Authorization;
+using AuthPlatform.Domain.OAuth;
+using AuthPlatform.Domain.Sessions;
+using AuthPlatform.Domain.Users;
+using FluentValidation;
+using Mediator;
+
+namespace AuthPlatform.Application.OAuth.Token.RedeemAuthorizationCode;
+
+/// <summary>
+/// The <c>authorization_code</c> grant (RFC 6749 4.1.3, RFC 7636 4.5), sent by the token endpoint
+/// once it has authenticated the client (or, for a public client, read its <c>client_id</c>).
+/// </summary>
+public sealed record RedeemAuthorizationCodeCommand(string ClientId, string Code, string? RedirectUri, string? CodeVerifier)
+    : ICommand<Result<AuthorizationCodeTokens>>;
+
+/// <summary>The token answer (RFC 6749 5.1, OpenID Connect Core 3.1.3.3).</summary>
+public sealed record AuthorizationCodeTokens(
+    string AccessToken, string TokenType, int ExpiresIn, string? RefreshToken, string? IdToken, string Scope);
+
+public sealed class RedeemAuthorizationCodeValidator : AbstractValidator<RedeemAuthorizationCodeCommand>
+{
+    public RedeemAuthorizationCodeValidator()
+    {
+        RuleFor(c => c.ClientId).NotEmpty().WithMessage("client_id is required.").MaximumLength(128).WithMessage("This is not a client_id.");
+        RuleFor(c => c.Code).NotEmpty().WithMessage("code is required.").MaximumLength(512).WithMessage("This is not a code.");
+        RuleFor(c => c.RedirectUri).NotEmpty().WithMessage("redirect_uri is required: repeat the one of the authorization request.")
+            .MaximumLength(OAuthClientRules.MaxUriLength).WithMessage("This is not a redirect URI.");
+    }
+}
+
+public sealed class RedeemAuthorizationCodeHandler(
+    IAuthorizationCodeRepository codes,
+    IOAuthClientRepository clients,
+    IUserRepository users,
+    IRefreshTokenFamilyRepository families,
+    ISecretGenerator secrets,
+    IAccessTokenIssuer accessTokens,
+    IIdTokenIssuer idTokens,
+    IScopeCatalog scopeCatalog,
+    SessionIssuer sessions,
+    IUnitOfWork unitOfWork,
+    TimeProvider clock) : ICommandHandler<RedeemAuthorizationCodeCommand, Result<AuthorizationCodeTokens>>
+{
+    internal static readonly Error Unknown = OAuthProtocolErrors.Grant("The authorization code is invalid, expired or already used.");
+    internal static readonly Error Used = OAuthProtocolErrors.Grant("The authorization code was already used; the tokens it issued are revoked.");
+    internal static readonly Error WrongClient = OAuthProtocolErrors.Grant("The authorization code was issued to another client.");
+    internal static readonly Error WrongRedirect = OAuthProtocolErrors.Grant("redirect_uri does not match the one of the authorization request.");
+    internal static readonly Error MissingVerifier = OAuthProtocolErrors.Grant("code_verifier is required: the authorization request sent a code_challenge.");
+    internal static readonly Error UnexpectedVerifier = OAuthProtocolErrors.Grant("code_verifier was sent but the authorization request sent no code_challenge.");
+    internal static readonly Error BadVerifier = OAuthProtocolErrors.Grant("code_verifier does not match the code_challenge (PKCE, S256).");
+    internal static readonly Error Unavailable = OAuthProtocolErrors.Grant("The user or the client of this code no longer exists or is disabled.");
+
+    public async ValueTask<Result<AuthorizationCodeTokens>> Handle(RedeemAuthorizationCodeCommand command, CancellationToken cancellationToken)
+    {
+        var codeHash = secrets.Hash(command.Code);
+        var code = await codes.FindByHashAsync(codeHash, cancellationToken);
+        if (code is null)
+        {
+            return Unknown;
+        }
+
+        // Bindings and PKCE first: a presentation that fails them changes nothing (nor burns the code).
+        var binding = CheckBinding(code, command);
+        if (binding is not null)
+        {
+            return binding;
+        }
+
+        var now = clock.GetUtcNow();
+        switch (code.Redeem(now))
+        {
+            case CodeRedemptionOutcome.ReuseDetected:
+                return await RevokeForReuseAsync(code, now, cancellationToken);
+            case CodeRedemptionOutcome.Expired:
+                return Unknown;
+        }
+
+        var client = await clients.FindByClientIdAsync(code.ClientId, cancellationToken);
+        var user = await users.FindByIdAsync(code.UserId, cancellationToken);
+        if (client is null || user is null || user.IsDisabled || !client.AllowsGrant(OAuthGrantTypes.AuthorizationCode))
+        {
+            unitOfWork.DiscardChanges();
+            return Unavailable;
+        }
+
+        var scopes = Granted(code.Scopes, user);
+        string? refreshToken = null;
+        RefreshTokenFamily? family = null;
+        if (client.AllowsGrant(OAuthGrantTypes.RefreshToken))
+        {
+            refreshToken = secrets.NewSecret();
+            family = RefreshTokenFamily.Start(
+                Guid.CreateVersion7(now), user.Id, secrets.Hash(refreshToken), scopes, code.AuthenticationMethodList,
+                null, null, sessions.Lifetimes, now, client.ClientId, code.AuthTime);
+            families.Add(family);
+        }
+
+        code.RecordIssued(family?.Id, null);
+        try
+        {
+            // The compare-and-swap of single use: the code's version must still be the one read,
+            // and the family is saved with it, so a replay that loses the race finds what to revoke.
+            await unitOfWork.SaveChangesAsync(cancellationToken);
+        }
+        catch (ConcurrencyConflictException)
+        {
+            unitOfWork.DiscardChanges();
+            var again = await codes.FindByHashAsync(codeHash, cancellationToken);
+            return again is not null && again.Redeem(now) == CodeRedemptionOutcome.ReuseDetected
+                ? await RevokeForReuseAsync(again, now, cancellationToken)
+                : Unknown;
+        }
+
+        var access = await accessTokens.IssueAsync(
+            new AccessTokenRequest(
+                user.Id, family?.Id ?? code.Id, scopes, code.AuthenticationMethodList, code.AuthTime,
+                UserResponse.RoleName(user.Role), SecurityStamps.Fingerprint(user.SecurityStamp), client.ClientId),
+            cancellationToken);
+        var idToken = scopes.Contains(OAuthIdentityScopes.OpenId)
+            ? await idTokens.IssueAsync(new IdTokenRequest(user.Id, client.ClientId, code.Nonce, code.AuthTime, code.AuthenticationMethodList), cancellationToken)
+            : null;
+        return new AuthorizationCodeTokens(access.Token, "Bearer", access.ExpiresIn, refreshToken, idToken, scopes.ToString());
+    }
+
+    /// <summary>RFC 7636 4.1: 43 to 128 characters of <c>[A-Za-z0-9-._~]</c>.</summary>
+    public static bool IsWellFormedVerifier(string? verifier) =>
+        verifier is { Length: >= 43 and <= 128 } && verifier.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~');
+
+    /// <summary>BASE64URL(SHA256(ASCII(verifier))) equals the challenge, compared in constant time.</summary>
+    public static bool VerifierMatches(string verifier, string challenge)
+    {
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.ASCII.GetBytes(verifier), digest);
+        var computed = Encoding.ASCII.GetBytes(Convert.ToBase64String(digest).TrimEnd('=').Replace('+', '-').Replace('/', '_'));
+        return CryptographicOperations.FixedTimeEquals(computed, Encoding.ASCII.GetBytes(challenge));
+    }
+
+    private static Error? CheckBinding(AuthorizationCode code, RedeemAuthorizationCodeCommand command)
+    {
+        if (!string.Equals(code.ClientId, command.ClientId, StringComparison.Ordinal))
+        {
+            return WrongClient;
+        }
+
+        if (!code.IsBoundTo(command.ClientId, command.RedirectUri))
+        {
+            return WrongRedirect;
+        }
+
+        if (code.CodeChallenge is null)
+        {
+            return command.CodeVerifier is null ? null : UnexpectedVerifier;
+        }
+
+        if (command.CodeVerifier is null)
+        {
+            return MissingVerifier;
+        }
+
+        return IsWellFormedVerifier(command.CodeVerifier) && VerifierMatches(command.CodeVerifier, code.CodeChallenge) ? null : BadVerifier;
+    }
+
+    /// <summary>The granted scopes the user still holds: identity scopes, and API scopes their role grants today.</summary>
+    private ScopeSet Granted(ScopeSet granted, User user)
+    {
+        var held = Scopes.ForRole(user.Role, scopeCatalog.OperatorScopes);
+        return ScopeSet.From(granted.Where(s => OAuthIdentityScopes.Contains(s) || held.Contains(s)));
+    }
+
+    /// <summary>A second use revokes what the first issued (RFC 6749 4.1.2); the reuse event (audited) is kept.</summary>
+    private async Task<Result<AuthorizationCodeTokens>> RevokeForReuseAsync(AuthorizationCode code, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (code.IssuedFamilyId is { } familyId)
+        {
+            await families.RevokeAsync(familyId, RevocationReasons.CodeReuse, now, cancellationToken);
+        }
+
+        return Result<AuthorizationCodeTokens>.Refused(Used);
+    }
+}

@@ -1,0 +1,270 @@
+// Longer than 150 lines because the authorization endpoint's four steps (request, login, second factor, consent) share their checks, their cookie and their answers here.
+using AuthPlatform.Application.Auth.Common;
+using AuthPlatform.Application.Auth.Login;
+using AuthPlatform.Application.Auth.LoginWithSecondFactor;
+using AuthPlatform.Application.Common.Options;
+using AuthPlatform.Application.Common.Results;
+using AuthPlatform.Application.OAuth.Authorize.CheckAuthorizationRequest;
+using AuthPlatform.Application.OAuth.Authorize.Common;
+using AuthPlatform.Application.OAuth.Authorize.IssueAuthorizationCode;
+using AuthPlatform.Application.OAuth.Common;
+using AuthPlatform.WebApi.Authentication;
+using AuthPlatform.WebApi.Http;
+using AuthPlatform.WebApi.Pages;
+using Mediator;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+
+namespace AuthPlatform.WebApi.Endpoints;
+
+/// <summary>
+/// <c>GET /oauth/authorize</c> (RFC 6749 4.1.1) and the pages it leads through: login, second
+/// factor, consent. The protocol's rules are the Application's use cases
+/// (<see cref="CheckAuthorizationRequestQuery"/>, <see cref="LoginCommand"/>,
+/// <see cref="LoginWithSecondFactorCommand"/>, <see cref="IssueAuthorizationCodeCommand"/>); this
+/// class reads forms, checks antiforgery, keeps the browser's cookie and writes pages or redirects.
+/// </summary>
+public static class AuthorizeEndpoints
+{
+    public static IEndpointRouteBuilder MapAuthorizeEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/oauth/authorize", AuthorizeAsync).ExcludeFromDescription();
+        endpoints.MapPost("/oauth/authorize/login", LoginAsync).ExcludeFromDescription().RequireRateLimiting(RateLimits.Credentials);
+        endpoints.MapPost("/oauth/authorize/2fa", SecondFactorAsync).ExcludeFromDescription().RequireRateLimiting(RateLimits.Credentials);
+        endpoints.MapPost("/oauth/authorize/consent", ConsentAsync).ExcludeFromDescription();
+        return endpoints;
+    }
+
+    private static async Task AuthorizeAsync(HttpContext http, ISender sender, CancellationToken ct)
+    {
+        var request = await CheckAsync(http, sender, ct);
+        if (request is null)
+        {
+            return;
+        }
+
+        var signIn = request.Prompt == AuthorizationRequest.PromptLogin ? null : await BrowserCookie.ReadAsync(http);
+        if (signIn is null)
+        {
+            await AskToSignInAsync(http, request, null);
+            return;
+        }
+
+        await ContinueAsync(http, sender, request, signIn, consentGiven: false, ct);
+    }
+
+    private static async Task LoginAsync(HttpContext http, ISender sender, CancellationToken ct)
+    {
+        var request = await CheckPostAsync(http, sender, ct);
+        if (request is null)
+        {
+            return;
+        }
+
+        var form = http.Request.Form;
+        var email = form["email"].ToString();
+        var result = await sender.Send(new LoginCommand(email, form["password"].ToString()), ct);
+        if (result.IsFailure)
+        {
+            await WritePageAsync(http, StatusFor(result.Error!), SignInPages.Login(QueryOf(http), Antiforgery(http), request.ClientName, MessageFor(result.Error!), email), request);
+            return;
+        }
+
+        if (result.Value!.Challenge is { } challenge)
+        {
+            await WritePageAsync(http, StatusCodes.Status200OK, SignInPages.SecondFactor(QueryOf(http), Antiforgery(http), challenge.MfaToken, null), request);
+            return;
+        }
+
+        var signIn = await BrowserCookie.SignInAsync(http, result.Value.Session!);
+        await ContinueAsync(http, sender, request, signIn, consentGiven: false, ct);
+    }
+
+    private static async Task SecondFactorAsync(HttpContext http, ISender sender, CancellationToken ct)
+    {
+        var request = await CheckPostAsync(http, sender, ct);
+        if (request is null)
+        {
+            return;
+        }
+
+        var form = http.Request.Form;
+        var mfaToken = form["mfa_token"].ToString();
+        var code = form["code"].ToString().Trim();
+        var isTotp = code.Length == 6 && code.All(char.IsAsciiDigit);
+        var result = await sender.Send(new LoginWithSecondFactorCommand(mfaToken, isTotp ? code : null, isTotp ? null : code), ct);
+        if (result.IsFailure)
+        {
+            var error = result.Error!;
+            var page = error.Code == ErrorCodes.InvalidToken
+                ? SignInPages.Login(QueryOf(http), Antiforgery(http), request.ClientName, error.Message)
+                : SignInPages.SecondFactor(QueryOf(http), Antiforgery(http), mfaToken, MessageFor(error));
+            await WritePageAsync(http, StatusFor(error), page, request);
+            return;
+        }
+
+        var signIn = await BrowserCookie.SignInAsync(http, result.Value!);
+        await ContinueAsync(http, sender, request, signIn, consentGiven: false, ct);
+    }
+
+    private static async Task ConsentAsync(HttpContext http, ISender sender, CancellationToken ct)
+    {
+        var request = await CheckPostAsync(http, sender, ct);
+        if (request is null)
+        {
+            return;
+        }
+
+        var signIn = await BrowserCookie.ReadAsync(http);
+        if (signIn is null)
+        {
+            await AskToSignInAsync(http, request, "Your sign-in has ended: sign in again.");
+            return;
+        }
+
+        var decision = http.Request.Form["decision"].ToString();
+        if (decision == "deny")
+        {
+            RedirectToClient(http, request.RedirectUri, request.State, [("error", OAuthProtocolErrors.AccessDenied), ("error_description", "The user denied the request.")]);
+            return;
+        }
+
+        if (decision != "approve")
+        {
+            await WriteErrorPageAsync(http, "The consent form was not answered with Allow or Deny.");
+            return;
+        }
+
+        await ContinueAsync(http, sender, request, signIn, consentGiven: true, ct);
+    }
+
+    /// <summary>The code, the consent page, or the login page again, as the Application decides.</summary>
+    private static async Task ContinueAsync(HttpContext http, ISender sender, AuthorizationRequest request, BrowserSignIn signIn, bool consentGiven, CancellationToken ct)
+    {
+        var result = await sender.Send(new IssueAuthorizationCodeCommand(request, signIn, consentGiven), ct);
+        if (result.IsFailure)
+        {
+            RedirectToClient(http, request.RedirectUri, request.State, [("error", OAuthProtocolErrors.ProtocolCode(result.Error!)), ("error_description", result.Error!.Message)]);
+            return;
+        }
+
+        var outcome = result.Value!;
+        switch (outcome.Step)
+        {
+            case AuthorizationStep.CodeIssued:
+                RedirectToClient(http, request.RedirectUri, request.State, [("code", outcome.Code!)]);
+                return;
+            case AuthorizationStep.LoginRequired:
+                await http.SignOutAsync(BrowserCookie.Scheme);
+                await AskToSignInAsync(http, request, "Your sign-in has ended: sign in again.");
+                return;
+            case AuthorizationStep.ConsentRequired when request.Prompt == AuthorizationRequest.PromptNone:
+                RedirectToClient(http, request.RedirectUri, request.State, [("error", OAuthProtocolErrors.ConsentRequired), ("error_description", "The user has not consented to these scopes.")]);
+                return;
+            default:
+                await WritePageAsync(http, StatusCodes.Status200OK, SignInPages.Consent(QueryOf(http), Antiforgery(http), request.ClientName, outcome.ScopesToConsent), request);
+                return;
+        }
+    }
+
+    private static async Task AskToSignInAsync(HttpContext http, AuthorizationRequest request, string? message)
+    {
+        if (request.Prompt == AuthorizationRequest.PromptNone)
+        {
+            RedirectToClient(http, request.RedirectUri, request.State, [("error", OAuthProtocolErrors.LoginRequired), ("error_description", "The user is not signed in.")]);
+            return;
+        }
+
+        await WritePageAsync(http, StatusCodes.Status200OK, SignInPages.Login(QueryOf(http), Antiforgery(http), request.ClientName, message), request);
+    }
+
+    /// <summary>The checked request; null when an answer (an error page or redirect) was written.</summary>
+    private static async Task<AuthorizationRequest?> CheckAsync(HttpContext http, ISender sender, CancellationToken ct)
+    {
+        var result = await sender.Send(new CheckAuthorizationRequestQuery(ParametersOf(http.Request.Query)), ct);
+        var check = result.Value!;
+        if (check.PageError is not null)
+        {
+            await WriteErrorPageAsync(http, check.PageError);
+            return null;
+        }
+
+        if (check.RedirectError is { } error)
+        {
+            RedirectToClient(http, error.RedirectUri, error.State, [("error", error.Error), ("error_description", error.Description)]);
+            return null;
+        }
+
+        return check.Request;
+    }
+
+    /// <summary>A form post: antiforgery first (400 page when missing or wrong), then the request in its query string.</summary>
+    private static async Task<AuthorizationRequest?> CheckPostAsync(HttpContext http, ISender sender, CancellationToken ct)
+    {
+        var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();
+        if (!http.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(http))
+        {
+            await WriteErrorPageAsync(http, "The form was not sent from this server's page, or the page has expired: go back to the application and start again.");
+            return null;
+        }
+
+        return await CheckAsync(http, sender, ct);
+    }
+
+    private static AuthorizationParameters ParametersOf(IQueryCollection query)
+    {
+        string? One(string name) => query.TryGetValue(name, out var values) ? values[0] : null;
+        var repeated = query.Where(q => q.Value.Count > 1).Select(q => q.Key).ToList();
+        return new AuthorizationParameters(
+            One("response_type"), One("client_id"), One("redirect_uri"), One("scope"), One("state"),
+            One("code_challenge"), One("code_challenge_method"), One("nonce"), One("prompt"), repeated);
+    }
+
+    /// <summary>RFC 6749 4.1.2 and RFC 9207: the answer's parameters, <c>state</c> and <c>iss</c>, added to the redirect URI's own query.</summary>
+    private static void RedirectToClient(HttpContext http, string redirectUri, string? state, IEnumerable<(string Name, string Value)> parameters)
+    {
+        var values = parameters.Select(p => new KeyValuePair<string, string?>(p.Name, p.Value)).ToList();
+        if (state is not null)
+        {
+            values.Add(new("state", state));
+        }
+
+        values.Add(new("iss", http.RequestServices.GetRequiredService<IOptions<JwtOptions>>().Value.Issuer));
+        http.Response.StatusCode = HttpMethods.IsPost(http.Request.Method) ? StatusCodes.Status303SeeOther : StatusCodes.Status302Found;
+        http.Response.Headers.Location = QueryHelpers.AddQueryString(redirectUri, values);
+    }
+
+    private static Task WriteErrorPageAsync(HttpContext http, string message)
+    {
+        http.Response.StatusCode = StatusCodes.Status400BadRequest;
+        http.Response.ContentType = "text/html; charset=utf-8";
+        return http.Response.WriteAsync(SignInPages.Error(message));
+    }
+
+    /// <summary>A page with a form: its CSP lets the form's answer redirect to the application (form-action covers redirects).</summary>
+    private static Task WritePageAsync(HttpContext http, int status, string html, AuthorizationRequest request)
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = "text/html; charset=utf-8";
+        http.Response.Headers.ContentSecurityPolicy = BrowserCookie.PolicyAllowingRedirectTo(request.RedirectUri);
+        return http.Response.WriteAsync(html);
+    }
+
+    private static string QueryOf(HttpContext http) => http.Request.QueryString.Value ?? string.Empty;
+
+    private static string Antiforgery(HttpContext http) =>
+        http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http).RequestToken!;
+
+    private static int StatusFor(Error error) => error.Code switch
+    {
+        ErrorCodes.InvalidCredentials or ErrorCodes.InvalidMfaCode => StatusCodes.Status200OK,
+        ErrorCodes.AccountLocked => StatusCodes.Status423Locked,
+        ErrorCodes.RateLimited => StatusCodes.Status429TooManyRequests,
+        _ => StatusCodes.Status400BadRequest,
+    };
+
+    private static string MessageFor(Error error) =>
+        error.Fields is { Count: > 0 } fields ? string.Join(" ", fields.Values.SelectMany(v => v)) : error.Message;
+}

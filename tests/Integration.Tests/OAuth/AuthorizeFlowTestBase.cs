@@ -1,0 +1,181 @@
+// Longer than 150 lines because the browser of the authorization-code flow (cookies, forms, antiforgery, PKCE) and its redemption through the mediator are shared by two test classes here.
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using AuthPlatform.Application.Common.Results;
+using AuthPlatform.Application.OAuth.Token.RedeemAuthorizationCode;
+using AuthPlatform.Integration.Tests.Infrastructure;
+using Mediator;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AuthPlatform.Integration.Tests.OAuth;
+
+/// <summary>A browser (cookies, no automatic redirects, HTTPS so that Secure cookies travel) and an app registration for the authorization-code flow.</summary>
+public abstract partial class AuthorizeFlowTestBase<TFixture>(TFixture fixture) : ApiTestBase<TFixture>(fixture)
+    where TFixture : ApiFixture
+{
+    protected const string Redirect = "https://app.example.com/callback";
+
+    protected sealed record App(string ClientId, string? Secret, string Type);
+
+    protected sealed record Pkce(string Verifier, string Challenge)
+    {
+        public static Pkce New()
+        {
+            var verifier = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            return new Pkce(verifier, ChallengeOf(verifier));
+        }
+
+        public static string ChallengeOf(string verifier) =>
+            Convert.ToBase64String(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+
+    protected HttpClient NewBrowser() => Factory.CreateClient(new WebApplicationFactoryClientOptions
+    {
+        AllowAutoRedirect = false,
+        HandleCookies = true,
+        BaseAddress = new Uri("https://localhost"),
+    });
+
+    protected async Task<App> NewAppAsync(string type = "confidential", bool requireConsent = true, string[]? scopes = null, string[]? grants = null)
+    {
+        var (_, session) = await NewSessionAsync();
+        var response = await PostJsonAsync("/api/v1/oauth/clients", new
+        {
+            name = "Acme <Dashboard>",
+            type,
+            redirect_uris = new[] { Redirect },
+            grant_types = grants ?? ["authorization_code", "refresh_token"],
+            scopes = scopes ?? ["openid", "profile", "email", "api_keys:read"],
+            require_consent = requireConsent,
+        }, Str(session, "token"));
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var client = await ReadObjectAsync(response);
+        return new App(Str(client, "client_id"), (string?)client["client_secret"], type);
+    }
+
+    protected static string AuthorizeUrl(
+        App app, Pkce? pkce = null, string scope = "openid profile", string state = "st-123", string? redirect = Redirect,
+        string? nonce = "n-0S6_WzA2Mj", string? method = "S256", string? extra = null)
+    {
+        var values = new List<KeyValuePair<string, string?>> { new("response_type", "code"), new("client_id", app.ClientId) };
+        if (redirect is not null)
+        {
+            values.Add(new("redirect_uri", redirect));
+        }
+
+        values.Add(new("scope", scope));
+        values.Add(new("state", state));
+        if (pkce is not null)
+        {
+            values.Add(new("code_challenge", pkce.Challenge));
+        }
+
+        if (method is not null && pkce is not null)
+        {
+            values.Add(new("code_challenge_method", method));
+        }
+
+        if (nonce is not null)
+        {
+            values.Add(new("nonce", nonce));
+        }
+
+        return QueryHelpers.AddQueryString("/oauth/authorize", values) + (extra is null ? string.Empty : "&" + extra);
+    }
+
+    /// <summary>Posts the page's form with its antiforgery token and <paramref name="fields"/>.</summary>
+    protected static async Task<HttpResponseMessage> SubmitAsync(HttpClient browser, HttpResponseMessage page, params (string Name, string Value)[] fields)
+    {
+        var html = await page.Content.ReadAsStringAsync();
+        var action = WebUtility.HtmlDecode(FormAction().Match(html).Groups[1].Value);
+        var token = WebUtility.HtmlDecode(TokenField().Match(html).Groups[1].Value);
+        Assert.False(string.IsNullOrEmpty(action), html);
+        Assert.False(string.IsNullOrEmpty(token), html);
+        var body = fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value)).Append(new("__RequestVerificationToken", token));
+        foreach (Match hidden in HiddenField().Matches(html))
+        {
+            if (hidden.Groups[1].Value != "__RequestVerificationToken")
+            {
+                body = body.Append(new(hidden.Groups[1].Value, WebUtility.HtmlDecode(hidden.Groups[2].Value)));
+            }
+        }
+
+        return await browser.PostAsync(action, new FormUrlEncodedContent(body));
+    }
+
+    /// <summary>The parameters of a redirect to the application.</summary>
+    protected static Dictionary<string, string> RedirectParameters(HttpResponseMessage response)
+    {
+        Assert.True(
+            response.StatusCode is HttpStatusCode.Found or HttpStatusCode.SeeOther,
+            $"{(int)response.StatusCode}: {response.Content.ReadAsStringAsync().Result}");
+        var location = response.Headers.Location!.ToString();
+        Assert.StartsWith(Redirect + "?", location, StringComparison.Ordinal);
+        return QueryHelpers.ParseQuery(new Uri(location).Query).ToDictionary(p => p.Key, p => p.Value.ToString());
+    }
+
+    protected static async Task AssertLoginPageAsync(HttpResponseMessage response)
+    {
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("name=\"email\"", html, StringComparison.Ordinal);
+        Assert.Contains("name=\"password\"", html, StringComparison.Ordinal);
+        Assert.Contains("type=\"submit\"", html, StringComparison.Ordinal);
+    }
+
+    /// <summary>Registers a user and drives login (and consent when asked) to the redirect with the code.</summary>
+    protected async Task<(string Email, Dictionary<string, string> Redirect)> SignInAndApproveAsync(HttpClient browser, App app, string url, string? email = null)
+    {
+        if (email is null)
+        {
+            email = NewEmail();
+            await RegisterAsync(email);
+        }
+
+        var login = await browser.GetAsync(url);
+        await AssertLoginPageAsync(login);
+        var next = await SubmitAsync(browser, login, ("email", email), ("password", Password));
+        if (next.StatusCode == HttpStatusCode.OK)
+        {
+            Assert.Contains("value=\"approve\"", await next.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            next = await SubmitAsync(browser, next, ("decision", "approve"));
+        }
+
+        return (email, RedirectParameters(next));
+    }
+
+    protected async Task<Result<AuthorizationCodeTokens>> RedeemAsync(string clientId, string code, string? redirect = Redirect, string? verifier = null)
+    {
+        await using var scope = Factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ISender>().Send(new RedeemAuthorizationCodeCommand(clientId, code, redirect, verifier));
+    }
+
+    protected async Task<HttpResponseMessage> ApiLoginAsync(string email, string password) =>
+        await PostJsonAsync("/api/v1/auth/login", new { email, password });
+
+    protected async Task<string> EnableTwoFactorAsync(string email)
+    {
+        var session = await LoginAsync(email);
+        var setup = await ReadObjectAsync(await PostJsonAsync("/api/v1/auth/2fa/setup", new { current_password = Password }, Str(session, "token")));
+        var secret = Str(setup, "secret");
+        var enabled = await PostJsonAsync(
+            "/api/v1/auth/2fa/enable", new { code = IndependentTotp.Code(secret, Factory.Clock.GetUtcNow()), current_password = Password }, Str(session, "token"));
+        Assert.Equal(HttpStatusCode.OK, enabled.StatusCode);
+        Factory.Clock.Advance(TimeSpan.FromSeconds(30));
+        return secret;
+    }
+
+    [GeneratedRegex("<form method=\"post\" action=\"([^\"]+)\"")]
+    private static partial Regex FormAction();
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenField();
+
+    [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\"")]
+    private static partial Regex HiddenField();
+}
