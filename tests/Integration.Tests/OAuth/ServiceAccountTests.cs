@@ -146,6 +146,19 @@ public abstract class ServiceAccountTests<TFixture>(TFixture fixture) : OAuthTes
     }
 
     [Fact]
+    public async Task AddSecret_ByACallerLackingTheAccountsScopes_Returns403AndAddsNothing()
+    {
+        var (session, account) = await NewServiceAccountAsync(["profile", "api_keys:read"]);
+        var narrow = await ReadObjectAsync(await PostJsonAsync(
+            "/api/v1/auth/api-keys", new { name = "only service accounts", permissions = new[] { "service_accounts:write" } }, Str(session, "token")));
+
+        var response = await PostJsonAsync($"{Accounts}/{Str(account, "id")}/secrets", new { }, Str(narrow, "key"));
+
+        await AssertProblemAsync(response, HttpStatusCode.Forbidden, "insufficient_scope");
+        Assert.Equal(1L, await Factory.Database.ScalarAsync<long>("SELECT COUNT(*) FROM service_account_secrets"));
+    }
+
+    [Fact]
     public async Task AddSecret_BeyondTheLimit_Returns409()
     {
         var (session, account) = await NewServiceAccountAsync();

@@ -12,7 +12,8 @@ namespace AuthPlatform.Application.ServiceAccounts.AddServiceAccountSecret;
 
 /// <summary>
 /// Adds a client secret (answered once); the other secrets stay valid until deleted or expired, so
-/// a secret can be rotated without downtime. Needs step-up when the caller has 2FA on.
+/// a secret can be rotated without downtime. Needs step-up when the caller has 2FA on, and every
+/// scope of the account (least privilege, as at creation).
 /// </summary>
 public sealed record AddServiceAccountSecretCommand(CallerIdentity Caller, Guid Id, DateTimeOffset? ExpiresAt, string? StepUpCode = null)
     : ICommand<Result<ClientSecretCreatedResponse>>;
@@ -40,6 +41,13 @@ public sealed class AddServiceAccountSecretHandler(
         if (user.IsFailure || account.IsFailure)
         {
             return ServiceAccountAccess.NotFound;
+        }
+
+        // A secret is the power to mint tokens with every scope of the account: a caller that
+        // could not have created the account with them (a narrow key) may not add one either.
+        if (account.Value.Scopes.FirstMissingFrom(caller.Scopes) is { } missing)
+        {
+            return new Error(ErrorCodes.InsufficientScope, $"You do not hold the '{missing}' scope of this service account, so you cannot add a secret to it.");
         }
 
         if (!account.Value.CanAddSecret)
