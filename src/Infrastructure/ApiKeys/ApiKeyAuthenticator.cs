@@ -128,13 +128,14 @@ public sealed class ApiKeyAuthenticator(
         // and the owner's role caps its permissions. Disabling, enabling and a role change evict
         // the account's keys, so that no answer outlives the change here. A service account's key
         // acts as the account (its client id), and only while the account lives.
-        var found = await db.ApiKeys.AsNoTracking()
-            .Where(k => k.KeyHash == hash)
-            .Join(db.Users.Where(u => !u.IsDisabled), k => k.OwnerId, u => u.Id, (k, u) => new
-            {
-                k.Id, k.OwnerId, k.KeyHash, k.Permissions, k.ExpiresAt, k.RevokedAt, k.ServiceAccountId, u.Role,
-                Account = db.ServiceAccounts.Where(a => a.Id == k.ServiceAccountId && a.DeletedAt == null).Select(a => a.ClientId).FirstOrDefault(),
-            })
+        // One statement whose rows come from api_keys (joins, no subquery in the select list).
+        var found = await (
+                from k in db.ApiKeys.AsNoTracking()
+                where k.KeyHash == hash
+                join u in db.Users.Where(u => !u.IsDisabled) on k.OwnerId equals u.Id
+                join a in db.ServiceAccounts.Where(a => a.DeletedAt == null) on k.ServiceAccountId equals (Guid?)a.Id into accounts
+                from a in accounts.DefaultIfEmpty()
+                select new { k.Id, k.OwnerId, k.KeyHash, k.Permissions, k.ExpiresAt, k.RevokedAt, k.ServiceAccountId, u.Role, Account = a == null ? null : a.ClientId })
             .FirstOrDefaultAsync(cancellationToken);
         if (found is { ServiceAccountId: not null, Account: null })
         {
