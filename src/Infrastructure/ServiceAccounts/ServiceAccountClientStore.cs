@@ -1,5 +1,6 @@
 using AuthPlatform.Application.OAuth.Common;
 using AuthPlatform.Domain.ServiceAccounts;
+using AuthPlatform.Domain.Users;
 using AuthPlatform.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -29,7 +30,7 @@ public sealed class ServiceAccountClientStore(AuthDbContext db) : IClientStore
                 a.Scopes,
                 a.OwnerId,
                 Secrets = a.Secrets.Select(s => new { s.Id, s.SecretHash, s.ExpiresAt }).ToList(),
-                Owner = db.Users.Where(u => u.Id == a.OwnerId).Select(u => new { u.Role, u.IsDisabled }).FirstOrDefault(),
+                Owner = db.Users.Where(u => u.Id == a.OwnerId).Select(u => new { u.Role, u.IsDisabled, u.SecurityStamp }).FirstOrDefault(),
             })
             .FirstOrDefaultAsync(cancellationToken);
         if (found is null)
@@ -47,6 +48,9 @@ public sealed class ServiceAccountClientStore(AuthDbContext db) : IClientStore
             found.Secrets.Select(s => new StoredClientSecret(s.Id, s.SecretHash, s.ExpiresAt)).ToArray(),
             found.OwnerId,
             found.Owner?.Role,
-            found.Owner is null || found.Owner.IsDisabled);
+            found.Owner is null || found.Owner.IsDisabled)
+        {
+            OwnerStampFingerprint = found.Owner is null ? null : SecurityStamps.Fingerprint(found.Owner.SecurityStamp),
+        };
     }
 }

@@ -11,6 +11,9 @@ public static class AccessTokenClaims
     public const string SessionId = "sid";
     public const string Role = "role";
 
+    /// <summary>The user who owns the client of a client's own token (a service account's owner): its <see cref="SecurityStamp"/> is that user's.</summary>
+    public const string Owner = "owner";
+
     /// <summary>The user's security-stamp fingerprint (never the stamp): the token dies when the stamp changes.</summary>
     public const string SecurityStamp = "stamp";
 }

@@ -48,6 +48,12 @@ public sealed class JwtAccessTokenIssuer(SigningKeyRing ring, IOptions<JwtOption
             [AccessTokenClaims.ClientId] = request.ClientId,
             [AccessTokenClaims.Scope] = request.Scopes.ToString(),
         };
+        if (request.OwnerId is { } owner && request.OwnerStampFingerprint is { } stamp)
+        {
+            claims[AccessTokenClaims.Owner] = owner.ToString();
+            claims[AccessTokenClaims.SecurityStamp] = stamp;
+        }
+
         return await SignAsync(claims, clock.GetUtcNow(), cancellationToken);
     }
 

@@ -123,7 +123,7 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator
 
             if (verified.NotBefore <= now + _skew)
             {
-                return StillAccepted(verified.UserId, verified.Stamp, verified.Result);
+                return StillAccepted(verified.StampOwner, verified.Stamp, verified.Result);
             }
         }
 
@@ -139,23 +139,23 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator
             _validated.Clear();
         }
 
-        var userId = validation.Result.Caller!.Identity.UserId;
-        _validated[token] = new Verified(validation.Result, validation.ExpiresAt, validation.NotBefore, generation, userId, validation.Stamp);
-        return StillAccepted(userId, validation.Stamp, validation.Result);
+        _validated[token] = new Verified(validation.Result, validation.ExpiresAt, validation.NotBefore, generation, validation.StampOwner, validation.Stamp);
+        return StillAccepted(validation.StampOwner, validation.Stamp, validation.Result);
     }
 
     /// <summary>
-    /// What changed since the token was signed: a user's security stamp, or the deletion of the
-    /// client a client-credentials token was issued to (both from memory, ADR 0013 and ADR 0014).
+    /// What changed since the token was signed: the security stamp of its user (or, for a client's
+    /// own token, of the user who owns the client), or the deletion of the client it was issued to
+    /// (both from memory, ADR 0013 and ADR 0014).
     /// </summary>
-    private TokenValidation StillAccepted(Guid? userId, string? stamp, TokenValidation result)
+    private TokenValidation StillAccepted(Guid? stampOwner, string? stamp, TokenValidation result)
     {
-        if (userId is { } user)
+        if (result.Caller!.Identity.ClientId is { } clientId && _revokedClients.IsRevoked(clientId))
         {
-            return _stamps.Accepts(user, stamp) ? result : StampChanged;
+            return ClientRevoked;
         }
 
-        return _revokedClients.IsRevoked(result.Caller!.Identity.ClientId!) ? ClientRevoked : result;
+        return stampOwner is not { } user || _stamps.Accepts(user, stamp) ? result : StampChanged;
     }
 
     private static readonly TokenValidation ClientRevoked =
@@ -166,9 +166,10 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator
     private static readonly TokenValidation StampChanged =
         new(null, ErrorCodes.InvalidToken, "The access token was revoked: the account's credentials or standing changed. Sign in again.");
 
-    private sealed record Verified(TokenValidation Result, DateTimeOffset ExpiresAt, DateTimeOffset NotBefore, int Generation, Guid? UserId, string? Stamp);
+    private sealed record Verified(TokenValidation Result, DateTimeOffset ExpiresAt, DateTimeOffset NotBefore, int Generation, Guid? StampOwner, string? Stamp);
 
-    private async Task<(TokenValidation Result, DateTimeOffset ExpiresAt, DateTimeOffset NotBefore, string? Stamp)> ValidateUncachedAsync(string token)
+    /// <summary><c>StampOwner</c>: the user whose security stamp the token's <c>stamp</c> claim is (its user, or its client's owner).</summary>
+    private async Task<(TokenValidation Result, DateTimeOffset ExpiresAt, DateTimeOffset NotBefore, Guid? StampOwner, string? Stamp)> ValidateUncachedAsync(string token)
     {
         var result = await _handler.ValidateTokenAsync(token, _parameters);
         if (!result.IsValid)
@@ -176,7 +177,7 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator
             var failure = result.Exception is SecurityTokenExpiredException
                 ? Expired
                 : new TokenValidation(null, ErrorCodes.InvalidToken, "The access token is invalid.");
-            return (failure, default, default, null);
+            return (failure, default, default, null, null);
         }
 
         var jwt = (JsonWebToken)result.SecurityToken;
@@ -184,7 +185,7 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator
         jwt.TryGetPayloadValue<string>(AccessTokenClaims.ClientId, out var clientId);
         if (!ScopeSet.TryParse(scope, out var scopes))
         {
-            return (new TokenValidation(null, ErrorCodes.InvalidToken, "The access token is invalid."), default, default, null);
+            return (new TokenValidation(null, ErrorCodes.InvalidToken, "The access token is invalid."), default, default, null, null);
         }
 
         if (!Guid.TryParse(jwt.Subject, out var userId))
@@ -192,12 +193,14 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator
             // A client's own token (client credentials): sub is its client_id (RFC 9068 section 2.2).
             if (string.IsNullOrEmpty(clientId) || !string.Equals(jwt.Subject, clientId, StringComparison.Ordinal))
             {
-                return (new TokenValidation(null, ErrorCodes.InvalidToken, "The access token is invalid."), default, default, null);
+                return (new TokenValidation(null, ErrorCodes.InvalidToken, "The access token is invalid."), default, default, null, null);
             }
 
+            Guid? owner = jwt.TryGetPayloadValue<string>(AccessTokenClaims.Owner, out var o) && Guid.TryParse(o, out var ownerId) ? ownerId : null;
+            jwt.TryGetPayloadValue<string>(AccessTokenClaims.SecurityStamp, out var ownerStamp);
             var client = new CallerIdentity(clientId, null, AuthMethods.OAuth, scopes, clientId, null, null, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero));
             return (new TokenValidation(new CallerIdentityResult(client, null), null, null),
-                new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), new DateTimeOffset(jwt.ValidFrom, TimeSpan.Zero), null);
+                new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), new DateTimeOffset(jwt.ValidFrom, TimeSpan.Zero), owner, ownerStamp);
         }
 
         Guid? sessionId = jwt.TryGetPayloadValue<string>(AccessTokenClaims.SessionId, out var sid) && Guid.TryParse(sid, out var s) ? s : null;
@@ -209,7 +212,7 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator
         var identity = new CallerIdentity(
             jwt.Subject, userId, clientId is null ? AuthMethods.Jwt : AuthMethods.OAuth, scopes, clientId, null, sessionId, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), amr, authTime);
         return (new TokenValidation(new CallerIdentityResult(identity, role), null, null),
-            new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), new DateTimeOffset(jwt.ValidFrom, TimeSpan.Zero), stamp);
+            new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), new DateTimeOffset(jwt.ValidFrom, TimeSpan.Zero), userId, stamp);
     }
 }
 

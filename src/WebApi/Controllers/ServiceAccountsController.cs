@@ -6,6 +6,7 @@ using AuthPlatform.Application.ServiceAccounts.CreateServiceAccountApiKey;
 using AuthPlatform.Application.ServiceAccounts.DeleteServiceAccount;
 using AuthPlatform.Application.ServiceAccounts.DeleteServiceAccountSecret;
 using AuthPlatform.Application.ServiceAccounts.GetServiceAccount;
+using AuthPlatform.Application.ServiceAccounts.ListServiceAccountApiKeys;
 using AuthPlatform.Application.ServiceAccounts.ListServiceAccounts;
 using AuthPlatform.Domain.Authorization;
 using AuthPlatform.WebApi.Authentication;
@@ -84,6 +85,13 @@ public sealed class ServiceAccountsController(ISender sender) : ControllerBase
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> DeleteSecret(Guid id, Guid secretId, CancellationToken ct) =>
         this.ToNoContent(await sender.Send(new DeleteServiceAccountSecretCommand(HttpContext.Caller(), id, secretId), ct));
+
+    [HttpGet("{id:guid}/api-keys", Name = "ListServiceAccountApiKeys")]
+    [RequireScope(Scopes.ServiceAccountsRead)]
+    [ProducesResponseType<IReadOnlyList<ApiKeyResponse>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> ListApiKeys(Guid id, CancellationToken ct) =>
+        this.ToActionResult(await sender.Send(new ListServiceAccountApiKeysQuery(HttpContext.Caller(), id), ct));
 
     [HttpPost("{id:guid}/api-keys", Name = "CreateServiceAccountApiKey")]
     [NoStore]

@@ -198,8 +198,13 @@ public abstract class ServiceAccountTests<TFixture>(TFixture fixture) : OAuthTes
         await AssertProblemAsync(await GetAsync(Accounts, Str(key, "key")), HttpStatusCode.Forbidden, "forbidden");
         var narrow = await ReadObjectAsync(await PostJsonAsync($"{Accounts}/{Str(account, "id")}/api-keys", new { name = "narrow", permissions = new[] { "api_keys:read" } }, token));
         await AssertProblemAsync(await GetAsync("/api/v1/auth/me", Str(narrow, "key")), HttpStatusCode.Forbidden, "insufficient_scope");
-        // The owner's own list does not show the account's key.
+        // The owner's own list does not show the account's keys; the account's list does, without their values.
         Assert.Empty(await ReadArrayAsync(await GetAsync("/api/v1/auth/api-keys", token)));
+        var listed = await ReadArrayAsync(await GetAsync($"{Accounts}/{Str(account, "id")}/api-keys", token));
+        Assert.Equal(["narrow", "sa key"], listed.Select(k => Str(k, "name")).Order(StringComparer.Ordinal).ToArray());
+        Assert.DoesNotContain(Str(key, "key"), listed.ToJsonString(), StringComparison.Ordinal);
+        var (_, stranger) = await NewSessionAsync();
+        await AssertProblemAsync(await GetAsync($"{Accounts}/{Str(account, "id")}/api-keys", Str(stranger, "token")), HttpStatusCode.NotFound, "not_found");
     }
 
     [Fact]

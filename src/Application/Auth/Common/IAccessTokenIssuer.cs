@@ -18,9 +18,11 @@ public sealed record AccessTokenRequest(
 
 /// <summary>
 /// An access token a client gets for itself (client credentials, RFC 9068 section 2.2): no user,
-/// so <c>sub</c> is the client id, beside <c>client_id</c> and <c>scope</c>.
+/// so <c>sub</c> is the client id, beside <c>client_id</c> and <c>scope</c>. A client owned by a
+/// user (a service account) names its owner and the owner's stamp fingerprint: the token dies
+/// when the owner's credentials or standing change (disabled, demoted, password or 2FA changed).
 /// </summary>
-public sealed record ClientAccessTokenRequest(string ClientId, ScopeSet Scopes);
+public sealed record ClientAccessTokenRequest(string ClientId, ScopeSet Scopes, Guid? OwnerId = null, string? OwnerStampFingerprint = null);
 
 public sealed record IssuedAccessToken(string Token, DateTimeOffset ExpiresAt, int ExpiresIn);
 

@@ -28,7 +28,11 @@ public sealed record ClientRegistration(
     IReadOnlyList<StoredClientSecret> Secrets,
     Guid? OwnerId,
     UserRole? OwnerRole,
-    bool OwnerDisabled);
+    bool OwnerDisabled)
+{
+    /// <summary>The owner's security-stamp fingerprint (<c>SecurityStamps.Fingerprint</c>), bound into the client's own tokens.</summary>
+    public string? OwnerStampFingerprint { get; init; }
+}
 
 /// <summary>
 /// Finds clients by <c>client_id</c> for the token endpoint. Service accounts are one store; the

@@ -77,7 +77,7 @@ public sealed class IssueClientCredentialsTokenHandler(
             return Refuse(client, OAuthErrors.InvalidScope("This client holds no scope it may be given."));
         }
 
-        var token = await issuer.IssueForClientAsync(new ClientAccessTokenRequest(client.ClientId, granted), cancellationToken);
+        var token = await issuer.IssueForClientAsync(new ClientAccessTokenRequest(client.ClientId, granted, client.OwnerId, client.OwnerStampFingerprint), cancellationToken);
         metrics.TokenIssued(AuthMetrics.TokenKinds.ClientAccess);
         audit.Record(new IssuedTokenRecord(
             client.ClientId, client.OwnerId, GrantTypes.ClientCredentials, granted.ToString(), context.IpAddress, context.UserAgent, clock.GetUtcNow()));

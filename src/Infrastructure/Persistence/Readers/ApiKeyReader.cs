@@ -18,4 +18,13 @@ public sealed class ApiKeyReader(AuthDbContext db, IMapper mapper) : IApiKeyRead
         var rows = await keys.OrderByDescending(k => k.CreatedAt).ToListAsync(cancellationToken);
         return mapper.Map<List<ApiKeyResponse>>(rows);
     }
+
+    public async Task<IReadOnlyList<ApiKeyResponse>> ListForServiceAccountAsync(Guid serviceAccountId, CancellationToken cancellationToken)
+    {
+        var rows = await db.ApiKeys.AsNoTracking()
+            .Where(k => k.ServiceAccountId == serviceAccountId)
+            .OrderByDescending(k => k.CreatedAt)
+            .ToListAsync(cancellationToken);
+        return mapper.Map<List<ApiKeyResponse>>(rows);
+    }
 }
