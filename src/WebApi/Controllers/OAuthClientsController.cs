@@ -87,11 +87,12 @@ public sealed class OAuthClientsController(ISender sender) : ControllerBase
     [ProducesResponseType<OAuthClientResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<IActionResult> Update(Guid id, UpdateOAuthClientRequest request, CancellationToken ct) =>
+    public async Task<IActionResult> Update(
+        Guid id, UpdateOAuthClientRequest request, [FromHeader(Name = StepUpHeader.Name)] string? stepUpCode, CancellationToken ct) =>
         this.ToActionResult(await sender.Send(
             new UpdateClientCommand(
                 HttpContext.Caller(), id, request.Name, request.RedirectUris, request.PostLogoutRedirectUris,
-                request.GrantTypes, request.Scopes, request.RequireConsent, request.FirstParty),
+                request.GrantTypes, request.Scopes, request.RequireConsent, request.FirstParty, stepUpCode),
             ct));
 
     [HttpDelete("{id:guid}", Name = "DeleteOAuthClient")]

@@ -152,7 +152,7 @@ public sealed class ClientHandlerTests
         var user = _ports.NewUser();
         var client = StoredClient(Guid.NewGuid());
 
-        var result = await new UpdateClientHandler(_clients, _ports.Mapper, _ports.Clock)
+        var result = await new UpdateClientHandler(_clients, _ports.Callers, _ports.StepUp, _ports.Mapper, _ports.Clock)
             .Handle(new UpdateClientCommand(Caller(user), client.Id, Name: "mine"), CancellationToken.None);
 
         Assert.Equal(ErrorCodes.NotFound, result.Error!.Code);
@@ -165,7 +165,7 @@ public sealed class ClientHandlerTests
         var admin = _ports.NewUser();
         var client = StoredClient(Guid.NewGuid());
 
-        var result = await new UpdateClientHandler(_clients, _ports.Mapper, _ports.Clock)
+        var result = await new UpdateClientHandler(_clients, _ports.Callers, _ports.StepUp, _ports.Mapper, _ports.Clock)
             .Handle(new UpdateClientCommand(Admin(admin), client.Id, RequireConsent: false), CancellationToken.None);
 
         Assert.True(result.IsSuccess);
@@ -179,7 +179,7 @@ public sealed class ClientHandlerTests
         var user = _ports.NewUser();
         var client = StoredClient(user.Id);
 
-        var result = await new UpdateClientHandler(_clients, _ports.Mapper, _ports.Clock)
+        var result = await new UpdateClientHandler(_clients, _ports.Callers, _ports.StepUp, _ports.Mapper, _ports.Clock)
             .Handle(new UpdateClientCommand(Caller(user), client.Id, RedirectUris: ["com.example.app:/cb"]), CancellationToken.None);
 
         Assert.Equal(ErrorCodes.ValidationFailed, result.Error!.Code);
@@ -193,7 +193,7 @@ public sealed class ClientHandlerTests
         var user = _ports.NewUser();
         var client = StoredClient(user.Id);
 
-        var result = await new UpdateClientHandler(_clients, _ports.Mapper, _ports.Clock)
+        var result = await new UpdateClientHandler(_clients, _ports.Callers, _ports.StepUp, _ports.Mapper, _ports.Clock)
             .Handle(new UpdateClientCommand(Caller(user), client.Id, RedirectUris: []), CancellationToken.None);
 
         Assert.Contains("redirect_uris", result.Error!.Fields!.Keys);
@@ -222,6 +222,28 @@ public sealed class ClientHandlerTests
         Assert.Equal(ErrorCodes.MfaRequired, result.Error!.Code);
         Assert.True(client.VerifySecret(Sha("stored-secret"), _ports.Clock.GetUtcNow()));
         Assert.Empty(client.DomainEvents);
+    }
+
+    [Fact]
+    public async Task Update_RedirectsOrGrantsByATwoFactorUserWithoutAFreshSecondFactor_RefusesMfaRequiredAndKeepsThem()
+    {
+        var user = _ports.TwoFactorUser();
+        var client = StoredClient(user.Id);
+        var before = client.RedirectUris.ToArray();
+
+        var redirect = await new UpdateClientHandler(_clients, _ports.Callers, _ports.StepUp, _ports.Mapper, _ports.Clock)
+            .Handle(new UpdateClientCommand(Caller(user), client.Id, RedirectUris: ["https://attacker.example/cb"]), CancellationToken.None);
+        var logout = await new UpdateClientHandler(_clients, _ports.Callers, _ports.StepUp, _ports.Mapper, _ports.Clock)
+            .Handle(new UpdateClientCommand(Caller(user), client.Id, PostLogoutRedirectUris: ["https://attacker.example/bye"]), CancellationToken.None);
+        var renamed = await new UpdateClientHandler(_clients, _ports.Callers, _ports.StepUp, _ports.Mapper, _ports.Clock)
+            .Handle(new UpdateClientCommand(Caller(user), client.Id, Name: "renamed", RedirectUris: before), CancellationToken.None);
+
+        Assert.Equal(ErrorCodes.MfaRequired, redirect.Error!.Code);
+        Assert.Equal(ErrorCodes.MfaRequired, logout.Error!.Code);
+        Assert.Equal(before, client.RedirectUris);
+        Assert.Empty(client.PostLogoutRedirectUris);
+        Assert.True(renamed.IsSuccess); // the same URIs again and a new name: nothing to step up for
+        Assert.Equal("renamed", client.Name);
     }
 
     [Fact]

@@ -3,6 +3,8 @@ using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.Common.Security;
 using AuthPlatform.Application.OAuth.Clients.Common;
 using AuthPlatform.Application.OAuth.Common;
+using AuthPlatform.Application.TwoFactor.Common;
+using AuthPlatform.Application.Users;
 using AuthPlatform.Domain.Authorization;
 using AuthPlatform.Domain.OAuth;
 using FluentValidation;
@@ -14,7 +16,10 @@ namespace AuthPlatform.Application.OAuth.Clients.UpdateClient;
 /// <summary>
 /// Changes a client's settings (<c>PATCH</c>): a field left out (or null) keeps its value; a list
 /// given replaces the registered one. The type and the client id never change. Only an
-/// administrator changes <see cref="FirstParty"/>.
+/// administrator changes <see cref="FirstParty"/>. Changing where codes and tokens may go (the
+/// redirect URIs, the post-logout redirect URIs or the grant types) needs step-up when the caller
+/// has 2FA on (<see cref="StepUpCode"/> is the <c>X-2FA-Code</c> header), as creating the client
+/// and rotating its secret do: a stolen live session alone cannot send codes to its own URI.
 /// </summary>
 public sealed record UpdateClientCommand(
     CallerIdentity Caller,
@@ -25,7 +30,8 @@ public sealed record UpdateClientCommand(
     IReadOnlyList<string>? GrantTypes = null,
     IReadOnlyList<string>? Scopes = null,
     bool? RequireConsent = null,
-    bool? FirstParty = null) : ICommand<Result<OAuthClientResponse>>;
+    bool? FirstParty = null,
+    string? StepUpCode = null) : ICommand<Result<OAuthClientResponse>>;
 
 public sealed class UpdateClientValidator : AbstractValidator<UpdateClientCommand>
 {
@@ -46,7 +52,7 @@ public sealed class UpdateClientValidator : AbstractValidator<UpdateClientComman
     }
 }
 
-public sealed class UpdateClientHandler(IOAuthClientRepository clients, IMapper mapper, TimeProvider clock)
+public sealed class UpdateClientHandler(IOAuthClientRepository clients, CallerAccounts callers, StepUp stepUp, IMapper mapper, TimeProvider clock)
     : ICommandHandler<UpdateClientCommand, Result<OAuthClientResponse>>
 {
     public async ValueTask<Result<OAuthClientResponse>> Handle(UpdateClientCommand command, CancellationToken cancellationToken)
@@ -87,9 +93,29 @@ public sealed class UpdateClientHandler(IOAuthClientRepository clients, IMapper 
             return broken;
         }
 
+        // Step-up last: a code it accepts is spent, so nothing may fail after it but the commit.
+        if (RedirectsOrGrantsChange(client, settings))
+        {
+            var actor = await callers.LoadAsync(caller, cancellationToken);
+            if (actor.IsFailure)
+            {
+                return CallerAccounts.NotAUser;
+            }
+
+            if (await stepUp.RequireAsync(caller, actor.Value, command.StepUpCode, cancellationToken) is { IsFailure: true } refused)
+            {
+                return refused;
+            }
+        }
+
         client.Reconfigure(settings, caller.UserId!.Value, clock.GetUtcNow());
         return mapper.Map<OAuthClientResponse>(client);
     }
+
+    private static bool RedirectsOrGrantsChange(OAuthClient client, OAuthClientSettings settings) =>
+        !settings.RedirectUris.SequenceEqual(client.RedirectUris, StringComparer.Ordinal)
+        || !settings.PostLogoutRedirectUris.SequenceEqual(client.PostLogoutRedirectUris, StringComparer.Ordinal)
+        || !settings.GrantTypes.Order(StringComparer.Ordinal).SequenceEqual(client.GrantTypes.Order(StringComparer.Ordinal), StringComparer.Ordinal);
 
     /// <summary>The URIs that the client's type does not allow (a private-use scheme for a confidential client).</summary>
     private static Error? UriProblems(OAuthClientType type, OAuthClientSettings settings)
