@@ -26,7 +26,7 @@ namespace AuthPlatform.WebApi.Endpoints;
 /// <see cref="LoginWithSecondFactorCommand"/>, <see cref="IssueAuthorizationCodeCommand"/>); this
 /// class reads forms, checks antiforgery, keeps the browser's cookie and writes pages or redirects.
 /// </summary>
-public static class AuthorizeEndpoints
+public static partial class AuthorizeEndpoints
 {
     public static IEndpointRouteBuilder MapAuthorizeEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -40,7 +40,7 @@ public static class AuthorizeEndpoints
     private static async Task AuthorizeAsync(HttpContext http, ISender sender, CancellationToken ct)
     {
         var request = await CheckAsync(http, sender, ct);
-        if (request is null)
+        if (request is null || await RefusePlainHttpAsync(http))
         {
             return;
         }
@@ -203,6 +203,11 @@ public static class AuthorizeEndpoints
     /// <summary>A form post: antiforgery first (400 page when missing or wrong), then the request in its query string.</summary>
     private static async Task<AuthorizationRequest?> CheckPostAsync(HttpContext http, ISender sender, CancellationToken ct)
     {
+        if (await RefusePlainHttpAsync(http))
+        {
+            return null;
+        }
+
         var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();
         if (!http.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(http))
         {
@@ -211,6 +216,25 @@ public static class AuthorizeEndpoints
         }
 
         return await CheckAsync(http, sender, ct);
+    }
+
+    /// <summary>
+    /// Outside Development the pages' cookies are Secure-only (<see cref="BrowserCookie"/>), and the
+    /// antiforgery system throws on a plain-HTTP request: such a request (no TLS, or TLS ended at a
+    /// proxy whose forwarded headers are not trusted) gets a 400 page and a warning for the operator
+    /// instead of a 500. True when that answer was written.
+    /// </summary>
+    private static async Task<bool> RefusePlainHttpAsync(HttpContext http)
+    {
+        var options = http.RequestServices.GetRequiredService<IOptions<AntiforgeryOptions>>().Value;
+        if (http.Request.IsHttps || options.Cookie.SecurePolicy != CookieSecurePolicy.Always)
+        {
+            return false;
+        }
+
+        LogPlainHttp(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AuthorizeEndpoints)), http.Request.Method, http.Request.Path.Value);
+        await WriteErrorPageAsync(http, "This sign-in page works over HTTPS only: open the application's sign-in link with https://.");
+        return true;
     }
 
     private static AuthorizationParameters ParametersOf(IQueryCollection query)
@@ -267,4 +291,8 @@ public static class AuthorizeEndpoints
 
     private static string MessageFor(Error error) =>
         error.Fields is { Count: > 0 } fields ? string.Join(" ", fields.Values.SelectMany(v => v)) : error.Message;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message =
+        "{Method} {Path} over plain HTTP outside Development: answered 400, the sign-in pages need HTTPS (behind a TLS proxy, list it in ForwardedHeaders__KnownProxies)")]
+    private static partial void LogPlainHttp(ILogger logger, string method, string? path);
 }

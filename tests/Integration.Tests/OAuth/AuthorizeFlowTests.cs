@@ -259,6 +259,44 @@ public abstract class AuthorizeFlowTests<TFixture>(TFixture fixture) : Authorize
     }
 
     [Fact]
+    public async Task Authorize_OverPlainHttpOutsideDevelopment_ShowsErrorPageInsteadOf500()
+    {
+        // Found by the conformance suite (tests/conformance): the antiforgery system refuses plain
+        // HTTP when its cookie is Secure-only, and threw out of the page as a 500.
+        var app = await NewAppAsync();
+        var email = NewEmail();
+        await RegisterAsync(email);
+        using var browser = Factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions
+        {
+            AllowAutoRedirect = false,
+            HandleCookies = true,
+            BaseAddress = new Uri("http://localhost"),
+        });
+        var url = AuthorizeUrl(app, Pkce.New());
+
+        var page = await browser.GetAsync(url);
+        var login = await browser.PostAsync(
+            url.Replace("/oauth/authorize", "/oauth/authorize/login", StringComparison.Ordinal),
+            new FormUrlEncodedContent([new("email", email), new("password", Password)]));
+
+        foreach (var response in new[] { page, login })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.StartsWith("text/html", response.Content.Headers.ContentType?.ToString(), StringComparison.Ordinal);
+            Assert.Contains("works over HTTPS only", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Null(response.Headers.Location);
+            Assert.False(response.Headers.TryGetValues("Set-Cookie", out _));
+        }
+
+        Assert.Contains("over plain HTTP outside Development", Factory.Logs.AllText, StringComparison.Ordinal);
+
+        // An unusable request still gets its own answer first: a redirect URI that is not registered.
+        var unknown = await browser.GetAsync(AuthorizeUrl(app, Pkce.New(), redirect: "https://evil.example/cb"));
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.DoesNotContain("works over HTTPS only", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Authorize_PromptNoneWithoutSignIn_RedirectsLoginRequired()
     {
         var app = await NewAppAsync();
