@@ -296,6 +296,9 @@ public abstract class ClientCredentialsTests<TFixture>(TFixture fixture) : OAuth
         Assert.Equal(["public"], Values("subject_types_supported"));
         Assert.Equal(["ES256"], Values("id_token_signing_alg_values_supported"));
         Assert.Contains("service_accounts:read", Values("scopes_supported"));
+        // OpenID Connect Discovery 3: the identity scopes a client may ask for are listed, each once (profile is both).
+        Assert.Equal(["openid", "email", "profile"], Values("scopes_supported").Take(3));
+        Assert.Single(Values("scopes_supported"), s => s == "profile");
         // The issuer is what the tokens carry.
         var (_, account) = await NewServiceAccountAsync();
         var payload = JsonNode.Parse(Base64UrlDecode(Str(await ReadObjectAsync(await ClientCredentialsAsync(account)), "access_token").Split('.')[1]))!;

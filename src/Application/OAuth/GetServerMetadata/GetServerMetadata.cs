@@ -3,6 +3,7 @@ using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.Common.Security;
 using AuthPlatform.Application.OAuth.Common;
 using AuthPlatform.Domain.Authorization;
+using AuthPlatform.Domain.OAuth;
 using Mediator;
 using Microsoft.Extensions.Options;
 
@@ -58,7 +59,7 @@ public sealed class GetServerMetadataHandler(IOptions<JwtOptions> jwt, IScopeCat
             At("/oauth/revoke"),
             At("/oauth/introspect"),
             At("/oauth/logout"),
-            [.. Scopes.BuiltIn, .. catalog.OperatorScopes],
+            [.. OAuthIdentityScopes.All.Concat(Scopes.BuiltIn).Concat(catalog.OperatorScopes).Distinct(StringComparer.Ordinal)], // OpenID Connect Discovery 3: openid is supported, so listed
             ["code"],
             ["query"],
             [GrantTypes.AuthorizationCode, GrantTypes.ClientCredentials, GrantTypes.RefreshToken],
