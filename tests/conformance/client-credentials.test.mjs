@@ -49,7 +49,7 @@ test('the client-credentials token is accepted by the API it was issued for', as
 test('a scope the service account does not hold is refused with invalid_scope', async () => {
   const config = await configure('service_account');
   const error = await client.clientCredentialsGrant(config, { scope: 'admin' }).then(() => null, (e) => e);
-  assert.ok(error instanceof client.ResponseBodyError, `expected ResponseBodyError, got ${error}`);
+  assert.ok(error instanceof client.ResponseBodyError, `expected ResponseBodyError, got ${error}${error.detail}`);
   assert.equal(error.error, 'invalid_scope');
   assert.equal(error.status, 400);
 });

@@ -49,9 +49,10 @@ log "Node.js $(node --version), npm $(npm --version)"
 if [ "$(node_major)" -lt 19 ]; then export NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-global-webcrypto"; fi
 
 cd "$SCRIPT_DIR"
-if [ ! -d node_modules ] || ! cmp -s package-lock.json node_modules/.package-lock.json 2>/dev/null; then
+if ! cmp -s package-lock.json node_modules/.conformance-lock.json 2>/dev/null; then
   log "npm ci (oauth4webapi and openid-client at the versions of package-lock.json) ..."
   npm ci --no-audit --no-fund >&2 || die "npm ci failed"
+  cp package-lock.json node_modules/.conformance-lock.json
 fi
 
 DLL="$REPO_ROOT/src/WebApi/bin/Release/net10.0/AuthPlatform.WebApi.dll"

@@ -190,16 +190,42 @@ export async function signIn(url, user, { browser = new Browser(), decision = 'a
 }
 
 /** Signs in and redeems the code with openid-client (which validates the id_token, nonce, state and iss). */
-export async function codeFlow(config, user, { scope, browser, pages } = {}) {
+export async function codeFlow(config, user, { scope = 'openid profile email', browser, pages } = {}) {
   const request = await codeRequest(config, scope);
   const callback = await signIn(request.url, user, { browser, pages });
-  const tokens = await client.authorizationCodeGrant(config, callback, {
+  const tokens = await explained(client.authorizationCodeGrant(config, callback, {
     pkceCodeVerifier: request.codeVerifier,
     expectedState: request.state,
     expectedNonce: request.nonce,
-    idTokenExpected: true,
-  });
+    idTokenExpected: scope.split(' ').includes('openid'),
+  }));
   return { request, callback, tokens };
+}
+
+/**
+ * Adds what the server answered to a library error's message (the error object is kept as the
+ * cause), so a failing test shows `invalid_client: ...` rather than only the library's wording.
+ */
+export async function explained(promise) {
+  try {
+    return await promise;
+  } catch (error) {
+    throw new Error(`${error.name}: ${error.message}${await answerOf(error)}`, { cause: error });
+  }
+}
+
+async function answerOf(error) {
+  if (error instanceof client.ResponseBodyError) {
+    return ` (HTTP ${error.status}: ${error.error}: ${error.error_description ?? ''})`;
+  }
+  if (error instanceof client.WWWAuthenticateChallengeError && error.response) {
+    const body = await error.response.clone().text().catch(() => '');
+    return ` (HTTP ${error.status}, WWW-Authenticate ${error.cause?.[0]?.scheme}: ${body.slice(0, 300)})`;
+  }
+  if (error?.cause?.status) {
+    return ` (HTTP ${error.cause.status})`;
+  }
+  return '';
 }
 
 /** Runs `action` and returns the error it throws (fails when it does not throw). */
@@ -207,6 +233,7 @@ export async function rejection(action) {
   try {
     await action();
   } catch (error) {
+    error.detail = await answerOf(error); // for assertion messages: what the server answered
     return error;
   }
   throw new Error('expected the call to be refused, but it succeeded');
