@@ -19,6 +19,11 @@
 #   AUTHPLATFORM_TEST_POSTGRES_FAULTS_START  shell command that starts it again
 #                                all three caller-provided, or all three set up here (root)
 #   AUTHPLATFORM_PG_SETUP_ONLY=1 only do the PostgreSQL setup, then exit 0
+#   AUTHPLATFORM_SKIP_CONFORMANCE=1  do not run the OAuth/OIDC conformance suite
+#
+# - Then runs the OAuth/OpenID Connect conformance suite (tests/conformance/run.sh: the real
+#   server on loopback, Node.js's test runner with oauth4webapi and openid-client; Node.js and
+#   npm are installed with apt-get when missing, as root) and adds its counts to the summary.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -265,12 +270,43 @@ run_tests() {
     read -r total executed passed failed skipped < <(sum_trx_counters "${trx_files[@]}")
   fi
 
+  # The OAuth/OIDC conformance suite (tests/conformance): Node.js's test runner against the real
+  # server; its TAP summary ("# pass N", "# fail N", "# skipped N") is added to the counts.
+  local conformance_rc=0 c_pass=0 c_fail=0 c_skip=0
+  if [ "${AUTHPLATFORM_SKIP_CONFORMANCE:-}" = "1" ]; then
+    log "AUTHPLATFORM_SKIP_CONFORMANCE=1: not running tests/conformance."
+  else
+    local tap="$results_dir/conformance.tap"
+    rm -f "$tap"
+    CONFORMANCE_TAP="$tap" bash "$SCRIPT_DIR/conformance/run.sh" || conformance_rc=$?
+    if [ -s "$tap" ]; then
+      read -r c_pass c_fail c_skip < <(tap_counters "$tap")
+    fi
+    if [ "$conformance_rc" -ne 0 ] && [ "$c_fail" -eq 0 ]; then
+      log "tests/conformance failed before its tests ran (exit $conformance_rc): counted as 1 failed."
+      c_fail=1
+    fi
+    echo "Conformance (tests/conformance): $c_pass passed, $c_fail failed, $c_skip skipped"
+  fi
+
+  passed=$((passed + c_pass)); failed=$((failed + c_fail)); skipped=$((skipped + c_skip))
   echo "Tests: $passed passed, $failed failed, $skipped skipped"
   if [ "$executed" -eq 0 ]; then
     echo "No tests were executed (found ${#trx_files[@]} .trx file(s); dotnet test exit code $rc)." >&2
     exit 1
   fi
-  exit "$rc"
+  [ "$rc" -ne 0 ] && exit "$rc"
+  exit "$conformance_rc"
+}
+
+# The last "# pass N", "# fail N" (+ "# cancelled N") and "# skipped N" of a node --test TAP file.
+tap_counters() {
+  awk '
+    /^# pass [0-9]+$/      { p = $3 }
+    /^# fail [0-9]+$/      { f = $3 }
+    /^# cancelled [0-9]+$/ { c = $3 }
+    /^# skipped [0-9]+$/   { s = $3 }
+    END { printf "%d %d %d\n", p, f + c, s }' "$1"
 }
 
 setup_postgres

@@ -67,6 +67,7 @@ REDIRECT_PORT="$(free_port)"
 WORK="$(mktemp -d -t authplatform-conformance.XXXXXX)"
 BASE_URL="http://127.0.0.1:$PORT"
 SERVER_PID=""
+PHASE=start
 
 cleanup() {
   local rc=$?
@@ -76,8 +77,15 @@ cleanup() {
     kill -KILL "$SERVER_PID" 2>/dev/null || true
   fi
   if [ "$rc" -ne 0 ] && [ -f "$WORK/server.log" ]; then
-    log "server log (last 40 lines of $WORK/server.log):"
-    tail -n 40 "$WORK/server.log" >&2 || true
+    if [ "$PHASE" = "tests" ]; then
+      if grep -q -E '^(fail|crit):' "$WORK/server.log"; then
+        log "errors in the server log ($WORK/server.log):"
+        grep -A 6 -E '^(fail|crit):' "$WORK/server.log" | head -n 80 >&2 || true
+      fi
+    else
+      log "server log (last 40 lines of $WORK/server.log):"
+      tail -n 40 "$WORK/server.log" >&2 || true
+    fi
   fi
   if [ "${CONFORMANCE_KEEP:-}" = "1" ] || [ "$rc" -ne 0 ]; then
     log "kept $WORK"
@@ -137,6 +145,7 @@ reporters=(--test-reporter=spec --test-reporter-destination=stdout)
 if [ -n "${CONFORMANCE_TAP:-}" ]; then
   reporters+=(--test-reporter=tap "--test-reporter-destination=$CONFORMANCE_TAP")
 fi
+PHASE=tests
 rc=0
 node --test "${reporters[@]}" "${files[@]}" || rc=$?
 exit "$rc"

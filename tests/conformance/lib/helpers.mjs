@@ -106,6 +106,15 @@ export function parseForm(html) {
   return { action: attributes(form[1]).action ?? '', inputs };
 }
 
+/** The Set-Cookie lines of an answer (Node.js 18's Headers has no getSetCookie: split the joined value). */
+function setCookies(headers) {
+  if (typeof headers.getSetCookie === 'function') {
+    return headers.getSetCookie();
+  }
+  const joined = headers.get('set-cookie');
+  return joined ? joined.split(/,(?=\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+=)/).map((line) => line.trim()) : [];
+}
+
 /** A minimal browser: keeps cookies, never follows a redirect by itself. */
 export class Browser {
   cookies = new Map();
@@ -118,7 +127,7 @@ export class Browser {
       headers.set('cookie', jar.join('; '));
     }
     const response = await fetch(target, { ...init, headers, redirect: 'manual' });
-    for (const line of response.headers.getSetCookie()) {
+    for (const line of setCookies(response.headers)) {
       const [pair, ...rest] = line.split(';');
       const index = pair.indexOf('=');
       const name = pair.slice(0, index).trim();
