@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using AuthPlatform.Application.OAuth.Token.RedeemAuthorizationCode;
 using AuthPlatform.Integration.Tests.Infrastructure;
 
 namespace AuthPlatform.Integration.Tests.OAuth;
@@ -20,7 +19,17 @@ public abstract class TokenEndpointsTestBase<TFixture>(TFixture fixture) : Autho
 
     protected sealed record Account(string ClientId, string Secret, string OwnerToken);
 
-    protected sealed record UserTokens(App App, string Email, AuthorizationCodeTokens Tokens, HttpClient Browser);
+    /// <summary>Until <c>s17-grants</c> is merged: the OAuth clients cannot authenticate at the client-authenticated endpoints yet.</summary>
+    protected const string PendingOAuthClientStore = "Needs OAuth clients as an IClientStore (branch s17-grants): enable after merging main.";
+
+    /// <summary>What the token endpoint answers an app for a code.</summary>
+    protected sealed record Issued(string AccessToken, string? RefreshToken, string? IdToken);
+
+    protected sealed record UserTokens(App App, string Email, Issued Tokens, HttpClient Browser)
+    {
+        /// <summary>The app as a client of the revocation and introspection endpoints.</summary>
+        public Account AsClient => new(App.ClientId, App.Secret!, string.Empty);
+    }
 
     protected async Task<Account> NewAccountAsync(string[]? scopes = null)
     {
@@ -49,7 +58,7 @@ public abstract class TokenEndpointsTestBase<TFixture>(TFixture fixture) : Autho
         var (email, redirect) = await SignInAndApproveAsync(browser, app, AuthorizeUrl(app, pkce, scope: scope));
         var result = await RedeemAsync(app.ClientId, redirect["code"], verifier: pkce.Verifier);
         Assert.True(result.IsSuccess, result.Error?.Message);
-        return new UserTokens(app, email, result.Value!, browser);
+        return new UserTokens(app, email, new Issued(result.Value!.AccessToken, result.Value.RefreshToken, result.Value.IdToken), browser);
     }
 
     protected async Task<App> NewLogoutAppAsync(bool requireConsent = true)

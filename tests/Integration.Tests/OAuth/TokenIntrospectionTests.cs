@@ -151,6 +151,49 @@ public abstract class TokenIntrospectionTests<TFixture>(TFixture fixture) : Toke
     {
         await AssertOAuthErrorAsync(await PostJsonAsync("/oauth/introspect", new { token = "x" }), HttpStatusCode.BadRequest, "invalid_request");
     }
+
+    [Fact(Skip = PendingOAuthClientStore)]
+    public async Task Introspect_OwnCurrentRefreshToken_IsActiveWithItsFields()
+    {
+        var user = await UserTokensAsync();
+        var userId = new JsonWebToken(user.Tokens.AccessToken).Subject;
+
+        var response = await IntrospectAsync(user.AsClient, user.Tokens.RefreshToken!, "refresh_token");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await ReadObjectAsync(response);
+        Assert.True((bool)body["active"]!);
+        Assert.Equal("refresh_token", Str(body, "token_type"));
+        Assert.Equal(user.App.ClientId, Str(body, "client_id"));
+        Assert.Equal(userId, Str(body, "sub"));
+        Assert.Equal(user.Email, Str(body, "username"));
+        Assert.Equal("openid profile email api_keys:read", Str(body, "scope"));
+        Assert.Equal("http://localhost:8080", Str(body, "iss"));
+        Assert.True((long)body["exp"]! > (long)body["iat"]!);
+    }
+
+    [Fact(Skip = PendingOAuthClientStore)]
+    public async Task Introspect_RotatedRefreshToken_IsExactlyInactive()
+    {
+        var user = await UserTokensAsync();
+        var refreshed = await FormAsync("/oauth/token", [P("grant_type", "refresh_token"), P("refresh_token", user.Tokens.RefreshToken!)], user.AsClient);
+        Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
+        var successor = Str(await ReadObjectAsync(refreshed), "refresh_token");
+
+        await AssertInactiveAsync(await IntrospectAsync(user.AsClient, user.Tokens.RefreshToken!));
+        Assert.True((bool)(await ReadObjectAsync(await IntrospectAsync(user.AsClient, successor)))["active"]!);
+    }
+
+    [Fact(Skip = PendingOAuthClientStore)]
+    public async Task Introspect_ByAPublicClient_Returns401InvalidClient()
+    {
+        // RFC 7662 2.1: a public client (client_id alone) cannot introspect.
+        var app = await NewAppAsync(type: "public");
+
+        var response = await FormAsync("/oauth/introspect", [P("token", "x"), P("client_id", app.ClientId)], null);
+
+        await AssertOAuthErrorAsync(response, HttpStatusCode.Unauthorized, "invalid_client");
+    }
 }
 
 public sealed class TokenIntrospectionTestsOnSqlite(SqliteApiFixture fixture) : TokenIntrospectionTests<SqliteApiFixture>(fixture);
