@@ -146,7 +146,8 @@ public class HotPathBenchmarks
             _services!.GetRequiredService<SecurityStampCache>(),
             _services!.GetRequiredService<RevokedClientCache>(),
             _services!.GetRequiredService<IOptions<AuthPlatform.Application.Common.Options.JwtOptions>>(),
-            TimeProvider.System).ValidateAsync(_token, CancellationToken.None);
+            TimeProvider.System,
+            _services!.GetRequiredService<RevokedAccessTokenCache>()).ValidateAsync(_token, CancellationToken.None);
 
     /// <summary>GET /verify's check of an API key seen in the last minute: checksum, SHA-256, memory.</summary>
     [Benchmark]

@@ -85,7 +85,9 @@ public static class DependencyInjection
         services.AddSingleton<Application.Signing.ISigningKeyRing>(sp => sp.GetRequiredService<SigningKeyRing>());
         services.AddScoped<Application.Signing.ISigningKeyRepository, SigningKeyRepository>();
         services.AddSingleton<IAccessTokenIssuer, JwtAccessTokenIssuer>();
-        services.AddSingleton<Application.OAuth.Common.IIdTokenIssuer, JwtIdTokenIssuer>();
+        services.AddSingleton<JwtIdTokenIssuer>();
+        services.AddSingleton<Application.OAuth.Common.IIdTokenIssuer>(sp => sp.GetRequiredService<JwtIdTokenIssuer>());
+        services.AddSingleton<Application.OAuth.Common.IIdTokenHints>(sp => sp.GetRequiredService<JwtIdTokenIssuer>());
         services.AddSingleton<IAccessTokenValidator, JwtAccessTokenValidator>();
         services.AddSingleton<SecurityStampCache>();
         services.AddSingleton<ISecurityStamps>(sp => sp.GetRequiredService<SecurityStampCache>());
@@ -105,6 +107,8 @@ public static class DependencyInjection
         services.AddScoped<Application.OAuth.Common.IClientStore, ServiceAccounts.ServiceAccountClientStore>();
         services.AddSingleton<RevokedClientCache>();
         services.AddSingleton<Application.OAuth.Common.IRevokedClients>(sp => sp.GetRequiredService<RevokedClientCache>());
+        services.AddSingleton<RevokedAccessTokenCache>();
+        services.AddSingleton<Application.OAuth.Common.IRevokedAccessTokens>(sp => sp.GetRequiredService<RevokedAccessTokenCache>());
         services.AddSingleton<BatchedTokenAudit>();
         services.AddSingleton<Application.OAuth.Common.IIssuedTokenAudit>(sp => sp.GetRequiredService<BatchedTokenAudit>());
         services.AddHostedService(sp => sp.GetRequiredService<BatchedTokenAudit>());

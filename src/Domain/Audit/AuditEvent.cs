@@ -105,4 +105,5 @@ public static class AuditEventTypes
     public const string OAuthTokenIssued = "oauth.token_issued";
     public const string OAuthTokenRefused = "oauth.token_refused";
     public const string OAuthClientAuthenticationFailed = "oauth.client_authentication_failed";
+    public const string OAuthTokenRevoked = "oauth.token_revoked";
 }

@@ -45,3 +45,13 @@ public sealed record ClientAuthenticationFailed(string? ClientId, Guid? UserId, 
 
 /// <summary>An authenticated client asked for something it may not have (<c>invalid_scope</c>, <c>unauthorized_client</c>).</summary>
 public sealed record TokenRequestRefused(string ClientId, Guid? UserId, string GrantType, string Error) : IDomainEvent;
+
+/// <summary>
+/// A client revoked one of its tokens at <c>/oauth/revoke</c> (RFC 7009). Raised through the
+/// Application's event port (no aggregate holds access tokens). <see cref="TokenType"/> is
+/// <c>access_token</c> (then <see cref="TokenId"/> is its <c>jti</c>, never the token, and
+/// <see cref="ExpiresAt"/> its <c>exp</c>) or <c>refresh_token</c> (then <see cref="SessionId"/> is
+/// the family that ended with it). <see cref="UserId"/> is null for a client's own token.
+/// </summary>
+public sealed record OAuthTokenRevoked(
+    string ClientId, Guid? UserId, string TokenType, string? TokenId, Guid? SessionId, DateTimeOffset? ExpiresAt) : IDomainEvent;

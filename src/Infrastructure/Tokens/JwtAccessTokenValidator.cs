@@ -29,13 +29,16 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator
     private readonly SigningKeyRing _ring;
     private readonly SecurityStampCache _stamps;
     private readonly RevokedClientCache _revokedClients;
+    private readonly RevokedAccessTokenCache _revokedTokens;
     private readonly TimeProvider _clock;
     private readonly TimeSpan _skew;
 
     public JwtAccessTokenValidator(
-        SigningKeyRing ring, SecurityStampCache stamps, RevokedClientCache revokedClients, IOptions<JwtOptions> options, TimeProvider clock)
+        SigningKeyRing ring, SecurityStampCache stamps, RevokedClientCache revokedClients, IOptions<JwtOptions> options, TimeProvider clock,
+        RevokedAccessTokenCache revokedTokens)
     {
         _revokedClients = revokedClients;
+        _revokedTokens = revokedTokens;
         var jwt = options.Value;
         _ring = ring;
         _stamps = stamps;
@@ -146,13 +149,20 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator
     /// <summary>
     /// What changed since the token was signed: the security stamp of its user (or, for a client's
     /// own token, of the user who owns the client), or the deletion of the client it was issued to
-    /// (both from memory, ADR 0013 and ADR 0014).
+    /// (both from memory, ADR 0013 and ADR 0014), or the revocation of the token itself or of its
+    /// session (<see cref="RevokedAccessTokenCache"/>).
     /// </summary>
     private TokenValidation StillAccepted(Guid? stampOwner, string? stamp, TokenValidation result)
     {
-        if (result.Caller!.Identity.ClientId is { } clientId && _revokedClients.IsRevoked(clientId))
+        var identity = result.Caller!.Identity;
+        if (identity.ClientId is { } clientId && _revokedClients.IsRevoked(clientId))
         {
             return ClientRevoked;
+        }
+
+        if (_revokedTokens.IsRevoked(identity.TokenId, identity.SessionId))
+        {
+            return TokenRevoked;
         }
 
         return stampOwner is not { } user || _stamps.Accepts(user, stamp) ? result : StampChanged;
@@ -161,10 +171,15 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator
     private static readonly TokenValidation ClientRevoked =
         new(null, ErrorCodes.InvalidToken, "The access token was revoked: its client was deleted.");
 
+    private static readonly TokenValidation TokenRevoked = new(null, ErrorCodes.InvalidToken, "The access token was revoked.");
+
     private static readonly TokenValidation Expired = new(null, ErrorCodes.TokenExpired, "The access token has expired.");
 
     private static readonly TokenValidation StampChanged =
         new(null, ErrorCodes.InvalidToken, "The access token was revoked: the account's credentials or standing changed. Sign in again.");
+
+    /// <summary>A JWT time claim (<see cref="DateTime.MinValue"/> when absent) as an instant, or null.</summary>
+    private static DateTimeOffset? TimeOf(DateTime value) => value == DateTime.MinValue ? null : new DateTimeOffset(value, TimeSpan.Zero);
 
     private sealed record Verified(TokenValidation Result, DateTimeOffset ExpiresAt, DateTimeOffset NotBefore, int Generation, Guid? StampOwner, string? Stamp);
 
@@ -198,7 +213,10 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator
 
             Guid? owner = jwt.TryGetPayloadValue<string>(AccessTokenClaims.Owner, out var o) && Guid.TryParse(o, out var ownerId) ? ownerId : null;
             jwt.TryGetPayloadValue<string>(AccessTokenClaims.SecurityStamp, out var ownerStamp);
-            var client = new CallerIdentity(clientId, null, AuthMethods.OAuth, scopes, clientId, null, null, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero));
+            var client = new CallerIdentity(clientId, null, AuthMethods.OAuth, scopes, clientId, null, null, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero))
+            {
+                TokenId = jwt.Id, IssuedAt = TimeOf(jwt.IssuedAt), NotBefore = TimeOf(jwt.ValidFrom),
+            };
             return (new TokenValidation(new CallerIdentityResult(client, null), null, null),
                 new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), new DateTimeOffset(jwt.ValidFrom, TimeSpan.Zero), owner, ownerStamp);
         }
@@ -210,7 +228,10 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator
         jwt.TryGetPayloadValue<string>(AccessTokenClaims.SecurityStamp, out var stamp);
 
         var identity = new CallerIdentity(
-            jwt.Subject, userId, clientId is null ? AuthMethods.Jwt : AuthMethods.OAuth, scopes, clientId, null, sessionId, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), amr, authTime);
+            jwt.Subject, userId, clientId is null ? AuthMethods.Jwt : AuthMethods.OAuth, scopes, clientId, null, sessionId, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), amr, authTime)
+        {
+            TokenId = jwt.Id, IssuedAt = TimeOf(jwt.IssuedAt), NotBefore = TimeOf(jwt.ValidFrom),
+        };
         return (new TokenValidation(new CallerIdentityResult(identity, role), null, null),
             new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), new DateTimeOffset(jwt.ValidFrom, TimeSpan.Zero), userId, stamp);
     }

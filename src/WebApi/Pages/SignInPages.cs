@@ -76,6 +76,16 @@ public static class SignInPages
             <p>Return to the application and try again. If this keeps happening, tell its developers.</p>
             """);
 
+    /// <summary>The answer of <c>/oauth/end_session</c> when there is no (valid) application to return to.</summary>
+    public static string SignedOut(string? notice) =>
+        Layout(
+            "Signed out",
+            $"""
+            <h1>You are signed out</h1>
+            {Message(notice)}
+            <p>You can close this window.</p>
+            """);
+
     private static string Layout(string title, string body) =>
         $"""
         <!DOCTYPE html>

@@ -23,6 +23,8 @@ public static partial class StartupTasks
             .LoadRecentAsync(services.GetRequiredService<AuthDbContext>(), CancellationToken.None);
         await services.GetRequiredService<Infrastructure.Tokens.RevokedClientCache>()
             .LoadRecentAsync(services.GetRequiredService<AuthDbContext>(), CancellationToken.None);
+        await services.GetRequiredService<Infrastructure.Tokens.RevokedAccessTokenCache>()
+            .LoadRecentAsync(services.GetRequiredService<AuthDbContext>(), CancellationToken.None);
         await EnsureSigningKeyAsync(services);
         await EnsureBootstrapAdministratorAsync(services);
     }

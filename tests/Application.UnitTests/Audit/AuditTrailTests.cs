@@ -276,4 +276,22 @@ public sealed class AuditTrailTests
         Assert.Equal("public", created.Details!["type"]);
         Assert.Equal(new[] { "scopes" }, updated.Details!["changed"]);
     }
+
+    [Fact]
+    public void Describe_OAuthTokenRevoked_IsTokenRevokedWithItsTypeAndIdButNeverTheToken()
+    {
+        const string client = "oc_abcdefghijklmnopqrstuvwxyz012345";
+        var session = Guid.NewGuid();
+
+        var access = AuditTrail.Describe(new Domain.OAuth.OAuthTokenRevoked(client, UserId, "access_token", "5f0c1d", null, DateTimeOffset.UnixEpoch))!;
+        var refresh = AuditTrail.Describe(new Domain.OAuth.OAuthTokenRevoked(client, UserId, "refresh_token", null, session, null))!;
+
+        Assert.Equal(AuditEventTypes.OAuthTokenRevoked, access.Type);
+        Assert.Equal(client, access.ClientId);
+        Assert.Equal(UserId, access.UserId);
+        Assert.Equal("access_token", access.Details!["token_type"]);
+        Assert.Equal("5f0c1d", access.Details["jti"]);
+        Assert.Equal("refresh_token", refresh.Details!["token_type"]);
+        Assert.Equal(session, refresh.Details["session"]);
+    }
 }

@@ -285,13 +285,13 @@ public abstract class ClientCredentialsTests<TFixture>(TFixture fixture) : OAuth
         Assert.Equal("http://localhost:8080/oauth/userinfo", Str(doc, "userinfo_endpoint"));
         Assert.Equal("http://localhost:8080/oauth/revoke", Str(doc, "revocation_endpoint"));
         Assert.Equal("http://localhost:8080/oauth/introspect", Str(doc, "introspection_endpoint"));
-        Assert.Equal("http://localhost:8080/oauth/logout", Str(doc, "end_session_endpoint"));
+        Assert.Equal("http://localhost:8080/oauth/end_session", Str(doc, "end_session_endpoint"));
         string[] Values(string name) => doc[name]!.AsArray().Select(v => (string)v!).ToArray();
         Assert.Equal(["code"], Values("response_types_supported"));
         Assert.Equal(["S256"], Values("code_challenge_methods_supported"));
         Assert.Contains("client_credentials", Values("grant_types_supported"));
         Assert.Equal(["client_secret_basic", "client_secret_post", "none"], Values("token_endpoint_auth_methods_supported"));
-        Assert.Equal(["client_secret_basic", "client_secret_post"], Values("revocation_endpoint_auth_methods_supported"));
+        Assert.Equal(["client_secret_basic", "client_secret_post", "none"], Values("revocation_endpoint_auth_methods_supported"));
         Assert.Equal(["client_secret_basic", "client_secret_post"], Values("introspection_endpoint_auth_methods_supported"));
         Assert.Equal(["public"], Values("subject_types_supported"));
         Assert.Equal(["ES256"], Values("id_token_signing_alg_values_supported"));

@@ -94,6 +94,8 @@ public sealed class AuditTrail(IAuditLog audit) : INotificationHandler<DomainEve
             AuditEventTypes.OAuthClientAuthenticationFailed, e.UserId, Fields(("reason", e.Reason), ("method", e.Method)), ClientId: e.ClientId),
         TokenRequestRefused e => new(
             AuditEventTypes.OAuthTokenRefused, e.UserId, Fields(("grant_type", e.GrantType), ("error", e.Error)), ClientId: e.ClientId),
+        OAuthTokenRevoked e => new(
+            AuditEventTypes.OAuthTokenRevoked, e.UserId, Fields(("token_type", e.TokenType), ("jti", e.TokenId), ("session", e.SessionId)), ClientId: e.ClientId),
         _ => null,
     };
 

@@ -21,6 +21,15 @@ public sealed record CallerIdentity(
     IReadOnlyList<string>? AuthenticationMethods = null,
     DateTimeOffset? AuthenticatedAt = null)
 {
+    /// <summary>The access token's <c>jti</c>, when the credential is a JWT (revocation and introspection use it).</summary>
+    public string? TokenId { get; init; }
+
+    /// <summary>The access token's <c>iat</c>, when the credential is a JWT.</summary>
+    public DateTimeOffset? IssuedAt { get; init; }
+
+    /// <summary>The access token's <c>nbf</c>, when the credential is a JWT.</summary>
+    public DateTimeOffset? NotBefore { get; init; }
+
     /// <summary>True when this credential's login verified a second factor (RFC 8176 <c>otp</c>).</summary>
     public bool VerifiedSecondFactor => AuthenticationMethods?.Contains("otp") == true;
 }

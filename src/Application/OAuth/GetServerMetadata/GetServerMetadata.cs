@@ -58,15 +58,15 @@ public sealed class GetServerMetadataHandler(IOptions<JwtOptions> jwt, IScopeCat
             At("/oauth/userinfo"),
             At("/oauth/revoke"),
             At("/oauth/introspect"),
-            At("/oauth/logout"),
+            At("/oauth/end_session"),
             [.. OAuthIdentityScopes.All.Concat(Scopes.BuiltIn).Concat(catalog.OperatorScopes).Distinct(StringComparer.Ordinal)], // OpenID Connect Discovery 3: openid is supported, so listed
             ["code"],
             ["query"],
             [GrantTypes.AuthorizationCode, GrantTypes.ClientCredentials, GrantTypes.RefreshToken],
             ["S256"],
             [.. clientAuth, ClientAuthMethods.None],
-            clientAuth,
-            clientAuth,
+            [.. clientAuth, ClientAuthMethods.None], // RFC 7009 5: a public client revokes its own tokens by client_id
+            clientAuth, // introspection: confidential clients only
             ["public"],
             [jwt.Value.SigningAlgorithm],
             ["iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "amr", "email", "email_verified", "name"],

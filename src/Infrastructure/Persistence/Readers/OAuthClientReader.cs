@@ -17,4 +17,17 @@ public sealed class OAuthClientReader(AuthDbContext db, IMapper mapper) : IOAuth
         var rows = await clients.OrderByDescending(c => c.CreatedAt).ToListAsync(cancellationToken);
         return mapper.Map<List<OAuthClientResponse>>(rows);
     }
+
+    public async Task<IReadOnlyDictionary<string, string>> NamesAsync(IReadOnlyCollection<string> clientIds, CancellationToken cancellationToken)
+    {
+        if (clientIds.Count == 0)
+        {
+            return new Dictionary<string, string>(StringComparer.Ordinal);
+        }
+
+        var ids = clientIds.Distinct(StringComparer.Ordinal).ToList();
+        return await db.OAuthClients.AsNoTracking()
+            .Where(c => ids.Contains(c.ClientId))
+            .ToDictionaryAsync(c => c.ClientId, c => c.Name, StringComparer.Ordinal, cancellationToken);
+    }
 }

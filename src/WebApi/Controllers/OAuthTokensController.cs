@@ -1,0 +1,60 @@
+using AuthPlatform.Application.OAuth.IntrospectToken;
+using AuthPlatform.Application.OAuth.RevokeToken;
+using AuthPlatform.WebApi.Http;
+using Mediator;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace AuthPlatform.WebApi.Controllers;
+
+/// <summary>
+/// Token revocation (RFC 7009) and introspection (RFC 7662) for authenticated clients, beside the
+/// token endpoint: the same form and client-authentication rules (<see cref="OAuthForms"/>), and
+/// <c>Cache-Control: no-store</c> on every answer.
+/// </summary>
+[ApiController]
+[AllowAnonymous]
+[Route("oauth")]
+public sealed class OAuthTokensController(ISender sender) : ControllerBase
+{
+    /// <summary>200 with an empty body whether or not the token was known (RFC 7009 2.2).</summary>
+    [HttpPost("revoke", Name = "RevokeToken")]
+    [NoStore]
+    [ProducesResponseType(StatusCodes.Status200OK)]
+    [ProducesResponseType<OAuthErrorResponse>(StatusCodes.Status400BadRequest, "application/json")]
+    [ProducesResponseType<OAuthErrorResponse>(StatusCodes.Status401Unauthorized, "application/json")]
+    [ProducesResponseType<OAuthErrorResponse>(StatusCodes.Status429TooManyRequests, "application/json")]
+    public async Task<IActionResult> Revoke(CancellationToken ct)
+    {
+        var (form, error) = await OAuthForms.ReadAsync(Request, ct);
+        if (form is null)
+        {
+            return OAuthForms.Error(Response, error!);
+        }
+
+        var result = await sender.Send(
+            new RevokeTokenCommand(OAuthForms.ClientOf(Request, form), OAuthForms.Single(form, "token") ?? "", OAuthForms.Single(form, "token_type_hint")), ct);
+        return result.IsSuccess ? Ok() : OAuthForms.Error(Response, result.Error!);
+    }
+
+    /// <summary><c>{"active": false}</c> for anything not live; the RFC 7662 fields for a live token.</summary>
+    [HttpPost("introspect", Name = "IntrospectToken")]
+    [NoStore]
+    [Produces("application/json")]
+    [ProducesResponseType<IntrospectionResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<OAuthErrorResponse>(StatusCodes.Status400BadRequest)]
+    [ProducesResponseType<OAuthErrorResponse>(StatusCodes.Status401Unauthorized)]
+    [ProducesResponseType<OAuthErrorResponse>(StatusCodes.Status429TooManyRequests)]
+    public async Task<IActionResult> Introspect(CancellationToken ct)
+    {
+        var (form, error) = await OAuthForms.ReadAsync(Request, ct);
+        if (form is null)
+        {
+            return OAuthForms.Error(Response, error!);
+        }
+
+        var result = await sender.Send(
+            new IntrospectTokenCommand(OAuthForms.ClientOf(Request, form), OAuthForms.Single(form, "token") ?? "", OAuthForms.Single(form, "token_type_hint")), ct);
+        return result.IsSuccess ? Ok(result.Value) : OAuthForms.Error(Response, result.Error!);
+    }
+}

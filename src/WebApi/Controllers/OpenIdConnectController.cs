@@ -1,0 +1,62 @@
+using AuthPlatform.Application.OAuth.EndSession;
+using AuthPlatform.Application.OAuth.GetUserInfo;
+using AuthPlatform.Domain.OAuth;
+using AuthPlatform.WebApi.Authentication;
+using AuthPlatform.WebApi.Http;
+using AuthPlatform.WebApi.Pages;
+using Mediator;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace AuthPlatform.WebApi.Controllers;
+
+/// <summary>OpenID Connect: the UserInfo endpoint (Core 1.0 section 5.3) and RP-Initiated Logout 1.0.</summary>
+[ApiController]
+[Route("oauth")]
+public sealed class OpenIdConnectController(ISender sender) : ControllerBase
+{
+    /// <summary>The claims of the token's user: <c>sub</c>; <c>email</c>, <c>email_verified</c> with <c>email</c>; <c>name</c> with <c>profile</c>.</summary>
+    [HttpGet("userinfo", Name = "GetUserInfo")]
+    [HttpPost("userinfo", Name = "PostUserInfo")]
+    [RequireScope(OAuthIdentityScopes.OpenId)]
+    [NoStore]
+    [Produces("application/json")]
+    [ProducesResponseType<UserInfoResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+    [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    public async Task<IActionResult> UserInfo(CancellationToken ct) =>
+        this.ToActionResult(await sender.Send(new GetUserInfoQuery(HttpContext.Caller()), ct));
+
+    /// <summary>
+    /// Signs the browser out of the sign-in of <c>/oauth/authorize</c> and ends that session, then
+    /// redirects to the registered <c>post_logout_redirect_uri</c> (with <c>state</c>) or shows a
+    /// signed-out page. Parameters in the query (GET) or the form (POST), as the specification allows.
+    /// </summary>
+    [HttpGet("end_session", Name = "EndSession")]
+    [HttpPost("end_session", Name = "PostEndSession")]
+    [AllowAnonymous]
+    [NoStore]
+    [ProducesResponseType(StatusCodes.Status302Found)]
+    [ProducesResponseType<string>(StatusCodes.Status200OK, "text/html")]
+    public async Task<IActionResult> EndSession(CancellationToken ct)
+    {
+        string? One(string name) =>
+            Request.HasFormContentType && HttpMethods.IsPost(Request.Method)
+                ? (Request.Form.TryGetValue(name, out var f) && f.Count == 1 ? f[0] : null)
+                : (Request.Query.TryGetValue(name, out var q) && q.Count == 1 ? q[0] : null);
+
+        var signIn = await BrowserCookie.ReadAsync(HttpContext);
+        var result = await sender.Send(
+            new EndSessionCommand(One("id_token_hint"), One("post_logout_redirect_uri"), One("state"), One("client_id"), signIn), ct);
+        await HttpContext.SignOutAsync(BrowserCookie.Scheme);
+        var outcome = result.IsSuccess ? result.Value : new EndSessionOutcome(null, null, null);
+        if (outcome.RedirectUri is { } uri)
+        {
+            return Redirect(outcome.State is null ? uri : QueryHelpers.AddQueryString(uri, "state", outcome.State));
+        }
+
+        return Content(SignInPages.SignedOut(outcome.Notice), "text/html; charset=utf-8");
+    }
+}
