@@ -11,9 +11,9 @@ namespace AuthPlatform.Application.OAuth.Common;
 /// <summary>
 /// Authenticates the client of a token request, for every grant: reads the presented credentials
 /// (<see cref="PresentedClient.Read"/>), refuses an address that spent its budget of failures,
-/// finds the client by <c>client_id</c> among the <see cref="IClientStore"/>s (service accounts now,
-/// OAuth clients later) and compares the SHA-256 of the secret with each stored, unexpired one in
-/// constant time. A failure is counted against the address, audited
+/// finds the client by <c>client_id</c> among the <see cref="IClientStore"/>s (service accounts and
+/// registered OAuth clients) and compares the SHA-256 of the secret with each stored, unexpired one in
+/// constant time. A public client presents its <c>client_id</c> only; one that sends a secret is refused. A failure is counted against the address, audited
 /// (<see cref="ClientAuthenticationFailed"/>) and answered <c>invalid_client</c> with its
 /// record kept (<see cref="Result{T}.Refused"/>).
 /// </summary>
