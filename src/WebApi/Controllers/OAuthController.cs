@@ -3,6 +3,7 @@ using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.OAuth.Common;
 using AuthPlatform.Application.OAuth.IssueClientCredentialsToken;
 using AuthPlatform.Application.OAuth.RefuseUnavailableGrant;
+using AuthPlatform.Application.OAuth.Token.RedeemAuthorizationCode;
 using AuthPlatform.WebApi.Http;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
@@ -78,6 +79,11 @@ public sealed class OAuthController(ISender sender) : ControllerBase
         else if (grantType == GrantTypes.ClientCredentials)
         {
             result = await sender.Send(new IssueClientCredentialsTokenCommand(client, Single(form, "scope")), ct);
+        }
+        else if (grantType == GrantTypes.AuthorizationCode)
+        {
+            result = await sender.Send(
+                new RedeemAuthorizationCodeCommand(client, Single(form, "code") ?? "", Single(form, "redirect_uri"), Single(form, "code_verifier")), ct);
         }
         else if (GrantTypes.Known.Contains(grantType, StringComparer.Ordinal))
         {

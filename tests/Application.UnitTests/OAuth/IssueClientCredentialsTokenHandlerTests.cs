@@ -1,5 +1,4 @@
 // Longer than 150 lines because client authentication (every failure reason) and the grant's scope rules are tested together here.
-using System.Diagnostics.Metrics;
 using AuthPlatform.Application.Auth.Common;
 using AuthPlatform.Application.Common.Diagnostics;
 using AuthPlatform.Application.Common.Results;
@@ -151,19 +150,5 @@ public sealed class IssueClientCredentialsTokenHandlerTests : IDisposable
         Assert.False(result.KeepsChanges);
         Assert.Equal(["42"], result.Error.Fields![ClientAuthentication.RetryAfterField]);
         await _store.DidNotReceiveWithAnyArgs().FindAsync(default!, default);
-    }
-
-    private sealed class MeterFactory : IMeterFactory
-    {
-        private readonly List<Meter> _meters = [];
-
-        public Meter Create(MeterOptions options)
-        {
-            var meter = new Meter(options);
-            _meters.Add(meter);
-            return meter;
-        }
-
-        public void Dispose() => _meters.ForEach(m => m.Dispose());
     }
 }

@@ -44,5 +44,8 @@ public static class GrantTypes
     public static IReadOnlyList<string> Known { get; } = [ClientCredentials, AuthorizationCode, RefreshToken, Password, DeviceCode];
 }
 
-/// <summary>The token endpoint's success answer (RFC 6749 section 5.1); no refresh token for client credentials.</summary>
-public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn, string Scope, string? RefreshToken = null);
+/// <summary>
+/// The token endpoint's success answer (RFC 6749 section 5.1, OpenID Connect Core 3.1.3.3): no refresh
+/// token for client credentials, an <c>id_token</c> when a code grant gave <c>openid</c>.
+/// </summary>
+public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn, string Scope, string? RefreshToken = null, string? IdToken = null);
