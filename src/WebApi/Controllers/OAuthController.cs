@@ -4,6 +4,7 @@ using AuthPlatform.Application.OAuth.Common;
 using AuthPlatform.Application.OAuth.IssueClientCredentialsToken;
 using AuthPlatform.Application.OAuth.RefuseUnavailableGrant;
 using AuthPlatform.Application.OAuth.Token.RedeemAuthorizationCode;
+using AuthPlatform.Application.OAuth.Token.RedeemRefreshToken;
 using AuthPlatform.WebApi.Http;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
@@ -84,6 +85,10 @@ public sealed class OAuthController(ISender sender) : ControllerBase
         {
             result = await sender.Send(
                 new RedeemAuthorizationCodeCommand(client, Single(form, "code") ?? "", Single(form, "redirect_uri"), Single(form, "code_verifier")), ct);
+        }
+        else if (grantType == GrantTypes.RefreshToken)
+        {
+            result = await sender.Send(new RedeemRefreshTokenCommand(client, Single(form, "refresh_token") ?? "", Single(form, "scope")), ct);
         }
         else if (GrantTypes.Known.Contains(grantType, StringComparer.Ordinal))
         {

@@ -172,6 +172,23 @@ public abstract partial class AuthorizeFlowTestBase<TFixture>(TFixture fixture) 
         return TokenRequestAsync(form);
     }
 
+    /// <summary><c>grant_type=refresh_token</c> for <paramref name="app"/> (its secret in the form when it has one).</summary>
+    protected Task<HttpResponseMessage> RefreshAtTokenEndpointAsync(App app, string refreshToken, string? scope = null)
+    {
+        var form = new List<KeyValuePair<string, string>> { new("grant_type", "refresh_token"), new("refresh_token", refreshToken), new("client_id", app.ClientId) };
+        if (app.Secret is not null)
+        {
+            form.Add(new("client_secret", app.Secret));
+        }
+
+        if (scope is not null)
+        {
+            form.Add(new("scope", scope));
+        }
+
+        return TokenRequestAsync(form);
+    }
+
     /// <summary>A fresh client (no cookies) posting the form to <c>POST /oauth/token</c>.</summary>
     protected async Task<HttpResponseMessage> TokenRequestAsync(IEnumerable<KeyValuePair<string, string>> form, string? basic = null)
     {

@@ -155,14 +155,17 @@ public abstract class CodeRedemptionTests<TFixture>(TFixture fixture) : Authoriz
     {
         var (app, pkce, code, _) = await CodeAsync();
         var first = (await RedeemAsync(app, code, verifier: pkce.Verifier)).Value!;
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync("/api/v1/auth/api-keys", first.AccessToken)).StatusCode);
 
         var second = await RedeemAsync(app, code, verifier: pkce.Verifier);
 
         Assert.Equal("invalid_grant", second.Error!.Code);
         Assert.Equal(1L, await Factory.Database.ScalarAsync<long>(
             "SELECT COUNT(*) FROM refresh_token_families WHERE client_id = @c AND revoked_at IS NOT NULL", ("@c", app.ClientId)));
-        var refresh = await PostJsonAsync("/api/v1/auth/refresh", new { refresh_token = first.RefreshToken });
-        Assert.Equal(HttpStatusCode.Unauthorized, refresh.StatusCode);
+        var refresh = ToResult(await RefreshAtTokenEndpointAsync(app, first.RefreshToken!));
+        Assert.Equal("invalid_grant", refresh.Error!.Code);
+        var keys = await GetAsync("/api/v1/auth/api-keys", first.AccessToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, keys.StatusCode); // its session ended: calls that need a live session refuse it
         Assert.Contains("oauth.code_reused", Factory.Logs.AllText, StringComparison.Ordinal);
     }
 
