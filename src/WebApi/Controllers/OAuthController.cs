@@ -3,6 +3,7 @@ using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.OAuth.Common;
 using AuthPlatform.Application.OAuth.IssueClientCredentialsToken;
 using AuthPlatform.Application.OAuth.RefuseUnavailableGrant;
+using AuthPlatform.Application.OAuth.Token.IssuePasswordToken;
 using AuthPlatform.Application.OAuth.Token.RedeemAuthorizationCode;
 using AuthPlatform.Application.OAuth.Token.RedeemRefreshToken;
 using AuthPlatform.WebApi.Http;
@@ -89,6 +90,11 @@ public sealed class OAuthController(ISender sender) : ControllerBase
         else if (grantType == GrantTypes.RefreshToken)
         {
             result = await sender.Send(new RedeemRefreshTokenCommand(client, Single(form, "refresh_token") ?? "", Single(form, "scope")), ct);
+        }
+        else if (grantType == GrantTypes.Password)
+        {
+            result = await sender.Send(
+                new IssuePasswordTokenCommand(client, Single(form, "username") ?? "", Single(form, "password") ?? "", Single(form, "scope")), ct);
         }
         else if (GrantTypes.Known.Contains(grantType, StringComparer.Ordinal))
         {
