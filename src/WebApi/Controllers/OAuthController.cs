@@ -2,7 +2,6 @@ using System.Globalization;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.OAuth.Common;
 using AuthPlatform.Application.OAuth.IssueClientCredentialsToken;
-using AuthPlatform.Application.OAuth.RefuseUnavailableGrant;
 using AuthPlatform.Application.OAuth.Token.IssuePasswordToken;
 using AuthPlatform.Application.OAuth.Token.RedeemAuthorizationCode;
 using AuthPlatform.Application.OAuth.Token.RedeemRefreshToken;
@@ -96,12 +95,9 @@ public sealed class OAuthController(ISender sender) : ControllerBase
             result = await sender.Send(
                 new IssuePasswordTokenCommand(client, Single(form, "username") ?? "", Single(form, "password") ?? "", Single(form, "scope")), ct);
         }
-        else if (GrantTypes.Known.Contains(grantType, StringComparer.Ordinal))
-        {
-            result = await sender.Send(new RefuseUnavailableGrantCommand(grantType, client), ct);
-        }
         else
         {
+            // The device grant (SPEC section 6) is not served yet and not advertised: unsupported like any other.
             return Error(OAuthErrors.UnsupportedGrantType($"The grant type '{Shorten(grantType)}' is not supported."));
         }
 

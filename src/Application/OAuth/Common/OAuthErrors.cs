@@ -40,8 +40,8 @@ public static class GrantTypes
     public const string Password = "password";
     public const string DeviceCode = "urn:ietf:params:oauth:grant-type:device_code";
 
-    /// <summary>Grant types the full server has (SPEC section 6); only client credentials is served today.</summary>
-    public static IReadOnlyList<string> Known { get; } = [ClientCredentials, AuthorizationCode, RefreshToken, Password, DeviceCode];
+    /// <summary>The grant types the token endpoint serves (the discovery document's <c>grant_types_supported</c>); the device grant is not among them yet.</summary>
+    public static IReadOnlyList<string> Served { get; } = [AuthorizationCode, ClientCredentials, RefreshToken, Password];
 }
 
 /// <summary>

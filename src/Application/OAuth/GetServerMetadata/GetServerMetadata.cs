@@ -61,7 +61,7 @@ public sealed class GetServerMetadataHandler(IOptions<JwtOptions> jwt, IScopeCat
             [.. Scopes.BuiltIn, .. catalog.OperatorScopes],
             ["code"],
             ["query"],
-            [GrantTypes.AuthorizationCode, GrantTypes.ClientCredentials, GrantTypes.RefreshToken],
+            GrantTypes.Served,
             ["S256"],
             [.. clientAuth, ClientAuthMethods.None],
             clientAuth,

@@ -30,10 +30,10 @@ public sealed class IssuePasswordTokenValidator : AbstractValidator<IssuePasswor
 {
     public IssuePasswordTokenValidator()
     {
-        RuleFor(c => c.Username).NotEmpty().WithMessage("username is required.")
-            .MaximumLength(User.MaxEmailLength).WithMessage($"username is at most {User.MaxEmailLength} characters.")
+        // Shape only; whether username and password are there is answered after the client is authenticated.
+        RuleFor(c => c.Username).MaximumLength(User.MaxEmailLength).WithMessage($"username is at most {User.MaxEmailLength} characters.")
             .Must(e => e is null || !e.Any(char.IsControl)).WithMessage("username is not a valid email address.");
-        RuleFor(c => c.Password).PresentedPassword();
+        RuleFor(c => c.Password).MaximumLength(PasswordRules.MaxLength * 2).WithMessage($"password is at most {PasswordRules.MaxLength} characters.");
         RuleFor(c => c.Scope).MaximumLength(4096).WithMessage("scope is at most 4096 characters.");
     }
 }
@@ -69,6 +69,11 @@ public sealed class IssuePasswordTokenHandler(
         if (client.Kind != ClientKind.OAuthClient || !client.FirstParty || !client.Allows(GrantTypes.Password))
         {
             return Refuse(client, OAuthErrors.UnauthorizedClient("This client is not registered for the password grant (first-party clients only)."));
+        }
+
+        if (string.IsNullOrEmpty(command.Username) || string.IsNullOrEmpty(command.Password))
+        {
+            return OAuthErrors.InvalidRequest("username and password are required.");
         }
 
         var requested = client.Scopes;

@@ -30,9 +30,9 @@ public sealed class RedeemAuthorizationCodeValidator : AbstractValidator<RedeemA
 {
     public RedeemAuthorizationCodeValidator()
     {
-        RuleFor(c => c.Code).NotEmpty().WithMessage("code is required.").MaximumLength(512).WithMessage("This is not a code.");
-        RuleFor(c => c.RedirectUri).NotEmpty().WithMessage("redirect_uri is required: repeat the one of the authorization request.")
-            .MaximumLength(OAuthClientRules.MaxUriLength).WithMessage("This is not a redirect URI.");
+        // Shape only; whether code and redirect_uri are there is answered after the client is authenticated.
+        RuleFor(c => c.Code).MaximumLength(512).WithMessage("This is not a code.");
+        RuleFor(c => c.RedirectUri).MaximumLength(OAuthClientRules.MaxUriLength).WithMessage("This is not a redirect URI.");
         RuleFor(c => c.CodeVerifier).MaximumLength(512).WithMessage("This is not a code_verifier.");
     }
 }
@@ -77,6 +77,11 @@ public sealed class RedeemAuthorizationCodeHandler(
         {
             events.Raise(new TokenRequestRefused(client.ClientId, client.OwnerId, GrantTypes.AuthorizationCode, OAuthErrorCodes.UnauthorizedClient));
             return Result<TokenResponse>.Refused(OAuthErrors.UnauthorizedClient("This client is not registered for the authorization_code grant."));
+        }
+
+        if (string.IsNullOrEmpty(command.Code) || string.IsNullOrEmpty(command.RedirectUri))
+        {
+            return OAuthErrors.InvalidRequest("code and redirect_uri are required: repeat the redirect_uri of the authorization request.");
         }
 
         var codeHash = secrets.Hash(command.Code);

@@ -24,8 +24,8 @@ public sealed class RedeemRefreshTokenValidator : AbstractValidator<RedeemRefres
 {
     public RedeemRefreshTokenValidator()
     {
-        RuleFor(c => c.RefreshToken).NotEmpty().WithMessage("refresh_token is required.")
-            .MaximumLength(512).WithMessage("This is not a refresh token.");
+        // Shape only; whether refresh_token is there is answered after the client is authenticated.
+        RuleFor(c => c.RefreshToken).MaximumLength(512).WithMessage("This is not a refresh token.");
         RuleFor(c => c.Scope).MaximumLength(4096).WithMessage("scope is at most 4096 characters.");
     }
 }
@@ -55,6 +55,11 @@ public sealed class RedeemRefreshTokenHandler(
         if (!client.Allows(GrantTypes.RefreshToken))
         {
             return Refuse(client, OAuthErrors.UnauthorizedClient("This client is not registered for the refresh_token grant."));
+        }
+
+        if (string.IsNullOrEmpty(command.RefreshToken))
+        {
+            return OAuthErrors.InvalidRequest("refresh_token is required.");
         }
 
         ScopeSet? narrowed = null;
