@@ -21,6 +21,7 @@ public static class RevocationReasons
     public const string TwoFactorChanged = "two_factor_changed";
     public const string SignedOutEverywhere = "signed_out_everywhere";
     public const string AccountDisabled = "account_disabled";
+    public const string ClientDeleted = "client_deleted";
 }
 
 /// <summary>Lifetimes a family is issued with.</summary>

@@ -150,7 +150,7 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator
     /// </summary>
     private TokenValidation StillAccepted(Guid? stampOwner, string? stamp, TokenValidation result)
     {
-        if (result.Caller!.Identity.ClientId is { } clientId && _revokedClients.IsRevoked(clientId))
+        if (result.Caller!.Identity.ClientId is { } clientId && _revokedClients.IsRevoked(clientId, result.Caller.Identity.SessionId))
         {
             return ClientRevoked;
         }

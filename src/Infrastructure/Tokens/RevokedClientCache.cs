@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using AuthPlatform.Application.Common.Options;
 using AuthPlatform.Application.OAuth.Common;
+using AuthPlatform.Domain.Audit;
+using AuthPlatform.Domain.Sessions;
 using AuthPlatform.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -9,16 +11,17 @@ namespace AuthPlatform.Infrastructure.Tokens;
 
 /// <summary>
 /// The client ids whose own access tokens (client credentials) must be refused although unexpired:
-/// deleted service accounts, remembered in this instance's memory for as long as one of their
+/// deleted service accounts and OAuth clients, and the grants of reused authorization codes, remembered in this instance's memory for as long as one of their
 /// tokens can live (the access-token lifetime, the clock skew and a margin), like the security
 /// stamps of ADR 0013. One lock-free lookup per request of a client's token; no database read.
 /// Filled after each commit that deletes an account, and at start-up from
-/// <c>service_accounts.deleted_at</c>. Per instance, until a shared channel (Redis) exists.
+/// <c>service_accounts.deleted_at</c> and the <c>oauth_client.deleted</c> audit events. Per instance, until a shared channel (Redis) exists.
 /// </summary>
 public sealed class RevokedClientCache(IOptions<JwtOptions> options, TimeProvider clock) : IRevokedClients
 {
     private const int PruneAbove = 50_000;
     private readonly ConcurrentDictionary<string, DateTimeOffset> _revoked = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Guid, DateTimeOffset> _revokedGrants = new();
 
     public TimeSpan Horizon => options.Value.AccessTokenLifetime + options.Value.ClockSkew + SecurityStampCache.Margin;
 
@@ -37,6 +40,26 @@ public sealed class RevokedClientCache(IOptions<JwtOptions> options, TimeProvide
             }
         }
     }
+
+    public void RememberGrant(Guid sessionId, DateTimeOffset revokedAt)
+    {
+        _revokedGrants[sessionId] = revokedAt;
+        if (_revokedGrants.Count > PruneAbove)
+        {
+            var before = clock.GetUtcNow() - Horizon;
+            foreach (var (id, at) in _revokedGrants)
+            {
+                if (at < before)
+                {
+                    _revokedGrants.TryRemove(KeyValuePair.Create(id, at));
+                }
+            }
+        }
+    }
+
+    /// <summary>True when a client token of the session <paramref name="sessionId"/> must be refused, or any token of the client.</summary>
+    public bool IsRevoked(string clientId, Guid? sessionId) =>
+        IsRevoked(clientId) || (sessionId is { } sid && !_revokedGrants.IsEmpty && _revokedGrants.TryGetValue(sid, out var at) && at + Horizon >= clock.GetUtcNow());
 
     /// <summary>True when the client's tokens must be refused (its tokens were all issued before the revocation).</summary>
     public bool IsRevoked(string clientId)
@@ -67,6 +90,25 @@ public sealed class RevokedClientCache(IOptions<JwtOptions> options, TimeProvide
         foreach (var account in recent)
         {
             Remember(account.ClientId, account.DeletedAt!.Value);
+        }
+
+        var reusedCodes = await db.RefreshTokenFamilies.AsNoTracking()
+            .Where(f => f.RevocationReason == RevocationReasons.CodeReuse && f.RevokedAt > since)
+            .Select(f => new { f.Id, f.RevokedAt })
+            .ToListAsync(cancellationToken);
+        foreach (var grant in reusedCodes)
+        {
+            RememberGrant(grant.Id, grant.RevokedAt!.Value);
+        }
+
+        // OAuth clients are deleted for good; the audit trail keeps when.
+        var deletedClients = await db.AuditEvents.AsNoTracking()
+            .Where(e => e.Type == AuditEventTypes.OAuthClientDeleted && e.OccurredAt > since && e.ClientId != null)
+            .Select(e => new { e.ClientId, e.OccurredAt })
+            .ToListAsync(cancellationToken);
+        foreach (var client in deletedClients)
+        {
+            Remember(client.ClientId!, client.OccurredAt);
         }
     }
 }

@@ -43,8 +43,11 @@ public sealed class OAuthController(ISender sender) : ControllerBase
     [ProducesResponseType<OAuthErrorResponse>(StatusCodes.Status400BadRequest)]
     [ProducesResponseType<OAuthErrorResponse>(StatusCodes.Status401Unauthorized)]
     [ProducesResponseType<OAuthErrorResponse>(StatusCodes.Status429TooManyRequests)]
-    public async Task<IActionResult> Token(CancellationToken ct)
+    public async Task<IActionResult> Token()
     {
+        // No action parameter on purpose: with one, MVC's model binding reads the form first with the
+        // framework's wide limits and answers a problem+json of its own; this action reads it with its own.
+        var ct = HttpContext.RequestAborted;
         Response.Headers.CacheControl = "no-store";
         Response.Headers.Pragma = "no-cache";
         if (!IsFormUrlEncoded(Request.ContentType))
@@ -60,6 +63,12 @@ public sealed class OAuthController(ISender sender) : ControllerBase
         catch (InvalidDataException)
         {
             return Error(OAuthErrors.InvalidRequest("The form is malformed or too large."));
+        }
+
+        if (form.Count > Limits.ValueCountLimit || form.Any(p => p.Key.Length > Limits.KeyLengthLimit || p.Value.Any(v => v?.Length > MaxParameterLength)))
+        {
+            return Error(OAuthErrors.InvalidRequest(
+                $"The form is too large: at most {Limits.ValueCountLimit} values, names of {Limits.KeyLengthLimit} and values of {MaxParameterLength} characters."));
         }
 
         if (form.FirstOrDefault(p => p.Value.Count > 1) is { Key: { } repeated } && repeated.Length > 0)
@@ -111,8 +120,7 @@ public sealed class OAuthController(ISender sender) : ControllerBase
     private static string? Single(IFormCollection form, string name) =>
         form.TryGetValue(name, out var values) && values.Count == 1 ? values[0] : null;
 
-    private static string Shorten(string value) =>
-        string.Concat((value.Length <= 64 ? value : value[..64] + "…").Select(c => char.IsControl(c) ? '?' : c));
+    private static string Shorten(string value) => ClientAuthentication.Printable(value.Length <= 64 ? value : value[..64] + "…");
 
     /// <summary>RFC 6749 section 5.2: 401 with a Basic challenge for invalid_client, 429 with Retry-After when throttled, 400 otherwise.</summary>
     private ObjectResult Error(Error error)

@@ -155,7 +155,7 @@ public abstract class CodeRedemptionTests<TFixture>(TFixture fixture) : Authoriz
     {
         var (app, pkce, code, _) = await CodeAsync();
         var first = (await RedeemAsync(app, code, verifier: pkce.Verifier)).Value!;
-        Assert.Equal(HttpStatusCode.OK, (await GetAsync("/api/v1/auth/api-keys", first.AccessToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync("/api/v1/auth/verify", first.AccessToken)).StatusCode);
 
         var second = await RedeemAsync(app, code, verifier: pkce.Verifier);
 
@@ -164,8 +164,7 @@ public abstract class CodeRedemptionTests<TFixture>(TFixture fixture) : Authoriz
             "SELECT COUNT(*) FROM refresh_token_families WHERE client_id = @c AND revoked_at IS NOT NULL", ("@c", app.ClientId)));
         var refresh = ToResult(await RefreshAtTokenEndpointAsync(app, first.RefreshToken!));
         Assert.Equal("invalid_grant", refresh.Error!.Code);
-        var keys = await GetAsync("/api/v1/auth/api-keys", first.AccessToken);
-        Assert.Equal(HttpStatusCode.Unauthorized, keys.StatusCode); // its session ended: calls that need a live session refuse it
+        Assert.Equal(HttpStatusCode.Unauthorized, (await GetAsync("/api/v1/auth/verify", first.AccessToken)).StatusCode);
         Assert.Contains("oauth.code_reused", Factory.Logs.AllText, StringComparison.Ordinal);
     }
 

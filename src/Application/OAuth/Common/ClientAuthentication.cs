@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using AuthPlatform.Application.Common.Diagnostics;
@@ -115,14 +116,17 @@ public sealed class ClientAuthentication(
         return active ? null : expired ? ClientAuthenticationFailures.ExpiredSecret : ClientAuthenticationFailures.WrongSecret;
     }
 
+    /// <summary>The text with each control (Cc) or format (Cf: bidi overrides, zero-width characters) character replaced by '?'.</summary>
+    public static string Printable(string text) =>
+        string.Concat(text.Select(c => char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format ? '?' : c));
+
     private Result<ClientRegistration> Fail(string address, string? clientId, Guid? ownerId, string reason, string method, Error? error = null)
     {
         throttle.RecordFailure(address);
         metrics.ClientAuthenticationFailed(reason);
-        // The id is the client's input: clipped, and without control characters (LOG-03).
-        var shownId = clientId is { Length: > 0 } id
-            ? string.Concat((id.Length <= 128 ? id : id[..128]).Select(c => char.IsControl(c) ? '?' : c))
-            : null;
+        // The id is the client's input: clipped, and without control or format characters (LOG-03;
+        // Unicode category Cf holds the bidirectional overrides that reorder a log line as shown).
+        var shownId = clientId is { Length: > 0 } id ? Printable(id.Length <= 128 ? id : id[..128]) : null;
         events.Raise(new ClientAuthenticationFailed(shownId, ownerId, reason, method));
         return Result<ClientRegistration>.Refused(error ?? OAuthErrors.InvalidClient);
     }

@@ -57,6 +57,12 @@ public interface IClientStore
 public interface IRevokedClients
 {
     void Remember(string clientId, DateTimeOffset revokedAt);
+
+    /// <summary>
+    /// One grant of a client whose access tokens must stop at once: the session (<c>sid</c>) a reused
+    /// authorization code had issued (RFC 6749 4.1.2: revoke what the first use issued).
+    /// </summary>
+    void RememberGrant(Guid sessionId, DateTimeOffset revokedAt);
 }
 
 /// <summary>
