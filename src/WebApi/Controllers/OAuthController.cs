@@ -81,32 +81,24 @@ public sealed class OAuthController(ISender sender) : ControllerBase
             Single(form, "client_id"),
             Single(form, "client_secret"));
         var grantType = Single(form, "grant_type");
-        Result<TokenResponse> result;
         if (string.IsNullOrEmpty(grantType))
         {
             return Error(OAuthErrors.InvalidRequest("grant_type is required."));
         }
-        else if (grantType == GrantTypes.ClientCredentials)
+
+        var scope = Single(form, "scope");
+        Result<TokenResponse>? result = grantType switch
         {
-            result = await sender.Send(new IssueClientCredentialsTokenCommand(client, Single(form, "scope")), ct);
-        }
-        else if (grantType == GrantTypes.AuthorizationCode)
+            GrantTypes.ClientCredentials => await sender.Send(new IssueClientCredentialsTokenCommand(client, scope), ct),
+            GrantTypes.AuthorizationCode => await sender.Send(
+                new RedeemAuthorizationCodeCommand(client, Single(form, "code") ?? "", Single(form, "redirect_uri"), Single(form, "code_verifier")), ct),
+            GrantTypes.RefreshToken => await sender.Send(new RedeemRefreshTokenCommand(client, Single(form, "refresh_token") ?? "", scope), ct),
+            GrantTypes.Password => await sender.Send(
+                new IssuePasswordTokenCommand(client, Single(form, "username") ?? "", Single(form, "password") ?? "", scope), ct),
+            _ => null, // the device grant (SPEC section 6) is not served yet and not advertised: unsupported like any other
+        };
+        if (result is null)
         {
-            result = await sender.Send(
-                new RedeemAuthorizationCodeCommand(client, Single(form, "code") ?? "", Single(form, "redirect_uri"), Single(form, "code_verifier")), ct);
-        }
-        else if (grantType == GrantTypes.RefreshToken)
-        {
-            result = await sender.Send(new RedeemRefreshTokenCommand(client, Single(form, "refresh_token") ?? "", Single(form, "scope")), ct);
-        }
-        else if (grantType == GrantTypes.Password)
-        {
-            result = await sender.Send(
-                new IssuePasswordTokenCommand(client, Single(form, "username") ?? "", Single(form, "password") ?? "", Single(form, "scope")), ct);
-        }
-        else
-        {
-            // The device grant (SPEC section 6) is not served yet and not advertised: unsupported like any other.
             return Error(OAuthErrors.UnsupportedGrantType($"The grant type '{Shorten(grantType)}' is not supported."));
         }
 
