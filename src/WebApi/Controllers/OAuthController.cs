@@ -86,22 +86,21 @@ public sealed class OAuthController(ISender sender) : ControllerBase
             return Error(OAuthErrors.InvalidRequest("grant_type is required."));
         }
 
+        if (!GrantTypes.Served.Contains(grantType, StringComparer.Ordinal))
+        {
+            // The device grant (SPEC section 6) is not served yet and not advertised: unsupported like any other.
+            return Error(OAuthErrors.UnsupportedGrantType($"The grant type '{Shorten(grantType)}' is not supported."));
+        }
+
         var scope = Single(form, "scope");
-        Result<TokenResponse>? result = grantType switch
+        var result = grantType switch
         {
             GrantTypes.ClientCredentials => await sender.Send(new IssueClientCredentialsTokenCommand(client, scope), ct),
             GrantTypes.AuthorizationCode => await sender.Send(
                 new RedeemAuthorizationCodeCommand(client, Single(form, "code") ?? "", Single(form, "redirect_uri"), Single(form, "code_verifier")), ct),
             GrantTypes.RefreshToken => await sender.Send(new RedeemRefreshTokenCommand(client, Single(form, "refresh_token") ?? "", scope), ct),
-            GrantTypes.Password => await sender.Send(
-                new IssuePasswordTokenCommand(client, Single(form, "username") ?? "", Single(form, "password") ?? "", scope), ct),
-            _ => null, // the device grant (SPEC section 6) is not served yet and not advertised: unsupported like any other
+            _ => await sender.Send(new IssuePasswordTokenCommand(client, Single(form, "username") ?? "", Single(form, "password") ?? "", scope), ct),
         };
-        if (result is null)
-        {
-            return Error(OAuthErrors.UnsupportedGrantType($"The grant type '{Shorten(grantType)}' is not supported."));
-        }
-
         return result.IsSuccess ? Ok(result.Value) : Error(result.Error!);
     }
 

@@ -151,4 +151,14 @@ public sealed class IssueClientCredentialsTokenHandlerTests : IDisposable
         Assert.Equal(["42"], result.Error.Fields![ClientAuthentication.RetryAfterField]);
         await _store.DidNotReceiveWithAnyArgs().FindAsync(default!, default);
     }
+
+    [Fact]
+    public async Task Handle_UnknownClientIdWithFormatCharacters_IsAuditedWithoutThem()
+    {
+        // U+202E (right-to-left override) and U+200B (zero-width space) are Unicode category Cf; U+0007 is a control character.
+        var result = await Grant(clientId: "sa_evil\u202Egnp.exe\u200B\u0007");
+
+        Assert.Equal(OAuthErrorCodes.InvalidClient, result.Error!.Code);
+        Assert.Equal("sa_evil?gnp.exe??", Assert.Single(Failures()).ClientId);
+    }
 }
