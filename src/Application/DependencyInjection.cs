@@ -21,6 +21,8 @@ public static class DependencyInjection
         services.AddScoped<Auth.Common.SessionLiveness>();
         services.AddScoped<Admin.Common.AdminUserViews>();
         services.AddScoped<Auth.Common.SessionIssuer>();
+        services.AddScoped<Auth.Common.RefreshTokenRotation>();
+        services.AddScoped<Auth.Common.PasswordSignIn>();
         services.AddScoped<TwoFactor.Common.RecoveryCodes>();
         services.AddScoped<TwoFactor.Common.SecondFactorVerifier>();
         services.AddScoped<TwoFactor.Common.StepUp>();

@@ -30,6 +30,8 @@ public static class RevocationReasons
 
     /// <summary>Revocations whose session's access tokens stop at once (the token validator remembers the session).</summary>
     public static bool EndsAccessTokens(string reason) => reason is TokenRevoked or GrantRevoked;
+
+    public const string ClientDeleted = "client_deleted";
 }
 
 /// <summary>Lifetimes a family is issued with.</summary>

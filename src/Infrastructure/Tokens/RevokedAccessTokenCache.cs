@@ -13,7 +13,7 @@ namespace AuthPlatform.Infrastructure.Tokens;
 /// <see cref="RevokedClientCache"/> and <see cref="SecurityStampCache"/>, ADR 0013/0014): single
 /// tokens revoked at <c>/oauth/revoke</c> by <c>jti</c>, kept until their <c>exp</c> (plus the
 /// clock skew), and sessions (refresh-token families) ended by a client's revocation or a withdrawn
-/// consent by <c>sid</c>, kept for an access token's lifetime plus skew and margin. One lock-free
+/// consent or by the reuse of the authorization code that issued them, by <c>sid</c>, kept for an access token's lifetime plus skew and margin. One lock-free
 /// lookup per validation, no database read. The sessions are loaded again at start-up from
 /// <c>refresh_token_families.revoked_at</c>; a revoked <c>jti</c> is not persisted, so after a
 /// restart (or on another instance) a revoked token that named no session lives until its <c>exp</c>.
@@ -55,13 +55,14 @@ public sealed class RevokedAccessTokenCache(IOptions<JwtOptions> options, TimePr
         return (tokenId is not null && Holds(_tokens, tokenId)) || (sessionId is { } sid && Holds(_sessions, sid));
     }
 
-    /// <summary>At start-up: the sessions ended by a client's revocation or a withdrawn consent within <see cref="Horizon"/>.</summary>
+    /// <summary>At start-up: the sessions ended by a client's revocation, a withdrawn consent or a reused code within <see cref="Horizon"/>.</summary>
     public async Task LoadRecentAsync(AuthDbContext db, CancellationToken cancellationToken)
     {
         var since = clock.GetUtcNow() - Horizon;
         var recent = await db.RefreshTokenFamilies.AsNoTracking()
             .Where(f => f.RevokedAt != null && f.RevokedAt > since
-                && (f.RevocationReason == RevocationReasons.TokenRevoked || f.RevocationReason == RevocationReasons.GrantRevoked))
+                && (f.RevocationReason == RevocationReasons.TokenRevoked || f.RevocationReason == RevocationReasons.GrantRevoked
+                    || f.RevocationReason == RevocationReasons.CodeReuse))
             .Select(f => new { f.Id, f.RevokedAt })
             .ToListAsync(cancellationToken);
         foreach (var family in recent)

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using AuthPlatform.Application.Common.Options;
 using AuthPlatform.Application.OAuth.Common;
+using AuthPlatform.Domain.Audit;
+using AuthPlatform.Domain.Sessions;
 using AuthPlatform.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -9,11 +11,11 @@ namespace AuthPlatform.Infrastructure.Tokens;
 
 /// <summary>
 /// The client ids whose own access tokens (client credentials) must be refused although unexpired:
-/// deleted service accounts, remembered in this instance's memory for as long as one of their
+/// deleted service accounts and OAuth clients, remembered in this instance's memory for as long as one of their
 /// tokens can live (the access-token lifetime, the clock skew and a margin), like the security
 /// stamps of ADR 0013. One lock-free lookup per request of a client's token; no database read.
 /// Filled after each commit that deletes an account, and at start-up from
-/// <c>service_accounts.deleted_at</c>. Per instance, until a shared channel (Redis) exists.
+/// <c>service_accounts.deleted_at</c> and the <c>oauth_client.deleted</c> audit events. Per instance, until a shared channel (Redis) exists.
 /// </summary>
 public sealed class RevokedClientCache(IOptions<JwtOptions> options, TimeProvider clock) : IRevokedClients
 {
@@ -67,6 +69,16 @@ public sealed class RevokedClientCache(IOptions<JwtOptions> options, TimeProvide
         foreach (var account in recent)
         {
             Remember(account.ClientId, account.DeletedAt!.Value);
+        }
+
+        // OAuth clients are deleted for good; the audit trail keeps when.
+        var deletedClients = await db.AuditEvents.AsNoTracking()
+            .Where(e => e.Type == AuditEventTypes.OAuthClientDeleted && e.OccurredAt > since && e.ClientId != null)
+            .Select(e => new { e.ClientId, e.OccurredAt })
+            .ToListAsync(cancellationToken);
+        foreach (var client in deletedClients)
+        {
+            Remember(client.ClientId!, client.OccurredAt);
         }
     }
 }

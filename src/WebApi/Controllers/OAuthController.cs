@@ -2,7 +2,9 @@ using System.Globalization;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.OAuth.Common;
 using AuthPlatform.Application.OAuth.IssueClientCredentialsToken;
-using AuthPlatform.Application.OAuth.RefuseUnavailableGrant;
+using AuthPlatform.Application.OAuth.Token.IssuePasswordToken;
+using AuthPlatform.Application.OAuth.Token.RedeemAuthorizationCode;
+using AuthPlatform.Application.OAuth.Token.RedeemRefreshToken;
 using AuthPlatform.WebApi.Http;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
@@ -41,8 +43,11 @@ public sealed class OAuthController(ISender sender) : ControllerBase
     [ProducesResponseType<OAuthErrorResponse>(StatusCodes.Status400BadRequest)]
     [ProducesResponseType<OAuthErrorResponse>(StatusCodes.Status401Unauthorized)]
     [ProducesResponseType<OAuthErrorResponse>(StatusCodes.Status429TooManyRequests)]
-    public async Task<IActionResult> Token(CancellationToken ct)
+    public async Task<IActionResult> Token()
     {
+        // No action parameter on purpose: with one, MVC's model binding reads the form first with the
+        // framework's wide limits and answers a problem+json of its own; this action reads it with its own.
+        var ct = HttpContext.RequestAborted;
         Response.Headers.CacheControl = "no-store";
         Response.Headers.Pragma = "no-cache";
         if (!IsFormUrlEncoded(Request.ContentType))
@@ -60,6 +65,12 @@ public sealed class OAuthController(ISender sender) : ControllerBase
             return Error(OAuthErrors.InvalidRequest("The form is malformed or too large."));
         }
 
+        if (form.Count > Limits.ValueCountLimit || form.Any(p => p.Key.Length > Limits.KeyLengthLimit || p.Value.Any(v => v?.Length > MaxParameterLength)))
+        {
+            return Error(OAuthErrors.InvalidRequest(
+                $"The form is too large: at most {Limits.ValueCountLimit} values, names of {Limits.KeyLengthLimit} and values of {MaxParameterLength} characters."));
+        }
+
         if (form.FirstOrDefault(p => p.Value.Count > 1) is { Key: { } repeated } && repeated.Length > 0)
         {
             return Error(OAuthErrors.InvalidRequest($"The parameter '{Shorten(repeated)}' was sent more than once."));
@@ -70,24 +81,26 @@ public sealed class OAuthController(ISender sender) : ControllerBase
             Single(form, "client_id"),
             Single(form, "client_secret"));
         var grantType = Single(form, "grant_type");
-        Result<TokenResponse> result;
         if (string.IsNullOrEmpty(grantType))
         {
             return Error(OAuthErrors.InvalidRequest("grant_type is required."));
         }
-        else if (grantType == GrantTypes.ClientCredentials)
+
+        if (!GrantTypes.Served.Contains(grantType, StringComparer.Ordinal))
         {
-            result = await sender.Send(new IssueClientCredentialsTokenCommand(client, Single(form, "scope")), ct);
-        }
-        else if (GrantTypes.Known.Contains(grantType, StringComparer.Ordinal))
-        {
-            result = await sender.Send(new RefuseUnavailableGrantCommand(grantType, client), ct);
-        }
-        else
-        {
+            // The device grant (SPEC section 6) is not served yet and not advertised: unsupported like any other.
             return Error(OAuthErrors.UnsupportedGrantType($"The grant type '{Shorten(grantType)}' is not supported."));
         }
 
+        var scope = Single(form, "scope");
+        var result = grantType switch
+        {
+            GrantTypes.ClientCredentials => await sender.Send(new IssueClientCredentialsTokenCommand(client, scope), ct),
+            GrantTypes.AuthorizationCode => await sender.Send(
+                new RedeemAuthorizationCodeCommand(client, Single(form, "code") ?? "", Single(form, "redirect_uri"), Single(form, "code_verifier")), ct),
+            GrantTypes.RefreshToken => await sender.Send(new RedeemRefreshTokenCommand(client, Single(form, "refresh_token") ?? "", scope), ct),
+            _ => await sender.Send(new IssuePasswordTokenCommand(client, Single(form, "username") ?? "", Single(form, "password") ?? "", scope), ct),
+        };
         return result.IsSuccess ? Ok(result.Value) : Error(result.Error!);
     }
 
@@ -98,8 +111,7 @@ public sealed class OAuthController(ISender sender) : ControllerBase
     private static string? Single(IFormCollection form, string name) =>
         form.TryGetValue(name, out var values) && values.Count == 1 ? values[0] : null;
 
-    private static string Shorten(string value) =>
-        string.Concat((value.Length <= 64 ? value : value[..64] + "…").Select(c => char.IsControl(c) ? '?' : c));
+    private static string Shorten(string value) => ClientAuthentication.Printable(value.Length <= 64 ? value : value[..64] + "…");
 
     /// <summary>RFC 6749 section 5.2: 401 with a Basic challenge for invalid_client, 429 with Retry-After when throttled, 400 otherwise.</summary>
     private ObjectResult Error(Error error)

@@ -1,3 +1,4 @@
+using AuthPlatform.Application.Auth.Common;
 using AuthPlatform.Application.Auth.Login;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.Common.Security;
@@ -18,7 +19,7 @@ public sealed class LoginHandlerTests
     private readonly Ports _ports = new();
 
     private LoginHandler Handler() =>
-        new(_ports.Users, _ports.Hasher, _ports.Attempts, _ports.Sessions, _ports.MfaTokens, _ports.DomainEvents);
+        new(new PasswordSignIn(_ports.Users, _ports.Hasher, _ports.Attempts, _ports.DomainEvents), _ports.Sessions, _ports.MfaTokens);
 
     private Task<Result<LoginResponse>> Login(string email, string password) =>
         Handler().Handle(new LoginCommand(email, password), CancellationToken.None).AsTask();

@@ -27,7 +27,7 @@ public sealed class LoginHandlerTwoFactorTests
     }
 
     private Task<Result<LoginResponse>> Login(string password = RightPassword) =>
-        new LoginHandler(_ports.Users, _ports.Hasher, _ports.Attempts, _ports.Sessions, _ports.MfaTokens, _ports.DomainEvents)
+        new LoginHandler(new PasswordSignIn(_ports.Users, _ports.Hasher, _ports.Attempts, _ports.DomainEvents), _ports.Sessions, _ports.MfaTokens)
             .Handle(new LoginCommand("alice@example.com", password), CancellationToken.None).AsTask();
 
     private Task<Result<SessionResponse>> SecondStep(string code) =>

@@ -23,7 +23,7 @@ public sealed class RefreshHandlerTests
     }
 
     private RefreshHandler Handler() =>
-        new(_ports.Families, _ports.Users, _ports.Secrets, _ports.Sessions, _ports.UnitOfWork, _ports.Clock);
+        new(new RefreshTokenRotation(_ports.Families, _ports.Users, _ports.Secrets, _ports.Sessions, _ports.UnitOfWork, _ports.Clock), _ports.Sessions);
 
     private Task<Result<TokenPair>> Refresh(string token) =>
         Handler().Handle(new RefreshCommand(token), CancellationToken.None).AsTask();

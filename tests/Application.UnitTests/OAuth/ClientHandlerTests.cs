@@ -278,11 +278,12 @@ public sealed class ClientHandlerTests
         var user = _ports.NewUser();
         var client = StoredClient(user.Id);
 
-        var result = await new DeleteClientHandler(_clients).Handle(new DeleteClientCommand(Caller(user), client.Id), CancellationToken.None);
+        var result = await new DeleteClientHandler(_clients, _ports.Families, _ports.Clock).Handle(new DeleteClientCommand(Caller(user), client.Id), CancellationToken.None);
 
         Assert.True(result.IsSuccess);
         _clients.Received(1).Remove(client);
         Assert.IsType<OAuthClientDeleted>(Assert.Single(client.DomainEvents));
+        await _ports.Families.Received(1).RevokeAllForClientAsync(client.ClientId, "client_deleted", _ports.Clock.GetUtcNow(), Arg.Any<CancellationToken>());
     }
 
     [Fact]
@@ -291,9 +292,10 @@ public sealed class ClientHandlerTests
         var user = _ports.NewUser();
         var client = StoredClient(Guid.NewGuid());
 
-        var result = await new DeleteClientHandler(_clients).Handle(new DeleteClientCommand(Caller(user), client.Id), CancellationToken.None);
+        var result = await new DeleteClientHandler(_clients, _ports.Families, _ports.Clock).Handle(new DeleteClientCommand(Caller(user), client.Id), CancellationToken.None);
 
         Assert.Equal(ErrorCodes.NotFound, result.Error!.Code);
         _clients.DidNotReceiveWithAnyArgs().Remove(default!);
+        await _ports.Families.DidNotReceiveWithAnyArgs().RevokeAllForClientAsync(default!, default!, default, default);
     }
 }

@@ -1,5 +1,4 @@
 // Longer than 150 lines because client authentication (every failure reason) and the grant's scope rules are tested together here.
-using System.Diagnostics.Metrics;
 using AuthPlatform.Application.Auth.Common;
 using AuthPlatform.Application.Common.Diagnostics;
 using AuthPlatform.Application.Common.Results;
@@ -153,17 +152,13 @@ public sealed class IssueClientCredentialsTokenHandlerTests : IDisposable
         await _store.DidNotReceiveWithAnyArgs().FindAsync(default!, default);
     }
 
-    private sealed class MeterFactory : IMeterFactory
+    [Fact]
+    public async Task Handle_UnknownClientIdWithFormatCharacters_IsAuditedWithoutThem()
     {
-        private readonly List<Meter> _meters = [];
+        // U+202E (right-to-left override) and U+200B (zero-width space) are Unicode category Cf; U+0007 is a control character.
+        var result = await Grant(clientId: "sa_evil\u202Egnp.exe\u200B\u0007");
 
-        public Meter Create(MeterOptions options)
-        {
-            var meter = new Meter(options);
-            _meters.Add(meter);
-            return meter;
-        }
-
-        public void Dispose() => _meters.ForEach(m => m.Dispose());
+        Assert.Equal(OAuthErrorCodes.InvalidClient, result.Error!.Code);
+        Assert.Equal("sa_evil?gnp.exe??", Assert.Single(Failures()).ClientId);
     }
 }

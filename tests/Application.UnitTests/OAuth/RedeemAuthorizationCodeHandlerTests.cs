@@ -1,3 +1,4 @@
+using AuthPlatform.Application.Common.Diagnostics;
 using AuthPlatform.Application.OAuth.Common;
 using AuthPlatform.Application.OAuth.Token.RedeemAuthorizationCode;
 using AuthPlatform.Application.UnitTests.TestSupport;
@@ -8,7 +9,7 @@ using NSubstitute;
 
 namespace AuthPlatform.Application.UnitTests.OAuth;
 
-public sealed class RedeemAuthorizationCodeHandlerTests
+public sealed class RedeemAuthorizationCodeHandlerTests : IDisposable
 {
     private const string ClientId = "oc_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
     private const string Redirect = "https://app.example.com/cb";
@@ -17,26 +18,47 @@ public sealed class RedeemAuthorizationCodeHandlerTests
 
     private readonly Ports _ports = new();
     private readonly IAuthorizationCodeRepository _codes = Substitute.For<IAuthorizationCodeRepository>();
-    private readonly IOAuthClientRepository _clients = Substitute.For<IOAuthClientRepository>();
+    private readonly IClientStore _store = Substitute.For<IClientStore>();
+    private readonly IClientAuthenticationThrottle _throttle = Substitute.For<IClientAuthenticationThrottle>();
     private readonly IIdTokenIssuer _idTokens = Substitute.For<IIdTokenIssuer>();
+    private readonly MeterFactory _meters = new();
 
-    private RedeemAuthorizationCodeHandler Handler() =>
-        new(_codes, _clients, _ports.Users, _ports.Families, _ports.Secrets, _ports.AccessTokens, _idTokens, _ports.ScopeCatalog,
-            _ports.Sessions, _ports.UnitOfWork, _ports.Clock);
+    public RedeemAuthorizationCodeHandlerTests()
+    {
+        _throttle.MayTry(Arg.Any<string>(), out Arg.Any<TimeSpan>()).Returns(true);
+        Register(ClientId, confidential: false);
+        Register("oc_BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB", confidential: false);
+    }
 
-    private AuthorizationCode StoredCode(string code = "the-code")
+    public void Dispose() => _meters.Dispose();
+
+    private void Register(string clientId, bool confidential, string[]? grants = null) =>
+        _store.FindAsync(clientId, Arg.Any<CancellationToken>()).Returns(new ClientRegistration(
+            ClientKind.OAuthClient, Guid.NewGuid(), clientId, confidential, ["openid"], grants ?? [GrantTypes.AuthorizationCode, GrantTypes.RefreshToken],
+            confidential ? [new StoredClientSecret(Guid.NewGuid(), Ports.HashOf("secret"), null)] : [], Guid.NewGuid(), Domain.Users.UserRole.User, false));
+
+    private RedeemAuthorizationCodeHandler Handler()
+    {
+        var metrics = new AuthMetrics(_meters);
+        var authentication = new ClientAuthentication([_store], _throttle, _ports.Client, _ports.DomainEvents, _ports.Secrets, metrics, _ports.Clock);
+        return new(authentication, _codes, _ports.Users, _ports.Families, _ports.Secrets, _ports.AccessTokens, _idTokens, _ports.ScopeCatalog,
+            _ports.Sessions, _ports.UnitOfWork, _ports.DomainEvents, Substitute.For<IIssuedTokenAudit>(), _ports.Client, metrics, _ports.Clock);
+    }
+
+    private AuthorizationCode StoredCode(string code = "the-code", bool pkce = true)
     {
         var now = _ports.Clock.GetUtcNow();
         var stored = AuthorizationCode.Issue(
-            Guid.NewGuid(), Ports.HashOf(code), ClientId, Guid.NewGuid(), Redirect, ScopeSet.From(["openid"]), Challenge, "S256",
+            Guid.NewGuid(), Ports.HashOf(code), ClientId, Guid.NewGuid(), Redirect, ScopeSet.From(["openid"]), pkce ? Challenge : null, pkce ? "S256" : null,
             "nonce", now, ["pwd"], AuthorizationCode.MaxLifetime, now);
         _codes.FindByHashAsync(Ports.HashOf(code), Arg.Any<CancellationToken>()).Returns(stored);
         return stored;
     }
 
-    private Task<Application.Common.Results.Result<AuthorizationCodeTokens>> Redeem(
-        string code = "the-code", string clientId = ClientId, string redirect = Redirect, string? verifier = Verifier) =>
-        Handler().Handle(new RedeemAuthorizationCodeCommand(clientId, code, redirect, verifier), CancellationToken.None).AsTask();
+    private Task<Application.Common.Results.Result<TokenResponse>> Redeem(
+        string code = "the-code", string clientId = ClientId, string redirect = Redirect, string? verifier = Verifier, string? secret = null) =>
+        Handler().Handle(
+            new RedeemAuthorizationCodeCommand(new ClientCredentialsInput(null, clientId, secret), code, redirect, verifier), CancellationToken.None).AsTask();
 
     [Fact]
     public void VerifierMatches_Rfc7636AppendixB_IsTrue()
@@ -95,18 +117,66 @@ public sealed class RedeemAuthorizationCodeHandlerTests
     }
 
     [Fact]
-    public async Task Handle_ClientNoLongerExists_DiscardsTheRedemptionAndReturnsInvalidGrant()
+    public async Task Handle_UserNoLongerExists_DiscardsTheRedemptionAndReturnsInvalidGrant()
     {
         StoredCode();
-        var user = _ports.NewUser();
-        _ports.Users.FindByIdAsync(Arg.Any<Guid>(), Arg.Any<CancellationToken>()).Returns(user);
-        _clients.FindByClientIdAsync(ClientId, Arg.Any<CancellationToken>()).Returns((OAuthClient?)null);
 
         var result = await Redeem();
 
         Assert.Equal(OAuthProtocolErrors.InvalidGrant, result.Error!.Code);
         _ports.UnitOfWork.Received(1).DiscardChanges();
         await _ports.UnitOfWork.DidNotReceiveWithAnyArgs().SaveChangesAsync(default);
+    }
+
+    [Fact]
+    public async Task Handle_PublicClientWithACodeWithoutPkce_ReturnsInvalidGrantWithoutSpendingTheCode()
+    {
+        var code = StoredCode(pkce: false);
+
+        var result = await Redeem(verifier: null);
+
+        Assert.Equal(OAuthProtocolErrors.InvalidGrant, result.Error!.Code);
+        Assert.Contains("public client must use PKCE", result.Error.Message, StringComparison.Ordinal);
+        Assert.Null(code.RedeemedAt);
+    }
+
+    [Fact]
+    public async Task Handle_ConfidentialClientWithACodeWithoutPkce_Redeems()
+    {
+        Register(ClientId, confidential: true);
+        var code = StoredCode(pkce: false);
+        var user = _ports.NewUser();
+        _ports.Users.FindByIdAsync(code.UserId, Arg.Any<CancellationToken>()).Returns(user);
+
+        var result = await Redeem(verifier: null, secret: "secret");
+
+        Assert.True(result.IsSuccess, result.Error?.Message);
+        Assert.NotNull(code.RedeemedAt);
+    }
+
+    [Fact]
+    public async Task Handle_ClientNotRegisteredForTheGrant_ReturnsUnauthorizedClientBeforeReadingTheCode()
+    {
+        Register(ClientId, confidential: true, grants: [GrantTypes.ClientCredentials]);
+        StoredCode();
+
+        var result = await Redeem(secret: "secret");
+
+        Assert.Equal(OAuthErrorCodes.UnauthorizedClient, result.Error!.Code);
+        Assert.True(result.KeepsChanges);
+        await _codes.DidNotReceiveWithAnyArgs().FindByHashAsync(default!, default);
+    }
+
+    [Fact]
+    public async Task Handle_WrongSecret_ReturnsInvalidClientBeforeReadingTheCode()
+    {
+        Register(ClientId, confidential: true);
+        StoredCode();
+
+        var result = await Redeem(secret: "wrong");
+
+        Assert.Equal(OAuthErrorCodes.InvalidClient, result.Error!.Code);
+        await _codes.DidNotReceiveWithAnyArgs().FindByHashAsync(default!, default);
     }
 
     [Fact]

@@ -5,12 +5,10 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using AuthPlatform.Application.Common.Results;
-using AuthPlatform.Application.OAuth.Token.RedeemAuthorizationCode;
+using AuthPlatform.Application.OAuth.Common;
 using AuthPlatform.Integration.Tests.Infrastructure;
-using Mediator;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AuthPlatform.Integration.Tests.OAuth;
 
@@ -149,10 +147,75 @@ public abstract partial class AuthorizeFlowTestBase<TFixture>(TFixture fixture) 
         return (email, RedirectParameters(next));
     }
 
-    protected async Task<Result<AuthorizationCodeTokens>> RedeemAsync(string clientId, string code, string? redirect = Redirect, string? verifier = null)
+    /// <summary>Redeems a code at <c>POST /oauth/token</c> (the app's secret in the form when it has one), read back as a result.</summary>
+    protected async Task<Result<TokenResponse>> RedeemAsync(App app, string code, string? redirect = Redirect, string? verifier = null) =>
+        ToResult(await RedeemAtTokenEndpointAsync(app, code, redirect, verifier));
+
+    protected Task<HttpResponseMessage> RedeemAtTokenEndpointAsync(App app, string code, string? redirect = Redirect, string? verifier = null)
     {
-        await using var scope = Factory.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<ISender>().Send(new RedeemAuthorizationCodeCommand(clientId, code, redirect, verifier));
+        var form = new List<KeyValuePair<string, string>> { new("grant_type", "authorization_code"), new("code", code), new("client_id", app.ClientId) };
+        if (app.Secret is not null)
+        {
+            form.Add(new("client_secret", app.Secret));
+        }
+
+        if (redirect is not null)
+        {
+            form.Add(new("redirect_uri", redirect));
+        }
+
+        if (verifier is not null)
+        {
+            form.Add(new("code_verifier", verifier));
+        }
+
+        return TokenRequestAsync(form);
+    }
+
+    /// <summary><c>grant_type=refresh_token</c> for <paramref name="app"/> (its secret in the form when it has one).</summary>
+    protected Task<HttpResponseMessage> RefreshAtTokenEndpointAsync(App app, string refreshToken, string? scope = null)
+    {
+        var form = new List<KeyValuePair<string, string>> { new("grant_type", "refresh_token"), new("refresh_token", refreshToken), new("client_id", app.ClientId) };
+        if (app.Secret is not null)
+        {
+            form.Add(new("client_secret", app.Secret));
+        }
+
+        if (scope is not null)
+        {
+            form.Add(new("scope", scope));
+        }
+
+        return TokenRequestAsync(form);
+    }
+
+    /// <summary>A fresh client (no cookies) posting the form to <c>POST /oauth/token</c>.</summary>
+    protected async Task<HttpResponseMessage> TokenRequestAsync(IEnumerable<KeyValuePair<string, string>> form, string? basic = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/oauth/token") { Content = new FormUrlEncodedContent(form) };
+        if (basic is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", basic);
+        }
+
+        return await Client.SendAsync(request);
+    }
+
+    /// <summary>An RFC 6749 answer as a result: the token answer, or the error with its description as the message.</summary>
+    protected static Result<TokenResponse> ToResult(HttpResponseMessage response)
+    {
+        var body = System.Text.Json.Nodes.JsonNode.Parse(response.Content.ReadAsStringAsync().Result)!.AsObject();
+        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        Assert.Contains("no-cache", response.Headers.Pragma.ToString(), StringComparison.Ordinal);
+        if (response.StatusCode == HttpStatusCode.OK)
+        {
+            return new TokenResponse(
+                (string)body["access_token"]!, (string)body["token_type"]!, (int)body["expires_in"]!, (string)body["scope"]!,
+                (string?)body["refresh_token"], (string?)body["id_token"]);
+        }
+
+        Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized, $"{(int)response.StatusCode}: {body}");
+        return new Error((string)body["error"]!, (string?)body["error_description"] ?? string.Empty);
     }
 
     protected async Task<HttpResponseMessage> ApiLoginAsync(string email, string password) =>

@@ -72,7 +72,7 @@ public abstract class AuthorizeFlowTests<TFixture>(TFixture fixture) : Authorize
 
         var done = await SubmitAsync(browser, wrong, ("code", IndependentTotp.Code(secret, Factory.Clock.GetUtcNow())));
         var redirect = RedirectParameters(done);
-        var tokens = await RedeemAsync(app.ClientId, redirect["code"], verifier: null);
+        var tokens = await RedeemAsync(app, redirect["code"], verifier: null);
         Assert.True(tokens.IsFailure); // PKCE was sent: no verifier, no tokens
     }
 

@@ -7,8 +7,8 @@ using Microsoft.IdentityModel.Tokens;
 namespace AuthPlatform.Integration.Tests.OAuth;
 
 /// <summary>
-/// SPEC section 6 and AC-03 to AC-05: <c>RedeemAuthorizationCode</c>, sent through the mediator as
-/// the token endpoint will send it, with codes obtained through the real pages.
+/// SPEC section 6 and AC-03 to AC-05: <c>grant_type=authorization_code</c> at <c>POST /oauth/token</c>
+/// (<c>RedeemAuthorizationCode</c>), with codes obtained through the real pages.
 /// </summary>
 public abstract class CodeRedemptionTests<TFixture>(TFixture fixture) : AuthorizeFlowTestBase<TFixture>(fixture)
     where TFixture : ApiFixture
@@ -29,7 +29,7 @@ public abstract class CodeRedemptionTests<TFixture>(TFixture fixture) : Authoriz
         var (app, pkce, code, email) = await CodeAsync();
         var user = await LoginAsync(email);
 
-        var result = await RedeemAsync(app.ClientId, code, verifier: pkce.Verifier);
+        var result = await RedeemAsync(app, code, verifier: pkce.Verifier);
 
         Assert.True(result.IsSuccess, result.Error?.Message);
         var tokens = result.Value!;
@@ -65,7 +65,7 @@ public abstract class CodeRedemptionTests<TFixture>(TFixture fixture) : Authoriz
     {
         var (app, pkce, code, _) = await CodeAsync(scope: "api_keys:read", grants: ["authorization_code"]);
 
-        var tokens = (await RedeemAsync(app.ClientId, code, verifier: pkce.Verifier)).Value!;
+        var tokens = (await RedeemAsync(app, code, verifier: pkce.Verifier)).Value!;
 
         Assert.Null(tokens.IdToken);
         Assert.Null(tokens.RefreshToken);
@@ -86,10 +86,10 @@ public abstract class CodeRedemptionTests<TFixture>(TFixture fixture) : Authoriz
             _ => null,
         };
 
-        var refused = await RedeemAsync(app.ClientId, code, verifier: verifier);
+        var refused = await RedeemAsync(app, code, verifier: verifier);
 
         Assert.Equal("invalid_grant", refused.Error!.Code);
-        Assert.True((await RedeemAsync(app.ClientId, code, verifier: pkce.Verifier)).IsSuccess);
+        Assert.True((await RedeemAsync(app, code, verifier: pkce.Verifier)).IsSuccess);
     }
 
     [Fact]
@@ -97,11 +97,11 @@ public abstract class CodeRedemptionTests<TFixture>(TFixture fixture) : Authoriz
     {
         var (app, _, code, _) = await CodeAsync(withPkce: false);
 
-        var refused = await RedeemAsync(app.ClientId, code, verifier: Pkce.New().Verifier);
+        var refused = await RedeemAsync(app, code, verifier: Pkce.New().Verifier);
 
         Assert.Equal("invalid_grant", refused.Error!.Code);
         Assert.Contains("no code_challenge", refused.Error.Message, StringComparison.Ordinal);
-        Assert.True((await RedeemAsync(app.ClientId, code)).IsSuccess);
+        Assert.True((await RedeemAsync(app, code)).IsSuccess);
     }
 
     [Theory]
@@ -111,7 +111,7 @@ public abstract class CodeRedemptionTests<TFixture>(TFixture fixture) : Authoriz
     {
         var (app, pkce, code, _) = await CodeAsync();
 
-        var refused = await RedeemAsync(app.ClientId, code, redirect, pkce.Verifier);
+        var refused = await RedeemAsync(app, code, redirect, pkce.Verifier);
 
         Assert.Equal("invalid_grant", refused.Error!.Code);
         Assert.Contains("redirect_uri", refused.Error.Message, StringComparison.Ordinal);
@@ -123,7 +123,7 @@ public abstract class CodeRedemptionTests<TFixture>(TFixture fixture) : Authoriz
         var (_, pkce, code, _) = await CodeAsync();
         var other = await NewAppAsync();
 
-        var refused = await RedeemAsync(other.ClientId, code, verifier: pkce.Verifier);
+        var refused = await RedeemAsync(other, code, verifier: pkce.Verifier);
 
         Assert.Equal("invalid_grant", refused.Error!.Code);
         Assert.Contains("another client", refused.Error.Message, StringComparison.Ordinal);
@@ -135,7 +135,7 @@ public abstract class CodeRedemptionTests<TFixture>(TFixture fixture) : Authoriz
         var (app, pkce, code, _) = await CodeAsync();
         Factory.Clock.Advance(TimeSpan.FromSeconds(60));
 
-        var refused = await RedeemAsync(app.ClientId, code, verifier: pkce.Verifier);
+        var refused = await RedeemAsync(app, code, verifier: pkce.Verifier);
 
         Assert.Equal("invalid_grant", refused.Error!.Code);
     }
@@ -145,7 +145,7 @@ public abstract class CodeRedemptionTests<TFixture>(TFixture fixture) : Authoriz
     {
         var app = await NewAppAsync();
 
-        var refused = await RedeemAsync(app.ClientId, Pkce.New().Verifier, verifier: Pkce.New().Verifier);
+        var refused = await RedeemAsync(app, Pkce.New().Verifier, verifier: Pkce.New().Verifier);
 
         Assert.Equal("invalid_grant", refused.Error!.Code);
     }
@@ -154,15 +154,17 @@ public abstract class CodeRedemptionTests<TFixture>(TFixture fixture) : Authoriz
     public async Task Redeem_Twice_IsInvalidGrantAndRevokesWhatTheFirstIssued()
     {
         var (app, pkce, code, _) = await CodeAsync();
-        var first = (await RedeemAsync(app.ClientId, code, verifier: pkce.Verifier)).Value!;
+        var first = (await RedeemAsync(app, code, verifier: pkce.Verifier)).Value!;
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync("/api/v1/auth/verify", first.AccessToken)).StatusCode);
 
-        var second = await RedeemAsync(app.ClientId, code, verifier: pkce.Verifier);
+        var second = await RedeemAsync(app, code, verifier: pkce.Verifier);
 
         Assert.Equal("invalid_grant", second.Error!.Code);
         Assert.Equal(1L, await Factory.Database.ScalarAsync<long>(
             "SELECT COUNT(*) FROM refresh_token_families WHERE client_id = @c AND revoked_at IS NOT NULL", ("@c", app.ClientId)));
-        var refresh = await PostJsonAsync("/api/v1/auth/refresh", new { refresh_token = first.RefreshToken });
-        Assert.Equal(HttpStatusCode.Unauthorized, refresh.StatusCode);
+        var refresh = ToResult(await RefreshAtTokenEndpointAsync(app, first.RefreshToken!));
+        Assert.Equal("invalid_grant", refresh.Error!.Code);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await GetAsync("/api/v1/auth/verify", first.AccessToken)).StatusCode);
         Assert.Contains("oauth.code_reused", Factory.Logs.AllText, StringComparison.Ordinal);
     }
 
@@ -171,7 +173,7 @@ public abstract class CodeRedemptionTests<TFixture>(TFixture fixture) : Authoriz
     {
         var (app, pkce, code, _) = await CodeAsync();
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => RedeemAsync(app.ClientId, code, verifier: pkce.Verifier))));
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => RedeemAsync(app, code, verifier: pkce.Verifier))));
 
         Assert.Single(results, r => r.IsSuccess);
         Assert.All(results.Where(r => r.IsFailure), r => Assert.Equal("invalid_grant", r.Error!.Code));

@@ -19,9 +19,6 @@ public abstract class TokenEndpointsTestBase<TFixture>(TFixture fixture) : Autho
 
     protected sealed record Account(string ClientId, string Secret, string OwnerToken);
 
-    /// <summary>Until <c>s17-grants</c> is merged: the OAuth clients cannot authenticate at the client-authenticated endpoints yet.</summary>
-    protected const string PendingOAuthClientStore = "Needs OAuth clients as an IClientStore (branch s17-grants): enable after merging main.";
-
     /// <summary>What the token endpoint answers an app for a code.</summary>
     protected sealed record Issued(string AccessToken, string? RefreshToken, string? IdToken);
 
@@ -56,7 +53,7 @@ public abstract class TokenEndpointsTestBase<TFixture>(TFixture fixture) : Autho
         var pkce = Pkce.New();
         var browser = NewBrowser();
         var (email, redirect) = await SignInAndApproveAsync(browser, app, AuthorizeUrl(app, pkce, scope: scope));
-        var result = await RedeemAsync(app.ClientId, redirect["code"], verifier: pkce.Verifier);
+        var result = await RedeemAsync(app, redirect["code"], verifier: pkce.Verifier);
         Assert.True(result.IsSuccess, result.Error?.Message);
         return new UserTokens(app, email, new Issued(result.Value!.AccessToken, result.Value.RefreshToken, result.Value.IdToken), browser);
     }

@@ -152,7 +152,7 @@ public abstract class TokenIntrospectionTests<TFixture>(TFixture fixture) : Toke
         await AssertOAuthErrorAsync(await PostJsonAsync("/oauth/introspect", new { token = "x" }), HttpStatusCode.BadRequest, "invalid_request");
     }
 
-    [Fact(Skip = PendingOAuthClientStore)]
+    [Fact]
     public async Task Introspect_OwnCurrentRefreshToken_IsActiveWithItsFields()
     {
         var user = await UserTokensAsync();
@@ -172,7 +172,7 @@ public abstract class TokenIntrospectionTests<TFixture>(TFixture fixture) : Toke
         Assert.True((long)body["exp"]! > (long)body["iat"]!);
     }
 
-    [Fact(Skip = PendingOAuthClientStore)]
+    [Fact]
     public async Task Introspect_RotatedRefreshToken_IsExactlyInactive()
     {
         var user = await UserTokensAsync();
@@ -184,7 +184,7 @@ public abstract class TokenIntrospectionTests<TFixture>(TFixture fixture) : Toke
         Assert.True((bool)(await ReadObjectAsync(await IntrospectAsync(user.AsClient, successor)))["active"]!);
     }
 
-    [Fact(Skip = PendingOAuthClientStore)]
+    [Fact]
     public async Task Introspect_ByAPublicClient_Returns401InvalidClient()
     {
         // RFC 7662 2.1: a public client (client_id alone) cannot introspect.

@@ -149,7 +149,7 @@ public abstract class TokenRevocationTests<TFixture>(TFixture fixture) : TokenEn
         Assert.Equal(HttpStatusCode.OK, await VerifyAsync(token));
     }
 
-    [Theory(Skip = PendingOAuthClientStore)]
+    [Theory]
     [InlineData(null)]
     [InlineData("refresh_token")]
     [InlineData("access_token")] // a wrong hint changes nothing
@@ -173,7 +173,7 @@ public abstract class TokenRevocationTests<TFixture>(TFixture fixture) : TokenEn
         Assert.Equal(1L, await CountAsync("SELECT COUNT(*) FROM audit_events WHERE type = 'session.revoked' AND details LIKE '%token_revoked%'"));
     }
 
-    [Fact(Skip = PendingOAuthClientStore)]
+    [Fact]
     public async Task Revoke_OwnAccessTokenOfAUser_StopsItAndEndsItsSession()
     {
         var user = await UserTokensAsync();
@@ -186,7 +186,7 @@ public abstract class TokenRevocationTests<TFixture>(TFixture fixture) : TokenEn
             "SELECT COUNT(*) FROM refresh_token_families WHERE client_id = @c AND revocation_reason = 'token_revoked'", ("@c", user.App.ClientId)));
     }
 
-    [Fact(Skip = PendingOAuthClientStore)]
+    [Fact]
     public async Task Revoke_AnotherAppsRefreshToken_LeavesItLive()
     {
         var user = await UserTokensAsync();

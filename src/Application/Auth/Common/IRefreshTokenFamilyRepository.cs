@@ -21,6 +21,9 @@ public interface IRefreshTokenFamilyRepository
     /// <summary>Revokes every live family of a user but one, the same way; returns how many.</summary>
     Task<int> RevokeAllForUserAsync(Guid userId, Guid? exceptFamilyId, string reason, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>Revokes every live family issued to the OAuth client <paramref name="clientId"/>, the same way; returns how many.</summary>
+    Task<int> RevokeAllForClientAsync(string clientId, string reason, DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>True when the user has ever started a session from this client address (a known address, ADR 0012).</summary>
     Task<bool> HasSignedInFromAsync(Guid userId, string? ipAddress, CancellationToken cancellationToken);
 

@@ -1,6 +1,7 @@
 using AuthPlatform.Application.Common.Options;
 using AuthPlatform.Application.Common.Security;
 using AuthPlatform.Domain.Authorization;
+using AuthPlatform.Domain.OAuth;
 using AuthPlatform.Domain.Sessions;
 using AuthPlatform.Domain.Users;
 using MapsterMapper;
@@ -41,14 +42,28 @@ public sealed class SessionIssuer(
     /// An access token for the session, as the user stands now: its scopes are those the login
     /// granted (the family's scopes, a cap that never widens) that the user's role still grants
     /// today, so a demoted administrator loses <c>admin</c> at the next refresh; its role and
-    /// security-stamp fingerprint are the user's current ones.
+    /// security-stamp fingerprint are the user's current ones. A family issued to an OAuth client
+    /// keeps the OpenID Connect identity scopes the user consented to, and its tokens name the client.
     /// </summary>
     public Task<IssuedAccessToken> IssueAccessTokenAsync(User user, RefreshTokenFamily family, CancellationToken cancellationToken) =>
+        IssueAccessTokenAsync(user, family, null, cancellationToken);
+
+    /// <summary>As above, for at most <paramref name="narrowedTo"/> (a refresh that asked for less, RFC 6749 section 6).</summary>
+    public Task<IssuedAccessToken> IssueAccessTokenAsync(User user, RefreshTokenFamily family, ScopeSet? narrowedTo, CancellationToken cancellationToken) =>
         accessTokens.IssueAsync(
             new AccessTokenRequest(
-                user.Id, family.Id, Scopes.Effective(family.Scopes, user.Role, scopeCatalog.OperatorScopes), family.AuthenticationMethodList, family.AuthenticatedAt,
-                UserResponse.RoleName(user.Role), SecurityStamps.Fingerprint(user.SecurityStamp)),
+                user.Id, family.Id, EffectiveScopes(user, family, narrowedTo), family.AuthenticationMethodList, family.AuthenticatedAt,
+                UserResponse.RoleName(user.Role), SecurityStamps.Fingerprint(user.SecurityStamp), family.ClientId),
             cancellationToken);
+
+    /// <summary>The scopes of the session's next access token (see <see cref="IssueAccessTokenAsync(User, RefreshTokenFamily, ScopeSet?, CancellationToken)"/>).</summary>
+    public ScopeSet EffectiveScopes(User user, RefreshTokenFamily family, ScopeSet? narrowedTo = null)
+    {
+        var held = RoleScopes(user);
+        return ScopeSet.From(family.Scopes.Where(s =>
+            (held.Contains(s, StringComparer.Ordinal) || (family.ClientId is not null && OAuthIdentityScopes.Contains(s)))
+            && (narrowedTo is null || narrowedTo.Contains(s))));
+    }
 
     private IReadOnlyList<string> RoleScopes(User user) => Scopes.ForRole(user.Role, scopeCatalog.OperatorScopes);
 }

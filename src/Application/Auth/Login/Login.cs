@@ -35,53 +35,19 @@ public sealed class LoginValidator : AbstractValidator<LoginCommand>
 }
 
 public sealed class LoginHandler(
-    IUserRepository users,
-    IPasswordHasher hasher,
-    SignInAttempts attempts,
+    PasswordSignIn passwordSignIn,
     SessionIssuer sessions,
-    IMfaTokens mfaTokens,
-    IDomainEvents domainEvents) : ICommandHandler<LoginCommand, Result<LoginResponse>>
+    IMfaTokens mfaTokens) : ICommandHandler<LoginCommand, Result<LoginResponse>>
 {
-    private static readonly Error InvalidCredentials = new(ErrorCodes.InvalidCredentials, "The email address or password is incorrect.");
-
     public async ValueTask<Result<LoginResponse>> Handle(LoginCommand command, CancellationToken cancellationToken)
     {
-        // An unknown address takes the same steps as a known one, to the same answers, in the
-        // same time: the attempt is claimed on the address's budget either way (ADR 0012).
-        var user = await users.FindByEmailAsync(command.Email, cancellationToken);
-        var claim = await attempts.ClaimAsync(command.Email, user?.Id, cancellationToken);
-        if (claim.IsFailure)
+        var verified = await passwordSignIn.VerifyAsync(command.Email, command.Password, cancellationToken);
+        if (verified.IsFailure)
         {
-            RecordRefused(user, FailureReasons.Locked);
-            return Result<LoginResponse>.Refused(claim.Error!);
+            return verified.WithoutValue();
         }
 
-        var check = user is null ? PasswordCheck.Failed : hasher.Verify(user.PasswordHash, command.Password);
-        if (user is null)
-        {
-            hasher.VerifyAgainstDummy(command.Password);
-        }
-
-        if (check == PasswordCheck.Failed)
-        {
-            var reason = user is null ? FailureReasons.UnknownAccount : FailureReasons.WrongPassword;
-            return await attempts.FailAsync(
-                claim.Value, user, AttemptKind.Password, reason, InvalidCredentials, cancellationToken, whenLocked: Error.AccountLocked);
-        }
-
-        await attempts.SucceedAsync(claim.Value, cancellationToken);
-
-        if (user!.IsDisabled)
-        {
-            user.RecordRefusedLogin(FailureReasons.Disabled);
-            return Result<LoginResponse>.Refused(InvalidCredentials);
-        }
-
-        if (check == PasswordCheck.SuccessRehashNeeded)
-        {
-            user.UpgradePasswordHash(hasher.Hash(command.Password));
-        }
-
+        var user = verified.Value;
         if (user.TwoFactorEnabled)
         {
             // The failure counter is reset only once the second factor is verified too, so
@@ -94,17 +60,5 @@ public sealed class LoginHandler(
         user.RecordSuccessfulLogin(AuthenticationMethods.Password);
         var session = await sessions.StartAsync(user, AuthenticationMethods.Password, cancellationToken);
         return new LoginResponse(session, null);
-    }
-
-    private void RecordRefused(User? user, string reason)
-    {
-        if (user is null)
-        {
-            domainEvents.Raise(new LoginFailed(null, reason));
-        }
-        else
-        {
-            user.RecordRefusedLogin(reason);
-        }
     }
 }

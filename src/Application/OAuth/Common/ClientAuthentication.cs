@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using AuthPlatform.Application.Common.Diagnostics;
@@ -11,9 +12,9 @@ namespace AuthPlatform.Application.OAuth.Common;
 /// <summary>
 /// Authenticates the client of a token request, for every grant: reads the presented credentials
 /// (<see cref="PresentedClient.Read"/>), refuses an address that spent its budget of failures,
-/// finds the client by <c>client_id</c> among the <see cref="IClientStore"/>s (service accounts now,
-/// OAuth clients later) and compares the SHA-256 of the secret with each stored, unexpired one in
-/// constant time. A failure is counted against the address, audited
+/// finds the client by <c>client_id</c> among the <see cref="IClientStore"/>s (service accounts and
+/// registered OAuth clients) and compares the SHA-256 of the secret with each stored, unexpired one in
+/// constant time. A public client presents its <c>client_id</c> only; one that sends a secret is refused. A failure is counted against the address, audited
 /// (<see cref="ClientAuthenticationFailed"/>) and answered <c>invalid_client</c> with its
 /// record kept (<see cref="Result{T}.Refused"/>).
 /// </summary>
@@ -115,14 +116,17 @@ public sealed class ClientAuthentication(
         return active ? null : expired ? ClientAuthenticationFailures.ExpiredSecret : ClientAuthenticationFailures.WrongSecret;
     }
 
+    /// <summary>The text with each control (Cc) or format (Cf: bidi overrides, zero-width characters) character replaced by '?'.</summary>
+    public static string Printable(string text) =>
+        string.Concat(text.Select(c => char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format ? '?' : c));
+
     private Result<ClientRegistration> Fail(string address, string? clientId, Guid? ownerId, string reason, string method, Error? error = null)
     {
         throttle.RecordFailure(address);
         metrics.ClientAuthenticationFailed(reason);
-        // The id is the client's input: clipped, and without control characters (LOG-03).
-        var shownId = clientId is { Length: > 0 } id
-            ? string.Concat((id.Length <= 128 ? id : id[..128]).Select(c => char.IsControl(c) ? '?' : c))
-            : null;
+        // The id is the client's input: clipped, and without control or format characters (LOG-03;
+        // Unicode category Cf holds the bidirectional overrides that reorder a log line as shown).
+        var shownId = clientId is { Length: > 0 } id ? Printable(id.Length <= 128 ? id : id[..128]) : null;
         events.Raise(new ClientAuthenticationFailed(shownId, ownerId, reason, method));
         return Result<ClientRegistration>.Refused(error ?? OAuthErrors.InvalidClient);
     }

@@ -32,11 +32,17 @@ public sealed record ClientRegistration(
 {
     /// <summary>The owner's security-stamp fingerprint (<c>SecurityStamps.Fingerprint</c>), bound into the client's own tokens.</summary>
     public string? OwnerStampFingerprint { get; init; }
+
+    /// <summary>A registered client an administrator marked as the operator's own: the only kind that may be registered for the password grant.</summary>
+    public bool FirstParty { get; init; }
+
+    /// <summary>True when the client is registered for <paramref name="grantType"/>.</summary>
+    public bool Allows(string grantType) => GrantTypes.Contains(grantType, StringComparer.Ordinal);
 }
 
 /// <summary>
-/// Finds clients by <c>client_id</c> for the token endpoint. Service accounts are one store; the
-/// OAuth client registry plugs in as another (registered as one more <see cref="IClientStore"/>).
+/// Finds clients by <c>client_id</c> for the token endpoint. Service accounts are one store
+/// (<c>sa_…</c>), the OAuth client registry another (<c>oc_…</c>).
 /// A store answers null for ids that are not its own (cheaply: by prefix where it can).
 /// </summary>
 public interface IClientStore
@@ -45,7 +51,7 @@ public interface IClientStore
 }
 
 /// <summary>
-/// Clients whose access tokens must stop at once (a deleted service account), remembered by this
+/// Clients whose access tokens must stop at once (a deleted service account or OAuth client), remembered by this
 /// instance's token validator for as long as any of their tokens can live.
 /// </summary>
 public interface IRevokedClients

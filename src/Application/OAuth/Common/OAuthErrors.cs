@@ -40,9 +40,12 @@ public static class GrantTypes
     public const string Password = "password";
     public const string DeviceCode = "urn:ietf:params:oauth:grant-type:device_code";
 
-    /// <summary>Grant types the full server has (SPEC section 6); only client credentials is served today.</summary>
-    public static IReadOnlyList<string> Known { get; } = [ClientCredentials, AuthorizationCode, RefreshToken, Password, DeviceCode];
+    /// <summary>The grant types the token endpoint serves (the discovery document's <c>grant_types_supported</c>); the device grant is not among them yet.</summary>
+    public static IReadOnlyList<string> Served { get; } = [AuthorizationCode, ClientCredentials, RefreshToken, Password];
 }
 
-/// <summary>The token endpoint's success answer (RFC 6749 section 5.1); no refresh token for client credentials.</summary>
-public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn, string Scope, string? RefreshToken = null);
+/// <summary>
+/// The token endpoint's success answer (RFC 6749 section 5.1, OpenID Connect Core 3.1.3.3): no refresh
+/// token for client credentials, an <c>id_token</c> when a code grant gave <c>openid</c>.
+/// </summary>
+public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn, string Scope, string? RefreshToken = null, string? IdToken = null);

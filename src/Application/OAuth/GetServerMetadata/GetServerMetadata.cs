@@ -62,7 +62,7 @@ public sealed class GetServerMetadataHandler(IOptions<JwtOptions> jwt, IScopeCat
             [.. OAuthIdentityScopes.All.Concat(Scopes.BuiltIn).Concat(catalog.OperatorScopes).Distinct(StringComparer.Ordinal)], // OpenID Connect Discovery 3: openid is supported, so listed
             ["code"],
             ["query"],
-            [GrantTypes.AuthorizationCode, GrantTypes.ClientCredentials, GrantTypes.RefreshToken],
+            GrantTypes.Served,
             ["S256"],
             [.. clientAuth, ClientAuthMethods.None],
             [.. clientAuth, ClientAuthMethods.None], // RFC 7009 5: a public client revokes its own tokens by client_id

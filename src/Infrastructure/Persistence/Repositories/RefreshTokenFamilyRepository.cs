@@ -49,6 +49,13 @@ public sealed class RefreshTokenFamilyRepository(AuthDbContext db) : IRefreshTok
                 s => s.SetProperty(f => f.RevokedAt, now).SetProperty(f => f.RevocationReason, reason).SetProperty(f => f.Version, f => f.Version + 1),
                 cancellationToken);
 
+    public Task<int> RevokeAllForClientAsync(string clientId, string reason, DateTimeOffset now, CancellationToken cancellationToken) =>
+        db.RefreshTokenFamilies
+            .Where(f => f.ClientId == clientId && f.RevokedAt == null)
+            .ExecuteUpdateAsync(
+                s => s.SetProperty(f => f.RevokedAt, now).SetProperty(f => f.RevocationReason, reason).SetProperty(f => f.Version, f => f.Version + 1),
+                cancellationToken);
+
     public Task<bool> HasSignedInFromAsync(Guid userId, string? ipAddress, CancellationToken cancellationToken) =>
         db.RefreshTokenFamilies.AnyAsync(f => f.UserId == userId && f.IpAddress == ipAddress && ipAddress != null, cancellationToken);
 

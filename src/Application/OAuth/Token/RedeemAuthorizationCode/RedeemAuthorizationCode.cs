@@ -2,6 +2,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using AuthPlatform.Application.Auth.Common;
+using AuthPlatform.Application.Common.Diagnostics;
+using AuthPlatform.Application.Common.Events;
 using AuthPlatform.Application.Common.Persistence;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.Common.Security;
@@ -17,30 +19,27 @@ using Mediator;
 namespace AuthPlatform.Application.OAuth.Token.RedeemAuthorizationCode;
 
 /// <summary>
-/// The <c>authorization_code</c> grant (RFC 6749 4.1.3, RFC 7636 4.5), sent by the token endpoint
-/// once it has authenticated the client (or, for a public client, read its <c>client_id</c>).
+/// <c>grant_type=authorization_code</c> at the token endpoint (RFC 6749 4.1.3, RFC 7636 4.5):
+/// authenticates the client (<see cref="ClientAuthentication"/>: a confidential client with its
+/// secret, a public one with its <c>client_id</c>), then redeems the code once.
 /// </summary>
-public sealed record RedeemAuthorizationCodeCommand(string ClientId, string Code, string? RedirectUri, string? CodeVerifier)
-    : ICommand<Result<AuthorizationCodeTokens>>;
-
-/// <summary>The token answer (RFC 6749 5.1, OpenID Connect Core 3.1.3.3).</summary>
-public sealed record AuthorizationCodeTokens(
-    string AccessToken, string TokenType, int ExpiresIn, string? RefreshToken, string? IdToken, string Scope);
+public sealed record RedeemAuthorizationCodeCommand(ClientCredentialsInput Client, string Code, string? RedirectUri, string? CodeVerifier)
+    : ICommand<Result<TokenResponse>>;
 
 public sealed class RedeemAuthorizationCodeValidator : AbstractValidator<RedeemAuthorizationCodeCommand>
 {
     public RedeemAuthorizationCodeValidator()
     {
-        RuleFor(c => c.ClientId).NotEmpty().WithMessage("client_id is required.").MaximumLength(128).WithMessage("This is not a client_id.");
-        RuleFor(c => c.Code).NotEmpty().WithMessage("code is required.").MaximumLength(512).WithMessage("This is not a code.");
-        RuleFor(c => c.RedirectUri).NotEmpty().WithMessage("redirect_uri is required: repeat the one of the authorization request.")
-            .MaximumLength(OAuthClientRules.MaxUriLength).WithMessage("This is not a redirect URI.");
+        // Shape only; whether code and redirect_uri are there is answered after the client is authenticated.
+        RuleFor(c => c.Code).MaximumLength(512).WithMessage("This is not a code.");
+        RuleFor(c => c.RedirectUri).MaximumLength(OAuthClientRules.MaxUriLength).WithMessage("This is not a redirect URI.");
+        RuleFor(c => c.CodeVerifier).MaximumLength(512).WithMessage("This is not a code_verifier.");
     }
 }
 
 public sealed class RedeemAuthorizationCodeHandler(
+    ClientAuthentication clientAuthentication,
     IAuthorizationCodeRepository codes,
-    IOAuthClientRepository clients,
     IUserRepository users,
     IRefreshTokenFamilyRepository families,
     ISecretGenerator secrets,
@@ -49,19 +48,42 @@ public sealed class RedeemAuthorizationCodeHandler(
     IScopeCatalog scopeCatalog,
     SessionIssuer sessions,
     IUnitOfWork unitOfWork,
-    TimeProvider clock) : ICommandHandler<RedeemAuthorizationCodeCommand, Result<AuthorizationCodeTokens>>
+    IDomainEvents events,
+    IIssuedTokenAudit audit,
+    IClientContext context,
+    AuthMetrics metrics,
+    TimeProvider clock) : ICommandHandler<RedeemAuthorizationCodeCommand, Result<TokenResponse>>
 {
     internal static readonly Error Unknown = OAuthProtocolErrors.Grant("The authorization code is invalid, expired or already used.");
     internal static readonly Error Used = OAuthProtocolErrors.Grant("The authorization code was already used; the tokens it issued are revoked.");
     internal static readonly Error WrongClient = OAuthProtocolErrors.Grant("The authorization code was issued to another client.");
     internal static readonly Error WrongRedirect = OAuthProtocolErrors.Grant("redirect_uri does not match the one of the authorization request.");
     internal static readonly Error MissingVerifier = OAuthProtocolErrors.Grant("code_verifier is required: the authorization request sent a code_challenge.");
+    internal static readonly Error PublicWithoutPkce = OAuthProtocolErrors.Grant("A public client must use PKCE (S256): the authorization request sent no code_challenge.");
     internal static readonly Error UnexpectedVerifier = OAuthProtocolErrors.Grant("code_verifier was sent but the authorization request sent no code_challenge.");
     internal static readonly Error BadVerifier = OAuthProtocolErrors.Grant("code_verifier does not match the code_challenge (PKCE, S256).");
-    internal static readonly Error Unavailable = OAuthProtocolErrors.Grant("The user or the client of this code no longer exists or is disabled.");
+    internal static readonly Error Unavailable = OAuthProtocolErrors.Grant("The user of this code no longer exists or is disabled.");
 
-    public async ValueTask<Result<AuthorizationCodeTokens>> Handle(RedeemAuthorizationCodeCommand command, CancellationToken cancellationToken)
+    public async ValueTask<Result<TokenResponse>> Handle(RedeemAuthorizationCodeCommand command, CancellationToken cancellationToken)
     {
+        var authenticated = await clientAuthentication.AuthenticateAsync(command.Client, cancellationToken);
+        if (authenticated.IsFailure)
+        {
+            return authenticated.KeepsChanges ? Result<TokenResponse>.Refused(authenticated.Error!) : Result<TokenResponse>.Failure(authenticated.Error!);
+        }
+
+        var client = authenticated.Value;
+        if (!client.Allows(GrantTypes.AuthorizationCode))
+        {
+            events.Raise(new TokenRequestRefused(client.ClientId, client.OwnerId, GrantTypes.AuthorizationCode, OAuthErrorCodes.UnauthorizedClient));
+            return Result<TokenResponse>.Refused(OAuthErrors.UnauthorizedClient("This client is not registered for the authorization_code grant."));
+        }
+
+        if (string.IsNullOrEmpty(command.Code) || string.IsNullOrEmpty(command.RedirectUri))
+        {
+            return OAuthErrors.InvalidRequest("code and redirect_uri are required: repeat the redirect_uri of the authorization request.");
+        }
+
         var codeHash = secrets.Hash(command.Code);
         var code = await codes.FindByHashAsync(codeHash, cancellationToken);
         if (code is null)
@@ -70,7 +92,7 @@ public sealed class RedeemAuthorizationCodeHandler(
         }
 
         // Bindings and PKCE first: a presentation that fails them changes nothing (nor burns the code).
-        var binding = CheckBinding(code, command);
+        var binding = CheckBinding(code, client, command);
         if (binding is not null)
         {
             return binding;
@@ -85,9 +107,8 @@ public sealed class RedeemAuthorizationCodeHandler(
                 return Unknown;
         }
 
-        var client = await clients.FindByClientIdAsync(code.ClientId, cancellationToken);
         var user = await users.FindByIdAsync(code.UserId, cancellationToken);
-        if (client is null || user is null || user.IsDisabled || !client.AllowsGrant(OAuthGrantTypes.AuthorizationCode))
+        if (user is null || user.IsDisabled)
         {
             unitOfWork.DiscardChanges();
             return Unavailable;
@@ -96,12 +117,12 @@ public sealed class RedeemAuthorizationCodeHandler(
         var scopes = Granted(code.Scopes, user);
         string? refreshToken = null;
         RefreshTokenFamily? family = null;
-        if (client.AllowsGrant(OAuthGrantTypes.RefreshToken))
+        if (client.Allows(GrantTypes.RefreshToken))
         {
             refreshToken = secrets.NewSecret();
             family = RefreshTokenFamily.Start(
                 Guid.CreateVersion7(now), user.Id, secrets.Hash(refreshToken), scopes, code.AuthenticationMethodList,
-                null, null, sessions.Lifetimes, now, client.ClientId, code.AuthTime);
+                context.IpAddress, context.UserAgent, sessions.Lifetimes, now, client.ClientId, code.AuthTime);
             families.Add(family);
         }
 
@@ -129,7 +150,10 @@ public sealed class RedeemAuthorizationCodeHandler(
         var idToken = scopes.Contains(OAuthIdentityScopes.OpenId)
             ? await idTokens.IssueAsync(new IdTokenRequest(user.Id, client.ClientId, code.Nonce, code.AuthTime, code.AuthenticationMethodList), cancellationToken)
             : null;
-        return new AuthorizationCodeTokens(access.Token, "Bearer", access.ExpiresIn, refreshToken, idToken, scopes.ToString());
+        metrics.TokenIssued(AuthMetrics.TokenKinds.Access);
+        audit.Record(new IssuedTokenRecord(
+            client.ClientId, user.Id, GrantTypes.AuthorizationCode, scopes.ToString(), context.IpAddress, context.UserAgent, now));
+        return new TokenResponse(access.Token, "Bearer", access.ExpiresIn, scopes.ToString(), refreshToken, idToken);
     }
 
     /// <summary>RFC 7636 4.1: 43 to 128 characters of <c>[A-Za-z0-9-._~]</c>.</summary>
@@ -145,21 +169,22 @@ public sealed class RedeemAuthorizationCodeHandler(
         return CryptographicOperations.FixedTimeEquals(computed, Encoding.ASCII.GetBytes(challenge));
     }
 
-    private static Error? CheckBinding(AuthorizationCode code, RedeemAuthorizationCodeCommand command)
+    private static Error? CheckBinding(AuthorizationCode code, ClientRegistration client, RedeemAuthorizationCodeCommand command)
     {
-        if (!string.Equals(code.ClientId, command.ClientId, StringComparison.Ordinal))
+        if (!string.Equals(code.ClientId, client.ClientId, StringComparison.Ordinal))
         {
             return WrongClient;
         }
 
-        if (!code.IsBoundTo(command.ClientId, command.RedirectUri))
+        if (!code.IsBoundTo(client.ClientId, command.RedirectUri))
         {
             return WrongRedirect;
         }
 
         if (code.CodeChallenge is null)
         {
-            return command.CodeVerifier is null ? null : UnexpectedVerifier;
+            // RFC 9700 2.1.1: a public client cannot prove the code is its own without PKCE.
+            return !client.IsConfidential ? PublicWithoutPkce : command.CodeVerifier is null ? null : UnexpectedVerifier;
         }
 
         if (command.CodeVerifier is null)
@@ -178,13 +203,13 @@ public sealed class RedeemAuthorizationCodeHandler(
     }
 
     /// <summary>A second use revokes what the first issued (RFC 6749 4.1.2); the reuse event (audited) is kept.</summary>
-    private async Task<Result<AuthorizationCodeTokens>> RevokeForReuseAsync(AuthorizationCode code, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<Result<TokenResponse>> RevokeForReuseAsync(AuthorizationCode code, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (code.IssuedFamilyId is { } familyId)
         {
             await families.RevokeAsync(familyId, RevocationReasons.CodeReuse, now, cancellationToken);
         }
 
-        return Result<AuthorizationCodeTokens>.Refused(Used);
+        return Result<TokenResponse>.Refused(Used);
     }
 }
