@@ -24,8 +24,9 @@ public sealed class OAuthTokensController(ISender sender) : ControllerBase
     [ProducesResponseType<OAuthErrorResponse>(StatusCodes.Status400BadRequest, "application/json")]
     [ProducesResponseType<OAuthErrorResponse>(StatusCodes.Status401Unauthorized, "application/json")]
     [ProducesResponseType<OAuthErrorResponse>(StatusCodes.Status429TooManyRequests, "application/json")]
-    public async Task<IActionResult> Revoke(CancellationToken ct)
+    public async Task<IActionResult> Revoke()
     {
+        var ct = HttpContext.RequestAborted; // no action parameter (see OAuthForms)
         var (form, error) = await OAuthForms.ReadAsync(Request, ct);
         if (form is null)
         {
@@ -45,8 +46,9 @@ public sealed class OAuthTokensController(ISender sender) : ControllerBase
     [ProducesResponseType<OAuthErrorResponse>(StatusCodes.Status400BadRequest)]
     [ProducesResponseType<OAuthErrorResponse>(StatusCodes.Status401Unauthorized)]
     [ProducesResponseType<OAuthErrorResponse>(StatusCodes.Status429TooManyRequests)]
-    public async Task<IActionResult> Introspect(CancellationToken ct)
+    public async Task<IActionResult> Introspect()
     {
+        var ct = HttpContext.RequestAborted; // no action parameter (see OAuthForms)
         var (form, error) = await OAuthForms.ReadAsync(Request, ct);
         if (form is null)
         {

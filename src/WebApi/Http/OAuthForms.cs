@@ -8,19 +8,22 @@ using Microsoft.AspNetCore.Mvc;
 namespace AuthPlatform.WebApi.Http;
 
 /// <summary>
-/// The form and the error answer of the client-authenticated endpoints beside the token endpoint
-/// (<c>/oauth/revoke</c>, <c>/oauth/introspect</c>): the same rules as <see cref="OAuthController.Token"/>,
-/// form-urlencoded (RFC 6749 3.2), bounded, no parameter twice, the client's credentials by HTTP
-/// Basic or in the form, and RFC 6749 5.2 errors (<c>invalid_client</c> 401 with a Basic challenge,
-/// 429 with <c>Retry-After</c>, 400 otherwise).
+/// The form and the error answer of the client-authenticated endpoints (<c>/oauth/token</c>,
+/// <c>/oauth/revoke</c>, <c>/oauth/introspect</c>): form-urlencoded (RFC 6749 3.2), bounded, no
+/// parameter twice, the client's credentials by HTTP Basic or in the form, and RFC 6749 5.2 errors
+/// (<c>invalid_client</c> 401 with a Basic challenge, 429 with <c>Retry-After</c>, 400 otherwise).
+/// An action that reads its form here takes no parameter: with one, MVC's model binding reads the
+/// form first with the framework's wide limits and answers a problem+json of its own.
 /// </summary>
 public static class OAuthForms
 {
+    private const int MaxParameterLength = 8192;
+
     private static readonly FormOptions Limits = new()
     {
         ValueCountLimit = 64,
         KeyLengthLimit = 128,
-        ValueLengthLimit = 8192,
+        ValueLengthLimit = MaxParameterLength,
         BufferBodyLengthLimit = 64 * 1024,
     };
 
@@ -41,6 +44,12 @@ public static class OAuthForms
         catch (InvalidDataException)
         {
             return (null, OAuthErrors.InvalidRequest("The form is malformed or too large."));
+        }
+
+        if (form.Count > Limits.ValueCountLimit || form.Any(p => p.Key.Length > Limits.KeyLengthLimit || p.Value.Any(v => v?.Length > MaxParameterLength)))
+        {
+            return (null, OAuthErrors.InvalidRequest(
+                $"The form is too large: at most {Limits.ValueCountLimit} values, names of {Limits.KeyLengthLimit} and values of {MaxParameterLength} characters."));
         }
 
         if (form.FirstOrDefault(p => p.Value.Count > 1) is { Key: { } repeated } && repeated.Length > 0)
@@ -69,6 +78,9 @@ public static class OAuthForms
         {
             OAuthErrorCodes.InvalidClient => (StatusCodes.Status401Unauthorized, OAuthErrorCodes.InvalidClient),
             ErrorCodes.RateLimited => (StatusCodes.Status429TooManyRequests, "temporarily_unavailable"),
+            ErrorCodes.ValidationFailed => (StatusCodes.Status400BadRequest, OAuthErrorCodes.InvalidRequest),
+            OAuthErrorCodes.InvalidRequest or OAuthErrorCodes.InvalidGrant or OAuthErrorCodes.InvalidScope
+                or OAuthErrorCodes.UnauthorizedClient or OAuthErrorCodes.UnsupportedGrantType => (StatusCodes.Status400BadRequest, error.Code),
             _ => (StatusCodes.Status400BadRequest, OAuthErrorCodes.InvalidRequest),
         };
         if (status == StatusCodes.Status401Unauthorized)
@@ -88,6 +100,6 @@ public static class OAuthForms
         return new ObjectResult(new OAuthErrorResponse(code, description)) { StatusCode = status };
     }
 
-    private static string Shorten(string value) =>
-        string.Concat((value.Length <= 64 ? value : value[..64] + "…").Select(c => char.IsControl(c) ? '?' : c));
+    /// <summary>A parameter's name or value as an error description may quote it: clipped, printable only.</summary>
+    public static string Shorten(string value) => ClientAuthentication.Printable(value.Length <= 64 ? value : value[..64] + "…");
 }

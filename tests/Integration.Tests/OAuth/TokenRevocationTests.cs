@@ -150,6 +150,31 @@ public abstract class TokenRevocationTests<TFixture>(TFixture fixture) : TokenEn
     }
 
     [Theory]
+    [InlineData("/oauth/revoke", "many-values")]
+    [InlineData("/oauth/revoke", "value")]
+    [InlineData("/oauth/introspect", "many-values")]
+    [InlineData("/oauth/introspect", "value")]
+    public async Task RevokeAndIntrospect_OversizeForm_AreInvalidRequestAndRevokeNothing(string path, string kind)
+    {
+        // The same bounded form as the token endpoint: more than 1,024 values were a problem+json of
+        // MVC's own, and an 8 KiB value an invalid_client, while the action took a parameter.
+        var account = await NewAccountAsync();
+        var token = await AccountTokenAsync(account);
+        var form = new List<KeyValuePair<string, string>> { P("token", token) };
+        if (kind == "many-values")
+        {
+            form.AddRange(Enumerable.Range(0, 1100).Select(i => P($"x{i}", "1")));
+        }
+        else
+        {
+            form.Add(P("token_type_hint", new string('a', 8193)));
+        }
+
+        await AssertOAuthErrorAsync(await FormAsync(path, form, account), HttpStatusCode.BadRequest, "invalid_request");
+        Assert.Equal(HttpStatusCode.OK, await VerifyAsync(token));
+    }
+
+    [Theory]
     [InlineData(null)]
     [InlineData("refresh_token")]
     [InlineData("access_token")] // a wrong hint changes nothing
