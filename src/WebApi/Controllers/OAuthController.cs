@@ -22,7 +22,7 @@ public sealed record OAuthErrorResponse(string Error, string? ErrorDescription);
 [ApiController]
 [AllowAnonymous]
 [Route("oauth")]
-public sealed class OAuthController(ISender sender) : ControllerBase
+public sealed class OAuthController(ISender sender, PasswordGrantLimiter passwordGrants) : ControllerBase
 {
     public const string Realm = "authplatform";
 
@@ -55,6 +55,11 @@ public sealed class OAuthController(ISender sender) : ControllerBase
         {
             // The device grant (SPEC section 6) is not served yet and not advertised: unsupported like any other.
             return OAuthForms.Error(Response, OAuthErrors.UnsupportedGrantType($"The grant type '{OAuthForms.Shorten(grantType)}' is not supported."));
+        }
+
+        if (grantType == GrantTypes.Password && passwordGrants.TryAcquire(HttpContext.Connection.RemoteIpAddress?.ToString()) is { } throttled)
+        {
+            return OAuthForms.Error(Response, throttled);
         }
 
         var scope = OAuthForms.Single(form, "scope");

@@ -63,10 +63,54 @@ public static class RateLimits
             };
         });
         services.AddSingleton(sp => new CredentialLookupBudget(options, sp.GetRequiredService<AuthMetrics>()));
+        services.AddSingleton(sp => new PasswordGrantLimiter(options, sp.GetRequiredService<AuthMetrics>()));
         return services;
     }
 
     /// <summary>The one answer of every limiter: 429 <c>rate_limited</c> (the caller sets <c>Retry-After</c>).</summary>
     public static Error TooMany(int retryAfterSeconds) =>
         new(ErrorCodes.RateLimited, $"Too many requests from this address. Retry after {retryAfterSeconds} seconds.");
+}
+
+/// <summary>
+/// The per-address limit of the <c>password</c> grant: the token endpoint serves every grant at one
+/// URL, and client credentials, codes and refreshes must not be held to a login's budget, so the
+/// endpoint cannot carry the <see cref="RateLimits.Credentials"/> policy. A password grant costs a
+/// password hash like a login: it gets the same budget (<c>RateLimiting:PermitLimit</c> per
+/// <c>RateLimiting:WindowSeconds</c> per IPv4 address or IPv6 /64), of its own, checked before the
+/// grant's use case runs, so a throttled request never costs a hash.
+/// </summary>
+public sealed class PasswordGrantLimiter(RateLimitingOptions options, AuthMetrics metrics) : IDisposable
+{
+    public const string PolicyName = "password_grant";
+
+    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(
+        key => RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = Math.Max(1, options.PermitLimit),
+            Window = TimeSpan.FromSeconds(Math.Max(1, options.WindowSeconds)),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        }));
+
+    /// <summary>Null when the address may try; else the 429 <c>rate_limited</c> error, with its wait for <c>Retry-After</c>.</summary>
+    public Error? TryAcquire(string? remoteAddress)
+    {
+        using var lease = _limiter.AttemptAcquire(ClientAddresses.ThrottleKey(remoteAddress));
+        if (lease.IsAcquired)
+        {
+            return null;
+        }
+
+        metrics.Throttled(PolicyName);
+        var seconds = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait)
+            ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))
+            : Math.Max(1, options.WindowSeconds);
+        return new Error(
+            ErrorCodes.RateLimited,
+            $"Too many password grants from this address. Retry after {seconds} seconds.",
+            new Dictionary<string, string[]> { [Application.OAuth.Common.ClientAuthentication.RetryAfterField] = [seconds.ToString(CultureInfo.InvariantCulture)] });
+    }
+
+    public void Dispose() => _limiter.Dispose();
 }

@@ -74,6 +74,62 @@ public abstract class ThrottlingTests<TFixture>(TFixture fixture) : ApiTestBase<
     }
 
     [Fact]
+    public async Task PasswordGrant_OverTheLimit_Returns429WithRetryAfterAndHashesNothing_OtherGrantsAreNotHeldToIt()
+    {
+        // The token endpoint serves every grant at one URL: the password grant, which costs a hash
+        // like a login, has the login's budget per address; client credentials have none.
+        using var adminClient = Behind("203.0.113.90");
+        var login = await adminClient.PostAsJsonAsync("/api/v1/auth/login", new { email = AuthApiFactory.AdminEmail, password = AuthApiFactory.AdminPassword });
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        using var create = new HttpRequestMessage(HttpMethod.Post, "/api/v1/oauth/clients")
+        {
+            Content = JsonContent.Create(new
+            {
+                name = "Our own app", type = "confidential", redirect_uris = new[] { "https://own.example.com/cb" },
+                grant_types = new[] { "password", "client_credentials" }, scopes = new[] { "profile" }, first_party = true,
+            }),
+        };
+        create.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Bearer", (string)(await login.Content.ReadFromJsonAsync<JsonObject>())!["token"]!);
+        var created = await adminClient.SendAsync(create);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var app = (await created.Content.ReadFromJsonAsync<JsonObject>())!;
+        var basic = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes($"{app["client_id"]}:{app["client_secret"]}"));
+
+        using var client = Behind("203.0.113.91");
+        Task<HttpResponseMessage> TokenAsync(params (string Name, string Value)[] form)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/oauth/token")
+            {
+                Content = new FormUrlEncodedContent(form.Select(p => KeyValuePair.Create(p.Name, p.Value))),
+            };
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", basic);
+            return client.SendAsync(request);
+        }
+
+        Work.Clear();
+        var answers = new List<HttpResponseMessage>();
+        for (var i = 0; i < ThrottlingFixture.PermitLimit + 2; i++)
+        {
+            answers.Add(await TokenAsync(("grant_type", "password"), ("username", $"nobody{i}@example.com"), ("password", "some password guess")));
+        }
+
+        Assert.All(answers.Take(ThrottlingFixture.PermitLimit), a => Assert.Equal(HttpStatusCode.BadRequest, a.StatusCode));
+        foreach (var limited in answers.Skip(ThrottlingFixture.PermitLimit))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+            Assert.Equal("temporarily_unavailable", (string)(await limited.Content.ReadFromJsonAsync<JsonObject>())!["error"]!);
+            Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero, $"Retry-After: {limited.Headers.RetryAfter}");
+        }
+
+        Assert.Equal(ThrottlingFixture.PermitLimit, Work.Verifications);
+        for (var i = 0; i < ThrottlingFixture.PermitLimit + 2; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await TokenAsync(("grant_type", "client_credentials"))).StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task Login_OneAddressThrottled_AnotherAddressIsNot()
     {
         using var a = Behind("203.0.113.20");
