@@ -82,6 +82,11 @@ public readonly record struct Result<T> : IResult<Result<T>>
     /// <summary>This result without its value (a failure keeps its error and whether it keeps changes).</summary>
     public Result WithoutValue() => IsSuccess ? Result.Success() : KeepsChanges ? Result.Refused(Error!) : Result.Failure(Error!);
 
+    /// <summary>This failure answered with another error (a step's error in the use case's words), keeping whether it keeps changes.</summary>
+    public Result FailedWith(Error error) =>
+        IsSuccess ? throw new InvalidOperationException("Only a failed result can be answered with another error.")
+            : KeepsChanges ? Result.Refused(error) : Result.Failure(error);
+
     public static implicit operator Result<T>(T value) => Success(value);
 
     public static implicit operator Result<T>(Error error) => Failure(error);

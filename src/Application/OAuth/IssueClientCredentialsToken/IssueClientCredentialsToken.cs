@@ -44,7 +44,7 @@ public sealed class IssueClientCredentialsTokenHandler(
         var authenticated = await clients.AuthenticateAsync(command.Client, cancellationToken);
         if (authenticated.IsFailure)
         {
-            return authenticated.KeepsChanges ? Result<TokenResponse>.Refused(authenticated.Error!) : Result<TokenResponse>.Failure(authenticated.Error!);
+            return authenticated.WithoutValue();
         }
 
         var client = authenticated.Value;

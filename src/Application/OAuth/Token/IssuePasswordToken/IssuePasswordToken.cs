@@ -96,7 +96,7 @@ public sealed class IssuePasswordTokenHandler(
             var error = verified.Error!.Code == ErrorCodes.InvalidCredentials ? WrongCredentials
                 : verified.Error.Code == ErrorCodes.RateLimited ? verified.Error
                 : Locked;
-            return verified.KeepsChanges ? Result<TokenResponse>.Refused(error) : Result<TokenResponse>.Failure(error);
+            return verified.FailedWith(error);
         }
 
         var user = verified.Value;

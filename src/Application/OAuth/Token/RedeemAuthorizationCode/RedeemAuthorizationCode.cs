@@ -69,7 +69,7 @@ public sealed class RedeemAuthorizationCodeHandler(
         var authenticated = await clientAuthentication.AuthenticateAsync(command.Client, cancellationToken);
         if (authenticated.IsFailure)
         {
-            return authenticated.KeepsChanges ? Result<TokenResponse>.Refused(authenticated.Error!) : Result<TokenResponse>.Failure(authenticated.Error!);
+            return authenticated.WithoutValue();
         }
 
         var client = authenticated.Value;

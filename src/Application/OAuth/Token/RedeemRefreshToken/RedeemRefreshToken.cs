@@ -89,7 +89,7 @@ public sealed class RedeemRefreshTokenHandler(
                 ErrorCodes.InvalidToken => Invalid,
                 _ => rotated.Error,
             };
-            return rotated.KeepsChanges ? Result<TokenResponse>.Refused(error) : Result<TokenResponse>.Failure(error);
+            return rotated.FailedWith(error);
         }
 
         var (family, user, refreshToken) = rotated.Value;
