@@ -40,12 +40,27 @@ public sealed class OpenIdConnectController(ISender sender) : ControllerBase
     [NoStore]
     [ProducesResponseType(StatusCodes.Status302Found)]
     [ProducesResponseType<string>(StatusCodes.Status200OK, "text/html")]
-    public async Task<IActionResult> EndSession(CancellationToken ct)
+    public async Task<IActionResult> EndSession()
     {
-        string? One(string name) =>
-            Request.HasFormContentType && HttpMethods.IsPost(Request.Method)
-                ? (Request.Form.TryGetValue(name, out var f) && f.Count == 1 ? f[0] : null)
-                : (Request.Query.TryGetValue(name, out var q) && q.Count == 1 ? q[0] : null);
+        var ct = HttpContext.RequestAborted; // no action parameter (see OAuthForms)
+        IFormCollection? form = null;
+        if (HttpMethods.IsPost(Request.Method))
+        {
+            (form, var invalid) = await OAuthForms.ReadAsync(Request, ct);
+            if (form is null)
+            {
+                return new ContentResult
+                {
+                    StatusCode = StatusCodes.Status400BadRequest,
+                    ContentType = "text/html; charset=utf-8",
+                    Content = SignInPages.Error(invalid!.Message),
+                };
+            }
+        }
+
+        string? One(string name) => form is not null
+            ? OAuthForms.Single(form, name)
+            : Request.Query.TryGetValue(name, out var q) && q.Count == 1 ? q[0] : null;
 
         var signIn = await BrowserCookie.ReadAsync(HttpContext);
         var result = await sender.Send(

@@ -58,6 +58,24 @@ public abstract class RefreshTokenFamilyRevocationTests<TDatabase>(TDatabase dat
         database.ReadAsync(db => db.RefreshTokens.AnyAsync(t => t.TokenHash == tokenHash));
 
     [Fact]
+    public async Task HasSignedInFromAsync_CountsTheUsersOwnSessionsNotAnAppsGrant()
+    {
+        // An app's grant records the address of the app's server (it called the token endpoint):
+        // that address must not become one the person "signed in from", which the account-wide
+        // lockout spares (ADR 0012).
+        var userId = await NewUserAsync();
+        var app = RefreshTokenFamily.Start(
+            Guid.NewGuid(), userId, $"hash-{Guid.NewGuid():N}", ["openid"], ["pwd"], "198.51.100.7", "app-server", Lifetimes, Start, clientId: "oc_app");
+        await database.AddAsync(app);
+        await NewFamilyAsync(userId); // the person's own session, from 203.0.113.9
+
+        await using var scope = database.NewScope();
+        var families = scope.ServiceProvider.GetRequiredService<IRefreshTokenFamilyRepository>();
+        Assert.False(await families.HasSignedInFromAsync(userId, "198.51.100.7", CancellationToken.None));
+        Assert.True(await families.HasSignedInFromAsync(userId, "203.0.113.9", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task RevokeAsync_ActiveFamily_StoresReasonAndTimeAndBumpsTheVersion()
     {
         var (familyId, _) = await NewFamilyAsync(await NewUserAsync());

@@ -38,14 +38,32 @@ public abstract class EndSessionTests<TFixture>(TFixture fixture) : TokenEndpoin
     }
 
     [Fact]
-    public async Task EndSession_WithClientIdAndRegisteredUri_Redirects()
+    public async Task EndSession_WithClientIdAndRegisteredUriButNoHint_SignsOutWithoutRedirect()
     {
+        // Any user can register a client with any post-logout URI: a client id and its URI alone
+        // would make end_session an open redirect on this server's address.
         var user = await UserTokensAsync();
 
         var response = await user.Browser.GetAsync(EndSessionUrl(("client_id", user.App.ClientId), ("post_logout_redirect_uri", LogoutRedirect)));
 
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal(LogoutRedirect, response.Headers.Location!.ToString());
+        await AssertSignedOutPageAsync(response, "No id_token_hint");
+        await AssertLoginPageAsync(await user.Browser.GetAsync(AuthorizeUrl(user.App, Pkce.New())));
+    }
+
+    [Theory]
+    [InlineData("multipart/form-data")]
+    [InlineData("application/x-www-form-urlencoded")]
+    public async Task EndSession_PostWithAMalformedOrOversizeForm_Answers400NotA500(string contentType)
+    {
+        using var browser = NewBrowser();
+        var body = contentType == "multipart/form-data" ? "--x\r\n" : string.Join('&', Enumerable.Range(0, 1100).Select(i => $"x{i}=1"));
+        using var content = new StringContent(body);
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+
+        var response = await browser.PostAsync("/oauth/end_session", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]
@@ -116,7 +134,7 @@ public abstract class EndSessionTests<TFixture>(TFixture fixture) : TokenEndpoin
     {
         var user = await UserTokensAsync();
 
-        await AssertSignedOutPageAsync(await user.Browser.GetAsync(EndSessionUrl(("post_logout_redirect_uri", LogoutRedirect))), "No application");
+        await AssertSignedOutPageAsync(await user.Browser.GetAsync(EndSessionUrl(("post_logout_redirect_uri", LogoutRedirect))), "No id_token_hint");
     }
 
     [Fact]

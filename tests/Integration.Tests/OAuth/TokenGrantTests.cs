@@ -218,7 +218,10 @@ public abstract class TokenGrantTests<TFixture>(TFixture fixture) : AuthorizeFlo
         Assert.Equal("openid profile api_keys:read", Str(second, "scope"));
         Assert.Null(second["id_token"]);
         Assert.Equal(app.ClientId, new JsonWebToken(Str(second, "access_token")).GetPayloadValue<string>("client_id"));
+        Assert.Equal(HttpStatusCode.OK, await VerifyAsync(Str(second, "access_token")));
         await AssertOAuthErrorAsync(await RefreshAtTokenEndpointAsync(app, Str(first, "refresh_token")), HttpStatusCode.BadRequest, "invalid_grant");
+        // The replay revoked the family, and with it the access token the rotation had issued (a thief's, maybe).
+        Assert.Equal(HttpStatusCode.Unauthorized, await VerifyAsync(Str(second, "access_token")));
         await AssertOAuthErrorAsync(await RefreshAtTokenEndpointAsync(app, Str(second, "refresh_token")), HttpStatusCode.BadRequest, "invalid_grant");
         Assert.Equal(1L, await Factory.Database.ScalarAsync<long>(
             "SELECT COUNT(*) FROM refresh_token_families WHERE client_id = @c AND revocation_reason = 'refresh_token_reused'", ("@c", app.ClientId)));

@@ -56,6 +56,22 @@ public abstract class TokenIntrospectionTests<TFixture>(TFixture fixture) : Toke
     }
 
     [Fact]
+    public async Task Introspect_AppTokensWithoutTheEmailScope_DoNotShowTheAddress()
+    {
+        // The user consented to openid and profile only: introspecting the app's own tokens must not
+        // hand it the e-mail address it was never granted.
+        var user = await UserTokensAsync(scope: "openid profile");
+
+        var access = await ReadObjectAsync(await IntrospectAsync(user.AsClient, user.Tokens.AccessToken, "access_token"));
+        var refresh = await ReadObjectAsync(await IntrospectAsync(user.AsClient, user.Tokens.RefreshToken!, "refresh_token"));
+
+        Assert.True((bool)access["active"]!);
+        Assert.True((bool)refresh["active"]!);
+        Assert.False(access.ContainsKey("username"), access.ToJsonString());
+        Assert.False(refresh.ContainsKey("username"), refresh.ToJsonString());
+    }
+
+    [Fact]
     public async Task Introspect_ExpiredToken_IsExactlyInactive()
     {
         var account = await NewAccountAsync();

@@ -8,7 +8,7 @@ namespace AuthPlatform.Application.OAuth.Common;
 /// <summary>
 /// Once a revocation commits, this instance's token validator refuses what it ended: an access
 /// token revoked at <c>/oauth/revoke</c> (by its <c>jti</c>), and the access tokens of a session
-/// ended by a client's revocation or a withdrawn consent (by its <c>sid</c>). Before the commit,
+/// ended by a client's revocation, a withdrawn consent or a replayed refresh token (by its <c>sid</c>). Before the commit,
 /// a rolled-back revocation would refuse tokens that are still good.
 /// </summary>
 public sealed class RememberRevokedAccessTokens(IRevokedAccessTokens revoked, IAfterCommit afterCommit, TimeProvider clock)
@@ -26,15 +26,25 @@ public sealed class RememberRevokedAccessTokens(IRevokedAccessTokens revoked, IA
                 });
                 break;
             case SessionRevoked session when RevocationReasons.EndsAccessTokens(session.Reason):
-                var at = clock.GetUtcNow();
-                afterCommit.Enqueue(_ =>
-                {
-                    revoked.RememberSession(session.SessionId, at);
-                    return Task.CompletedTask;
-                });
+                RememberSession(session.SessionId);
+                break;
+            case RefreshTokenReuseDetected reuse:
+                // A replayed refresh token: whoever refreshed with it first (maybe a thief) holds
+                // access tokens of this session; they stop with it, like those of a reused code.
+                RememberSession(reuse.SessionId);
                 break;
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    private void RememberSession(Guid sessionId)
+    {
+        var at = clock.GetUtcNow();
+        afterCommit.Enqueue(_ =>
+        {
+            revoked.RememberSession(sessionId, at);
+            return Task.CompletedTask;
+        });
     }
 }

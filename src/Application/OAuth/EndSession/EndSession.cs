@@ -12,9 +12,10 @@ namespace AuthPlatform.Application.OAuth.EndSession;
 /// <c>/oauth/end_session</c> (OpenID Connect RP-Initiated Logout 1.0): signs the browser out. The
 /// session its sign-in cookie started (<paramref name="SignIn"/>, null when it has none) ends
 /// (audited as a logout); the caller then clears the cookie. The answer names where to send the
-/// browser: <paramref name="PostLogoutRedirectUri"/> only when it is exactly one registered for the
-/// client (named by <paramref name="ClientId"/> or the hint's audience, which must agree), and the
-/// <paramref name="IdTokenHint"/>, when given, is an id_token we signed (expired or not).
+/// browser: <paramref name="PostLogoutRedirectUri"/> only when the <paramref name="IdTokenHint"/> is an
+/// id_token we signed (expired or not) and the URI is exactly one registered for the hint's client
+/// (<paramref name="ClientId"/>, when given, must agree). Without a hint there is no redirect: any
+/// user can register a client, so a client id and its URI alone would make this an open redirect.
 /// Otherwise no redirect, and a notice saying why for the signed-out page.
 /// </summary>
 public sealed record EndSessionCommand(
@@ -32,7 +33,7 @@ public sealed class EndSessionHandler(
 {
     public const string BadHint = "The id_token_hint is not an ID token of this server, so you were not sent back to the application.";
     public const string ClientMismatch = "client_id does not match the id_token_hint, so you were not sent back to the application.";
-    public const string UnknownClient = "No application was named (client_id or id_token_hint), so you were not sent back to it.";
+    public const string NoHint = "No id_token_hint named the application, so you were not sent back to it.";
     public const string Unregistered = "The application's return address is not registered with this server, so you were not sent back to it.";
 
     private const int MaxLength = 8192;
@@ -64,15 +65,15 @@ public sealed class EndSessionHandler(
             return (false, null);
         }
 
-        var clientId = string.IsNullOrEmpty(command.ClientId) ? hint?.ClientId : command.ClientId;
-        if (hint is not null && !string.Equals(hint.ClientId, clientId, StringComparison.Ordinal))
+        if (hint is null)
         {
-            return (false, ClientMismatch);
+            return (false, NoHint);
         }
 
-        if (clientId is null)
+        var clientId = string.IsNullOrEmpty(command.ClientId) ? hint.ClientId : command.ClientId;
+        if (!string.Equals(hint.ClientId, clientId, StringComparison.Ordinal))
         {
-            return (false, UnknownClient);
+            return (false, ClientMismatch);
         }
 
         var client = clientId.Length <= 128 ? await clients.FindByClientIdAsync(clientId, cancellationToken) : null;

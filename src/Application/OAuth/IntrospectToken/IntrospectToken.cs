@@ -7,6 +7,7 @@ using AuthPlatform.Application.Common.Security;
 using AuthPlatform.Application.OAuth.Common;
 using AuthPlatform.Application.OAuth.RevokeToken;
 using AuthPlatform.Application.Users;
+using AuthPlatform.Domain.OAuth;
 using AuthPlatform.Domain.Sessions;
 using FluentValidation;
 using Mediator;
@@ -110,7 +111,9 @@ public sealed class IntrospectTokenHandler(
                 return IntrospectionResponse.Inactive;
             }
 
-            username = user.Email.Value;
+            // The address only to a token that may show it (the email scope): a client that was
+            // granted openid or profile alone must not learn it by introspecting its own token.
+            username = identity.Scopes.Contains(OAuthIdentityScopes.Email, StringComparer.Ordinal) ? user.Email.Value : null;
         }
 
         return new IntrospectionResponse(
@@ -150,7 +153,7 @@ public sealed class IntrospectTokenHandler(
             true,
             family.Scopes.ToString(),
             family.ClientId,
-            user.Email.Value,
+            family.Scopes.Contains(OAuthIdentityScopes.Email) ? user.Email.Value : null,
             RefreshTokenType,
             presented.ExpiresAt.ToUnixTimeSeconds(),
             presented.IssuedAt.ToUnixTimeSeconds(),

@@ -56,8 +56,12 @@ public sealed class RefreshTokenFamilyRepository(AuthDbContext db) : IRefreshTok
                 s => s.SetProperty(f => f.RevokedAt, now).SetProperty(f => f.RevocationReason, reason).SetProperty(f => f.Version, f => f.Version + 1),
                 cancellationToken);
 
+    /// <summary>
+    /// Only the user's own sign-ins count: an app's grant records the address of the app's server
+    /// (which called the token endpoint), not one the person signed in from.
+    /// </summary>
     public Task<bool> HasSignedInFromAsync(Guid userId, string? ipAddress, CancellationToken cancellationToken) =>
-        db.RefreshTokenFamilies.AnyAsync(f => f.UserId == userId && f.IpAddress == ipAddress && ipAddress != null, cancellationToken);
+        db.RefreshTokenFamilies.AnyAsync(f => f.UserId == userId && f.ClientId == null && f.IpAddress == ipAddress && ipAddress != null, cancellationToken);
 
     public void Add(RefreshTokenFamily family) => db.RefreshTokenFamilies.Add(family);
 }
