@@ -106,6 +106,7 @@ public static class DependencyInjection
         services.AddScoped<Application.ServiceAccounts.Common.IServiceAccountReader, ServiceAccountReader>();
         services.AddScoped<Application.OAuth.Common.IClientStore, ServiceAccounts.ServiceAccountClientStore>();
         services.AddScoped<Application.OAuth.Common.IClientStore, OAuth.OAuthClientStore>();
+        services.AddSingleton<Application.OAuth.Common.IClientRegistrationCache, OAuth.ClientRegistrationCache>();
         services.AddSingleton<RevokedClientCache>();
         services.AddSingleton<Application.OAuth.Common.IRevokedClients>(sp => sp.GetRequiredService<RevokedClientCache>());
         services.AddSingleton<RevokedAccessTokenCache>();
