@@ -17,7 +17,7 @@ namespace AuthPlatform.Infrastructure.Persistence;
 /// On SQLite a transaction is opened only after entering the <see cref="DatabaseWriteGate"/>, which
 /// is left when it commits or rolls back (ADR 0015).
 /// </summary>
-public sealed class UnitOfWork(AuthDbContext db, IServiceProvider services, DatabaseWriteGate gate) : IUnitOfWork, IAfterCommit, IDomainEvents, IAsyncDisposable
+public sealed class UnitOfWork(AuthDbContext db, IServiceProvider services, DatabaseWriteGate gate) : IUnitOfWork, IAfterCommit, IDomainEvents, IAsyncDisposable, IDisposable
 {
     /// <summary>A handler that raises events while handling events: past this depth it is a loop.</summary>
     private const int MaxDispatchRounds = 8;
@@ -180,6 +180,22 @@ public sealed class UnitOfWork(AuthDbContext db, IServiceProvider services, Data
         }
 
         LeaveGate();
+    }
+
+    /// <summary>As <see cref="DisposeAsync"/>, for a scope disposed synchronously.</summary>
+    public void Dispose()
+    {
+        try
+        {
+            _transaction?.Rollback();
+            _transaction?.Dispose();
+        }
+        finally
+        {
+            _transaction = null;
+            _afterCommit.Clear();
+            LeaveGate();
+        }
     }
 
     private static bool IsUniqueViolation(DbUpdateException e) =>
