@@ -106,6 +106,7 @@ public static class DependencyInjection
         services.AddScoped<Application.ServiceAccounts.Common.IServiceAccountReader, ServiceAccountReader>();
         services.AddScoped<Application.OAuth.Common.IClientStore, ServiceAccounts.ServiceAccountClientStore>();
         services.AddScoped<Application.OAuth.Common.IClientStore, OAuth.OAuthClientStore>();
+        services.AddSingleton<Application.OAuth.Common.IClientRegistrationCache, OAuth.ClientRegistrationCache>();
         services.AddSingleton<RevokedClientCache>();
         services.AddSingleton<Application.OAuth.Common.IRevokedClients>(sp => sp.GetRequiredService<RevokedClientCache>());
         services.AddSingleton<RevokedAccessTokenCache>();
@@ -140,12 +141,17 @@ public static class DependencyInjection
                 }
 
                 services.AddDbContext<AuthDbContext, SqliteAuthDbContext>(o => o.UseSqlite(sqlite.ToString(), s => s.CommandTimeout(timeout)));
+                services.AddSingleton(DatabaseWriteGate.ForSqlite(
+                    sqlite.DataSource == ":memory:" || sqlite.Mode == SqliteOpenMode.Memory ? sqlite.ToString() : Path.GetFullPath(sqlite.DataSource),
+                    TimeSpan.FromSeconds(timeout)));
                 break;
             case DatabaseProvider.Postgres:
                 services.AddDbContext<AuthDbContext, PostgresAuthDbContext>(o => o.UseNpgsql(Require(connectionString, provider), s => s.CommandTimeout(timeout)));
+                services.AddSingleton(DatabaseWriteGate.None);
                 break;
             case DatabaseProvider.SqlServer:
                 services.AddDbContext<AuthDbContext, SqlServerAuthDbContext>(o => o.UseSqlServer(Require(connectionString, provider), s => s.CommandTimeout(timeout)));
+                services.AddSingleton(DatabaseWriteGate.None);
                 break;
             default:
                 throw new InvalidOperationException($"Unknown Database:Provider '{provider}'. Use Sqlite, Postgres or SqlServer.");

@@ -77,11 +77,15 @@ public sealed partial class ApiKeyUsageTracker(
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
+            var gate = scope.ServiceProvider.GetService<DatabaseWriteGate>() ?? DatabaseWriteGate.None;
             foreach (var (id, at) in batch)
             {
-                await db.ApiKeys
-                    .Where(k => k.Id == id && (k.LastUsedAt == null || k.LastUsedAt < at))
-                    .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, at), cancellationToken);
+                await gate.WriteAsync(
+                    db,
+                    ct => db.ApiKeys
+                        .Where(k => k.Id == id && (k.LastUsedAt == null || k.LastUsedAt < at))
+                        .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, at), ct),
+                    cancellationToken);
                 written++;
             }
         }

@@ -62,7 +62,8 @@ public sealed partial class BatchedTokenAudit(IServiceScopeFactory scopes, TimeP
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
                 db.AuditEvents.AddRange(batch.Select(ToAuditEvent));
-                await db.SaveChangesAsync(cancellationToken);
+                var gate = scope.ServiceProvider.GetService<DatabaseWriteGate>() ?? DatabaseWriteGate.None;
+                await gate.WriteAsync(db, db.SaveChangesAsync, cancellationToken);
             }
             catch
             {

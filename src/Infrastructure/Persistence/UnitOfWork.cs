@@ -14,8 +14,10 @@ namespace AuthPlatform.Infrastructure.Persistence;
 /// dispatches the domain events that the tracked aggregates raised (and those raised without an
 /// aggregate), so what their handlers write (audit rows) is saved in the same SaveChanges; work
 /// that must wait for the commit is queued with <see cref="Enqueue"/>.
+/// On SQLite a transaction is opened only after entering the <see cref="DatabaseWriteGate"/>, which
+/// is left when it commits or rolls back (ADR 0015).
 /// </summary>
-public sealed class UnitOfWork(AuthDbContext db, IServiceProvider services) : IUnitOfWork, IAfterCommit, IDomainEvents
+public sealed class UnitOfWork(AuthDbContext db, IServiceProvider services, DatabaseWriteGate gate) : IUnitOfWork, IAfterCommit, IDomainEvents, IAsyncDisposable, IDisposable
 {
     /// <summary>A handler that raises events while handling events: past this depth it is a loop.</summary>
     private const int MaxDispatchRounds = 8;
@@ -23,6 +25,7 @@ public sealed class UnitOfWork(AuthDbContext db, IServiceProvider services) : IU
     private readonly List<Func<CancellationToken, Task>> _afterCommit = [];
     private readonly List<IDomainEvent> _raised = [];
     private IDbContextTransaction? _transaction;
+    private IDisposable? _writeGate;
 
     public async Task<IAsyncDisposable> BeginTransactionAsync(CancellationToken cancellationToken)
     {
@@ -31,8 +34,8 @@ public sealed class UnitOfWork(AuthDbContext db, IServiceProvider services) : IU
             return NoOp.Instance;
         }
 
-        // On SQLite this is BEGIN IMMEDIATE: writers queue at the start instead of failing mid-way.
-        _transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // On SQLite this is BEGIN IMMEDIATE: writers queue at the start (at the gate) instead of failing mid-way.
+        await OpenTransactionAsync(cancellationToken);
         return new Scope(this);
     }
 
@@ -41,8 +44,27 @@ public sealed class UnitOfWork(AuthDbContext db, IServiceProvider services) : IU
     public async Task StartWritesAsync(CancellationToken cancellationToken)
     {
         // On SQLite this is BEGIN IMMEDIATE: the write lock is held from here to the commit.
-        _transaction ??= await db.Database.BeginTransactionAsync(cancellationToken);
+        if (_transaction is null)
+        {
+            await OpenTransactionAsync(cancellationToken);
+        }
     }
+
+    private async Task OpenTransactionAsync(CancellationToken cancellationToken)
+    {
+        _writeGate = await gate.EnterAsync(cancellationToken);
+        try
+        {
+            _transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        }
+        catch
+        {
+            LeaveGate();
+            throw;
+        }
+    }
+
+    private void LeaveGate() => Interlocked.Exchange(ref _writeGate, null)?.Dispose();
 
     public void Raise(IDomainEvent domainEvent) => _raised.Add(domainEvent);
 
@@ -56,7 +78,8 @@ public sealed class UnitOfWork(AuthDbContext db, IServiceProvider services) : IU
         await DispatchDomainEventsAsync(cancellationToken);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            // Without a transaction, SaveChanges is a write transaction of its own: it too waits at the gate.
+            await gate.WriteAsync(db, db.SaveChangesAsync, cancellationToken);
         }
         catch (DbUpdateConcurrencyException e)
         {
@@ -75,6 +98,7 @@ public sealed class UnitOfWork(AuthDbContext db, IServiceProvider services) : IU
             await _transaction.CommitAsync(cancellationToken);
             await _transaction.DisposeAsync();
             _transaction = null;
+            LeaveGate();
         }
 
         // Without a transaction the changes were committed by SaveChanges itself.
@@ -94,9 +118,16 @@ public sealed class UnitOfWork(AuthDbContext db, IServiceProvider services) : IU
             return;
         }
 
-        await _transaction.RollbackAsync(cancellationToken);
-        await _transaction.DisposeAsync();
-        _transaction = null;
+        try
+        {
+            await _transaction.RollbackAsync(cancellationToken);
+            await _transaction.DisposeAsync();
+        }
+        finally
+        {
+            _transaction = null;
+            LeaveGate();
+        }
     }
 
     /// <summary>Forgets tracked changes, the events not yet dispatched and the work queued for after a commit of them.</summary>
@@ -138,6 +169,34 @@ public sealed class UnitOfWork(AuthDbContext db, IServiceProvider services) : IU
     }
 
     public void Enqueue(Func<CancellationToken, Task> action) => _afterCommit.Add(action);
+
+    /// <summary>The end of the request's scope: a transaction still open (a caller outside the pipeline) is rolled back and the gate left.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_transaction is not null)
+        {
+            _afterCommit.Clear();
+            await RollbackAsync(CancellationToken.None);
+        }
+
+        LeaveGate();
+    }
+
+    /// <summary>As <see cref="DisposeAsync"/>, for a scope disposed synchronously.</summary>
+    public void Dispose()
+    {
+        try
+        {
+            _transaction?.Rollback();
+            _transaction?.Dispose();
+        }
+        finally
+        {
+            _transaction = null;
+            _afterCommit.Clear();
+            LeaveGate();
+        }
+    }
 
     private static bool IsUniqueViolation(DbUpdateException e) =>
         e.InnerException switch

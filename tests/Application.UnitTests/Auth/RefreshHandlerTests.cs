@@ -23,7 +23,7 @@ public sealed class RefreshHandlerTests
     }
 
     private RefreshHandler Handler() =>
-        new(new RefreshTokenRotation(_ports.Families, _ports.Users, _ports.Secrets, _ports.Sessions, _ports.UnitOfWork, _ports.Clock), _ports.Sessions);
+        new(new RefreshTokenRotation(_ports.Families, _ports.Users, _ports.Secrets, _ports.Sessions, _ports.UnitOfWork, _ports.Clock));
 
     private Task<Result<TokenPair>> Refresh(string token) =>
         Handler().Handle(new RefreshCommand(token), CancellationToken.None).AsTask();
@@ -136,16 +136,19 @@ public sealed class RefreshHandlerTests
     }
 
     [Fact]
-    public async Task Handle_CurrentToken_SavesBeforeIssuingAccessToken()
+    public async Task Handle_CurrentToken_SignsTheAccessTokenBeforeTheWritesStart_ThenSaves()
     {
         FamilyWith("refresh-0");
 
         await Refresh("refresh-0");
 
+        // ADR 0015: the write lock (SQLite's, and the writer gate) is held for the save only.
         Received.InOrder(() =>
         {
-            _ports.UnitOfWork.SaveChangesAsync(Arg.Any<CancellationToken>());
+            _ports.Families.FindByTokenHashAsync(Ports.HashOf("refresh-0"), Arg.Any<CancellationToken>());
             _ports.AccessTokens.IssueAsync(Arg.Any<AccessTokenRequest>(), Arg.Any<CancellationToken>());
+            _ports.UnitOfWork.StartWritesAsync(Arg.Any<CancellationToken>());
+            _ports.UnitOfWork.SaveChangesAsync(Arg.Any<CancellationToken>());
         });
     }
 
@@ -259,13 +262,16 @@ public sealed class RefreshHandlerTests
         Assert.Single(_ports.AuditCalls(), c => c.Type == AuditEventTypes.RefreshTokenReused && c.UserId == _user.Id);
         // The lost rotation's event was discarded with it.
         Assert.DoesNotContain(_ports.AuditCalls(), c => c.Type == AuditEventTypes.TokenRefreshed);
-        await _ports.AccessTokens.DidNotReceiveWithAnyArgs().IssueAsync(default!, default);
+        // The access token signed before the failed compare-and-swap is never answered (a failure carries no value).
+        await _ports.AccessTokens.Received(1).IssueAsync(Arg.Any<AccessTokenRequest>(), Arg.Any<CancellationToken>());
         Received.InOrder(() =>
         {
             _ports.Families.FindByTokenHashAsync(Ports.HashOf("refresh-0"), Arg.Any<CancellationToken>());
+            _ports.UnitOfWork.StartWritesAsync(Arg.Any<CancellationToken>());
             _ports.UnitOfWork.SaveChangesAsync(Arg.Any<CancellationToken>());
             _ports.UnitOfWork.DiscardChanges();
             _ports.Families.FindByTokenHashAsync(Ports.HashOf("refresh-0"), Arg.Any<CancellationToken>());
+            _ports.UnitOfWork.StartWritesAsync(Arg.Any<CancellationToken>()); // a no-op when open: the revocation is inside the transaction
             _ports.Families.RevokeAsync(reloaded.Id, RevocationReasons.Reuse, Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>());
         });
     }
@@ -286,7 +292,7 @@ public sealed class RefreshHandlerTests
         await _ports.UnitOfWork.Received(1).SaveChangesAsync(Arg.Any<CancellationToken>());
         _ports.UnitOfWork.Received(1).DiscardChanges();
         await _ports.Families.DidNotReceiveWithAnyArgs().RevokeAsync(default, default!, default, default);
-        await _ports.AccessTokens.DidNotReceiveWithAnyArgs().IssueAsync(default!, default);
+        await _ports.AccessTokens.Received(1).IssueAsync(Arg.Any<AccessTokenRequest>(), Arg.Any<CancellationToken>()); // signed before the save, never answered
         Assert.Empty(_ports.AuditCalls());
     }
 

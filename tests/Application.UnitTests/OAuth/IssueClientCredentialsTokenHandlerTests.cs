@@ -43,7 +43,7 @@ public sealed class IssueClientCredentialsTokenHandlerTests : IDisposable
     private IssueClientCredentialsTokenHandler Handler()
     {
         var authentication = new ClientAuthentication(
-            [_store], _throttle, _ports.Client, _ports.DomainEvents, _ports.Secrets, new AuthMetrics(_meters), _ports.Clock);
+            [_store], Substitute.For<IClientRegistrationCache>(), _throttle, _ports.Client, _ports.DomainEvents, _ports.Secrets, new AuthMetrics(_meters), _ports.Clock);
         return new IssueClientCredentialsTokenHandler(
             authentication, _ports.AccessTokens, _ports.ScopeCatalog, _audit, _ports.Client, _ports.DomainEvents, new AuthMetrics(_meters), _ports.Clock);
     }

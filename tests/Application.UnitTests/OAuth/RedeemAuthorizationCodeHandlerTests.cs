@@ -40,7 +40,7 @@ public sealed class RedeemAuthorizationCodeHandlerTests : IDisposable
     private RedeemAuthorizationCodeHandler Handler()
     {
         var metrics = new AuthMetrics(_meters);
-        var authentication = new ClientAuthentication([_store], _throttle, _ports.Client, _ports.DomainEvents, _ports.Secrets, metrics, _ports.Clock);
+        var authentication = new ClientAuthentication([_store], Substitute.For<IClientRegistrationCache>(), _throttle, _ports.Client, _ports.DomainEvents, _ports.Secrets, metrics, _ports.Clock);
         return new(authentication, _codes, _ports.Users, _ports.Families, _ports.Secrets, _ports.AccessTokens, _idTokens, _ports.ScopeCatalog,
             _ports.Sessions, _ports.UnitOfWork, _ports.DomainEvents, Substitute.For<IIssuedTokenAudit>(), _ports.Client, metrics, _ports.Clock);
     }

@@ -2,13 +2,14 @@ using AuthPlatform.Application.Common.Persistence;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.Common.Security;
 using AuthPlatform.Application.Users;
+using AuthPlatform.Domain.Authorization;
 using AuthPlatform.Domain.Sessions;
 using AuthPlatform.Domain.Users;
 
 namespace AuthPlatform.Application.Auth.Common;
 
-/// <summary>A rotated family, its user as they stand now, and the new refresh token (shown once).</summary>
-public sealed record RotatedRefreshToken(RefreshTokenFamily Family, User User, string RefreshToken);
+/// <summary>A rotated family, its user as they stand now, the new refresh token (shown once) and the new access token.</summary>
+public sealed record RotatedRefreshToken(RefreshTokenFamily Family, User User, string RefreshToken, IssuedAccessToken Access);
 
 /// <summary>
 /// The one implementation of refresh-token rotation (ADR 0004, 0009), for a user's own session
@@ -19,6 +20,10 @@ public sealed record RotatedRefreshToken(RefreshTokenFamily Family, User User, s
 /// revocation and is answered <see cref="Reused"/> with the revocation kept (<see cref="Result{T}.Refused"/>).
 /// A family is bound to the client it was issued to: presented for another client (or at the session
 /// endpoint), it is <see cref="Invalid"/> and nothing changes.
+/// The commands that rotate run without an ambient transaction (<c>ISavesWithoutAmbientTransaction</c>):
+/// the family and the user are read, and the new access token signed, before the writes start, so
+/// the database's write lock (SQLite: the whole database, ADR 0015) is held only for the
+/// compare-and-swap and its commit. A read that went stale meanwhile fails the compare-and-swap.
 /// </summary>
 public sealed class RefreshTokenRotation(
     IRefreshTokenFamilyRepository families,
@@ -37,7 +42,7 @@ public sealed class RefreshTokenRotation(
     /// (e.g. a wider scope); its error is answered and nothing is saved.
     /// </summary>
     public async Task<Result<RotatedRefreshToken>> RotateAsync(
-        string presentedToken, string? clientId, Func<RefreshTokenFamily, Error?>? check, CancellationToken cancellationToken)
+        string presentedToken, string? clientId, Func<RefreshTokenFamily, Error?>? check, ScopeSet? narrowedTo, CancellationToken cancellationToken)
     {
         var presentedHash = secrets.Hash(presentedToken);
         var family = await families.FindByTokenHashAsync(presentedHash, cancellationToken);
@@ -70,15 +75,19 @@ public sealed class RefreshTokenRotation(
             return refused;
         }
 
+        // Signed before the write lock is taken; if the compare-and-swap fails it is never sent.
+        var access = await sessions.IssueAccessTokenAsync(user, family, narrowedTo, cancellationToken);
         try
         {
             // The compare-and-swap: the family's version must still be the one we read.
+            await unitOfWork.StartWritesAsync(cancellationToken);
             await unitOfWork.SaveChangesAsync(cancellationToken);
         }
         catch (ConcurrencyConflictException)
         {
-            // Another request redeemed this very token first (or revoked the family): look again.
-            // The family itself judges what this presentation now is; a replay is reuse.
+            // Another request redeemed this very token first (or revoked the family): look again,
+            // now inside the transaction. The family itself judges what this presentation now is;
+            // a replay is reuse.
             unitOfWork.DiscardChanges();
             family = await families.FindByTokenHashAsync(presentedHash, cancellationToken);
             return family?.Rotate(presentedHash, newHash, sessions.Lifetimes, now) == RotationOutcome.ReuseDetected
@@ -86,7 +95,7 @@ public sealed class RefreshTokenRotation(
                 : Invalid;
         }
 
-        return new RotatedRefreshToken(family, user, newToken);
+        return new RotatedRefreshToken(family, user, newToken, access);
     }
 
     /// <summary>
@@ -95,6 +104,7 @@ public sealed class RefreshTokenRotation(
     /// </summary>
     private async Task<Result<RotatedRefreshToken>> RevokeForReuseAsync(RefreshTokenFamily family, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        await unitOfWork.StartWritesAsync(cancellationToken);
         await families.RevokeAsync(family.Id, RevocationReasons.Reuse, now, cancellationToken);
         return Result<RotatedRefreshToken>.Refused(Reused);
     }

@@ -1,4 +1,5 @@
 using AuthPlatform.Application.Auth.Common;
+using AuthPlatform.Application.Common.Behaviours;
 using AuthPlatform.Application.Common.Results;
 using FluentValidation;
 using Mediator;
@@ -6,7 +7,7 @@ using Mediator;
 namespace AuthPlatform.Application.Auth.Refresh;
 
 /// <summary>Redeems a refresh token of a user's own session for a new access token and a new refresh token (rotation).</summary>
-public sealed record RefreshCommand(string RefreshToken) : ICommand<Result<TokenPair>>;
+public sealed record RefreshCommand(string RefreshToken) : ICommand<Result<TokenPair>>, ISavesWithoutAmbientTransaction;
 
 public sealed class RefreshValidator : AbstractValidator<RefreshCommand>
 {
@@ -18,18 +19,17 @@ public sealed class RefreshValidator : AbstractValidator<RefreshCommand>
 }
 
 /// <summary>The rotation itself is <see cref="RefreshTokenRotation"/>, shared with the OAuth refresh grant; a client's token is not a session's.</summary>
-public sealed class RefreshHandler(RefreshTokenRotation rotation, SessionIssuer sessions) : ICommandHandler<RefreshCommand, Result<TokenPair>>
+public sealed class RefreshHandler(RefreshTokenRotation rotation) : ICommandHandler<RefreshCommand, Result<TokenPair>>
 {
     public async ValueTask<Result<TokenPair>> Handle(RefreshCommand command, CancellationToken cancellationToken)
     {
-        var rotated = await rotation.RotateAsync(command.RefreshToken, clientId: null, check: null, cancellationToken);
+        var rotated = await rotation.RotateAsync(command.RefreshToken, clientId: null, check: null, narrowedTo: null, cancellationToken);
         if (rotated.IsFailure)
         {
             return rotated.WithoutValue();
         }
 
-        var (family, user, refreshToken) = rotated.Value;
-        var access = await sessions.IssueAccessTokenAsync(user, family, cancellationToken);
+        var (_, _, refreshToken, access) = rotated.Value;
         return new TokenPair(access.Token, refreshToken, "Bearer", access.ExpiresIn, access.ExpiresAt);
     }
 }

@@ -12,14 +12,15 @@ namespace AuthPlatform.Application.OAuth.Common;
 /// <summary>
 /// Authenticates the client of a token request, for every grant: reads the presented credentials
 /// (<see cref="PresentedClient.Read"/>), refuses an address that spent its budget of failures,
-/// finds the client by <c>client_id</c> among the <see cref="IClientStore"/>s (service accounts and
-/// registered OAuth clients) and compares the SHA-256 of the secret with each stored, unexpired one in
+/// finds the client by <c>client_id</c> in this instance's <see cref="IClientRegistrationCache"/> or among the
+/// <see cref="IClientStore"/>s (service accounts and registered OAuth clients) and compares the SHA-256 of the secret with each stored, unexpired one in
 /// constant time. A public client presents its <c>client_id</c> only; one that sends a secret is refused. A failure is counted against the address, audited
 /// (<see cref="ClientAuthenticationFailed"/>) and answered <c>invalid_client</c> with its
 /// record kept (<see cref="Result{T}.Refused"/>).
 /// </summary>
 public sealed class ClientAuthentication(
     IEnumerable<IClientStore> stores,
+    IClientRegistrationCache cache,
     IClientAuthenticationThrottle throttle,
     IClientContext client,
     IDomainEvents events,
@@ -85,12 +86,23 @@ public sealed class ClientAuthentication(
         return registration;
     }
 
+    /// <summary>
+    /// The client from this instance's cache (ADR 0015), else from its store, then kept. An unknown
+    /// id is never kept: a client created a moment later is found at once.
+    /// </summary>
     private async Task<ClientRegistration?> FindAsync(string clientId, CancellationToken cancellationToken)
     {
+        if (cache.TryGet(clientId, out var cached))
+        {
+            return cached;
+        }
+
+        var generation = cache.Generation;
         foreach (var store in stores)
         {
             if (await store.FindAsync(clientId, cancellationToken) is { } found)
             {
+                cache.Store(found, generation);
                 return found;
             }
         }

@@ -9,10 +9,17 @@ namespace AuthPlatform.Infrastructure.Persistence.Throttling;
 /// The attempt budgets (ADR 0012) as single conditional statements: SQL evaluates every SET
 /// against the row as it was and the row lock queues parallel statements, so a claim, a failure
 /// or a release is never lost and a budget is never exceeded (ADR 0009).
+/// Outside a command's transaction each call is a write of its own and waits at the
+/// <see cref="DatabaseWriteGate"/> (SQLite, ADR 0015).
 /// </summary>
-public sealed class AttemptThrottle(AuthDbContext db) : IAttemptThrottle
+public sealed class AttemptThrottle(AuthDbContext db, DatabaseWriteGate? gate = null) : IAttemptThrottle
 {
-    public async Task<bool> TryClaimAsync(string account, string scope, int limit, LockoutPolicy policy, DateTimeOffset now, CancellationToken cancellationToken)
+    private readonly DatabaseWriteGate _gate = gate ?? DatabaseWriteGate.None;
+
+    public Task<bool> TryClaimAsync(string account, string scope, int limit, LockoutPolicy policy, DateTimeOffset now, CancellationToken cancellationToken) =>
+        _gate.WriteAsync(db, ct => TryClaimUngatedAsync(account, scope, limit, policy, now, ct), cancellationToken);
+
+    private async Task<bool> TryClaimUngatedAsync(string account, string scope, int limit, LockoutPolicy policy, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await EnsureRowAsync(account, scope, now, cancellationToken);
         if (await ClaimAsync(account, scope, limit, policy, now, cancellationToken))
@@ -61,7 +68,11 @@ public sealed class AttemptThrottle(AuthDbContext db) : IAttemptThrottle
                 cancellationToken) == 1;
     }
 
-    public async Task<DateTimeOffset?> FailAsync(
+    public Task<DateTimeOffset?> FailAsync(
+        string account, string scope, bool claimed, int limit, LockoutPolicy policy, DateTimeOffset now, CancellationToken cancellationToken) =>
+        _gate.WriteAsync(db, ct => FailUngatedAsync(account, scope, claimed, limit, policy, now, ct), cancellationToken);
+
+    private async Task<DateTimeOffset?> FailUngatedAsync(
         string account, string scope, bool claimed, int limit, LockoutPolicy policy, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await EnsureRowAsync(account, scope, now, cancellationToken);
@@ -104,10 +115,11 @@ public sealed class AttemptThrottle(AuthDbContext db) : IAttemptThrottle
             cancellationToken);
 
     public Task ReleaseAsync(string account, string scope, CancellationToken cancellationToken) =>
-        Counter(account, scope).ExecuteUpdateAsync(s => s.SetProperty(c => c.InFlight, c => c.InFlight > 0 ? c.InFlight - 1 : 0), cancellationToken);
+        _gate.WriteAsync(
+            db, ct => Counter(account, scope).ExecuteUpdateAsync(s => s.SetProperty(c => c.InFlight, c => c.InFlight > 0 ? c.InFlight - 1 : 0), ct), cancellationToken);
 
     public Task ClearAsync(string account, CancellationToken cancellationToken) =>
-        db.Set<AttemptCounter>().Where(c => c.Account == account).ExecuteDeleteAsync(cancellationToken);
+        _gate.WriteAsync(db, ct => db.Set<AttemptCounter>().Where(c => c.Account == account).ExecuteDeleteAsync(ct), cancellationToken);
 
     /// <summary>
     /// Deletes the budgets that no longer hold anything (ADR 0012, pruning): no lock in force, and
@@ -127,7 +139,8 @@ public sealed class AttemptThrottle(AuthDbContext db) : IAttemptThrottle
         int deleted;
         do
         {
-            deleted = await stale.Where(c => batch.Any(b => b.Account == c.Account && b.Scope == c.Scope)).ExecuteDeleteAsync(cancellationToken);
+            deleted = await _gate.WriteAsync(
+                db, ct => stale.Where(c => batch.Any(b => b.Account == c.Account && b.Scope == c.Scope)).ExecuteDeleteAsync(ct), cancellationToken);
             pruned += deleted;
         }
         while (deleted == batchSize);

@@ -1,4 +1,5 @@
 using AuthPlatform.Application.Auth.Common;
+using AuthPlatform.Application.Common.Behaviours;
 using AuthPlatform.Application.Common.Diagnostics;
 using AuthPlatform.Application.Common.Events;
 using AuthPlatform.Application.Common.Results;
@@ -18,7 +19,7 @@ namespace AuthPlatform.Application.OAuth.Token.RedeemRefreshToken;
 /// the family keeps what was granted.
 /// </summary>
 public sealed record RedeemRefreshTokenCommand(ClientCredentialsInput Client, string RefreshToken, string? Scope)
-    : ICommand<Result<TokenResponse>>;
+    : ICommand<Result<TokenResponse>>, ISavesWithoutAmbientTransaction;
 
 public sealed class RedeemRefreshTokenValidator : AbstractValidator<RedeemRefreshTokenCommand>
 {
@@ -80,6 +81,7 @@ public sealed class RedeemRefreshTokenHandler(
             family => narrowed?.FirstMissingFrom(family.Scopes) is { } missing
                 ? OAuthErrors.InvalidScope($"The scope '{(missing.Length <= 64 ? missing : missing[..64])}' was not granted with this refresh token.")
                 : null,
+            narrowed,
             cancellationToken);
         if (rotated.IsFailure)
         {
@@ -92,8 +94,7 @@ public sealed class RedeemRefreshTokenHandler(
             return rotated.FailedWith(error);
         }
 
-        var (family, user, refreshToken) = rotated.Value;
-        var access = await sessions.IssueAccessTokenAsync(user, family, narrowed, cancellationToken);
+        var (family, user, refreshToken, access) = rotated.Value;
         var scope = sessions.EffectiveScopes(user, family, narrowed).ToString();
         metrics.TokenIssued(AuthMetrics.TokenKinds.Access);
         audit.Record(new IssuedTokenRecord(client.ClientId, user.Id, GrantTypes.RefreshToken, scope, context.IpAddress, context.UserAgent, clock.GetUtcNow()));
