@@ -1,5 +1,6 @@
 // Longer than 150 lines because every grant of the token endpoint (code, refresh, password, client credentials for registered clients) and their shared rules are proven here on both databases.
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using AuthPlatform.Integration.Tests.Infrastructure;
@@ -268,6 +269,22 @@ public abstract class TokenGrantTests<TFixture>(TFixture fixture) : AuthorizeFlo
         Assert.Equal("api_keys:read", new JsonWebToken(Str(body, "access_token")).GetPayloadValue<string>("scope"));
         var again = await ReadObjectAsync(await RefreshAtTokenEndpointAsync(app, Str(body, "refresh_token")));
         Assert.Equal("openid profile api_keys:read", Str(again, "scope")); // the grant itself keeps its scope
+    }
+
+    [Fact]
+    public async Task Refresh_OfAGrantWithAScopeTheClientNoLongerHas_IsInvalidGrant()
+    {
+        var (app, tokens) = await TokensAsync();
+        var admin = await LoginAsync(AuthApiFactory.AdminEmail, AuthApiFactory.AdminPassword);
+        var clients = await ReadArrayAsync(await GetAsync("/api/v1/oauth/clients", Str(admin, "token")));
+        var id = Str(clients.Select(c => c!.AsObject()).Single(c => Str(c, "client_id") == app.ClientId), "id");
+
+        var patched = await SendAsync(
+            HttpMethod.Patch, $"/api/v1/oauth/clients/{id}", JsonContent.Create(new { scopes = new[] { "openid", "profile", "email" } }), Str(admin, "token"));
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+
+        // The grant holds api_keys:read, which the client may no longer ask for: not renewed.
+        await AssertOAuthErrorAsync(await RefreshAtTokenEndpointAsync(app, Str(tokens, "refresh_token")), HttpStatusCode.BadRequest, "invalid_grant");
     }
 
     [Fact]

@@ -74,13 +74,17 @@ public sealed class RedeemRefreshTokenHandler(
             narrowed = requested;
         }
 
-        // RFC 6749 section 6: the scope asked for may not include any scope not originally granted.
+        // RFC 6749 section 6: the scope asked for may not include any scope not originally granted;
+        // and a grant holding a scope its client is no longer registered for is not renewed (the
+        // user signs in again and consents to what the client may ask for now).
         var rotated = await rotation.RotateAsync(
             command.RefreshToken,
             client.ClientId,
             family => narrowed?.FirstMissingFrom(family.Scopes) is { } missing
-                ? OAuthErrors.InvalidScope($"The scope '{(missing.Length <= 64 ? missing : missing[..64])}' was not granted with this refresh token.")
-                : null,
+                ? OAuthErrors.InvalidScope($"The scope '{Shown(missing)}' was not granted with this refresh token.")
+                : family.Scopes.FirstMissingFrom(client.Scopes) is { } dropped
+                    ? OAuthProtocolErrors.Grant($"The client is no longer registered for the scope '{Shown(dropped)}' of this grant: sign in again.")
+                    : null,
             narrowed,
             cancellationToken);
         if (rotated.IsFailure)
@@ -100,6 +104,8 @@ public sealed class RedeemRefreshTokenHandler(
         audit.Record(new IssuedTokenRecord(client.ClientId, user.Id, GrantTypes.RefreshToken, scope, context.IpAddress, context.UserAgent, clock.GetUtcNow()));
         return new TokenResponse(access.Token, "Bearer", access.ExpiresIn, scope, refreshToken);
     }
+
+    private static string Shown(string scope) => scope.Length <= 64 ? scope : scope[..64];
 
     private Result<TokenResponse> Refuse(ClientRegistration client, Error error)
     {
