@@ -26,6 +26,28 @@ public abstract class UserInfoTests<TFixture>(TFixture fixture) : TokenEndpoints
         Assert.Equal("Test User", Str(body, "name"));
     }
 
+    [Theory]
+    [InlineData("openid profile", false)]
+    [InlineData("openid profile email", true)]
+    public async Task Me_WithAnAppsToken_ShowsTheAddressOnlyWithTheEmailScope(string scope, bool shown)
+    {
+        var user = await UserTokensAsync(scope: scope);
+
+        var response = await GetAsync("/api/v1/auth/me", user.Tokens.AccessToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var me = await ReadObjectAsync(response);
+        Assert.Equal("oauth", Str(me["auth"]!.AsObject(), "method"));
+        if (shown)
+        {
+            Assert.Equal(user.Email, Str(me, "email"));
+        }
+        else
+        {
+            Assert.True(me["email"] is null, me.ToJsonString());
+        }
+    }
+
     [Fact]
     public async Task UserInfo_WithOpenIdOnly_ReturnsTheSubAlone()
     {

@@ -2,6 +2,7 @@ using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.Common.Security;
 using AuthPlatform.Application.ServiceAccounts.Common;
 using AuthPlatform.Application.Users;
+using AuthPlatform.Domain.OAuth;
 using MapsterMapper;
 using Mediator;
 
@@ -10,6 +11,7 @@ namespace AuthPlatform.Application.Auth.GetMe;
 /// <summary>
 /// The caller's profile and how they authenticated. A service account (its client-credentials
 /// token or one of its API keys) is answered as itself: its id and name, role <c>service_account</c>, no e-mail.
+/// A user's token held by an app shows the e-mail address only when the app was granted <c>email</c>.
 /// </summary>
 public sealed record GetMeQuery(CallerIdentity Caller) : IQuery<Result<MeResponse>>;
 
@@ -40,6 +42,10 @@ public sealed class GetMeHandler(CallerAccounts callers, IServiceAccountReader s
             return CallerAccounts.AccountNotFound;
         }
 
-        return mapper.Map<MeResponse>(user.Value) with { Auth = new MeAuth(caller.Method, caller.Scopes, caller.ClientId, caller.ApiKeyId) };
+        var me = mapper.Map<MeResponse>(user.Value) with { Auth = new MeAuth(caller.Method, caller.Scopes, caller.ClientId, caller.ApiKeyId) };
+
+        // An app's token shows the address only with the email scope: the API scope profile shares
+        // its name with OpenID Connect's, which does not cover the e-mail address.
+        return caller.ClientId is not null && !caller.Scopes.Contains(OAuthIdentityScopes.Email, StringComparer.Ordinal) ? me with { Email = null } : me;
     }
 }
