@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using AuthPlatform.Application.Common.Options;
 using AuthPlatform.Application.OAuth.Common;
 using AuthPlatform.Domain.Sessions;
@@ -20,11 +19,8 @@ namespace AuthPlatform.Infrastructure.Tokens;
 /// </summary>
 public sealed class RevokedAccessTokenCache(IOptions<JwtOptions> options, TimeProvider clock) : IRevokedAccessTokens
 {
-    private const int PruneAbove = 50_000;
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _tokens = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<Guid, DateTimeOffset> _sessions = new();
-    private int _tokensPruneAt = PruneAbove;
-    private int _sessionsPruneAt = PruneAbove;
+    private readonly ExpiringKeys<string> _tokens = new(clock, StringComparer.Ordinal);
+    private readonly ExpiringKeys<Guid> _sessions = new(clock);
 
     /// <summary>How long an ended session is remembered: no access token of it outlives this.</summary>
     public TimeSpan Horizon => options.Value.AccessTokenLifetime + options.Value.ClockSkew + SecurityStampCache.Margin;
@@ -34,21 +30,19 @@ public sealed class RevokedAccessTokenCache(IOptions<JwtOptions> options, TimePr
     public void RememberToken(string tokenId, DateTimeOffset expiresAt)
     {
         // Kept until the validator would refuse the token anyway: exp plus the allowed skew.
-        _tokens[tokenId] = expiresAt + options.Value.ClockSkew;
-        PruneIfDue(_tokens, ref _tokensPruneAt);
+        _tokens.Hold(tokenId, expiresAt + options.Value.ClockSkew);
     }
 
     public void RememberSession(Guid sessionId, DateTimeOffset revokedAt)
     {
-        _sessions[sessionId] = revokedAt + Horizon;
-        PruneIfDue(_sessions, ref _sessionsPruneAt);
+        _sessions.Hold(sessionId, revokedAt + Horizon);
     }
 
     /// <summary>True when the token (by <c>jti</c>) or its session (by <c>sid</c>) was revoked.</summary>
     public bool IsRevoked(string? tokenId, Guid? sessionId)
     {
         // TryGetValue takes no lock (IsEmpty would take them all).
-        return (tokenId is not null && Holds(_tokens, tokenId)) || (sessionId is { } sid && Holds(_sessions, sid));
+        return (tokenId is not null && _tokens.Holds(tokenId)) || (sessionId is { } sid && _sessions.Holds(sid));
     }
 
     /// <summary>At start-up: the sessions ended by a client's revocation, a withdrawn consent or a reused code within <see cref="Horizon"/>.</summary>
@@ -64,52 +58,6 @@ public sealed class RevokedAccessTokenCache(IOptions<JwtOptions> options, TimePr
         foreach (var family in recent)
         {
             RememberSession(family.Id, family.RevokedAt!.Value);
-        }
-    }
-
-    private bool Holds<TKey>(ConcurrentDictionary<TKey, DateTimeOffset> map, TKey key)
-        where TKey : notnull
-    {
-        if (!map.TryGetValue(key, out var until))
-        {
-            return false;
-        }
-
-        if (until < clock.GetUtcNow())
-        {
-            map.TryRemove(KeyValuePair.Create(key, until));
-            return false;
-        }
-
-        return true;
-    }
-
-    /// <summary>
-    /// Prunes past <paramref name="pruneAt"/> entries, then sets the next prune at twice what is left
-    /// (at least <see cref="PruneAbove"/>): a map full of live entries is not scanned on every add,
-    /// so many revocations within one token lifetime cost amortised constant time each.
-    /// </summary>
-    private void PruneIfDue<TKey>(ConcurrentDictionary<TKey, DateTimeOffset> map, ref int pruneAt)
-        where TKey : notnull
-    {
-        if (map.Count <= Volatile.Read(ref pruneAt))
-        {
-            return;
-        }
-
-        Prune(map, clock.GetUtcNow());
-        Volatile.Write(ref pruneAt, Math.Max(PruneAbove, map.Count * 2));
-    }
-
-    private static void Prune<TKey>(ConcurrentDictionary<TKey, DateTimeOffset> map, DateTimeOffset now)
-        where TKey : notnull
-    {
-        foreach (var (key, until) in map)
-        {
-            if (until < now)
-            {
-                map.TryRemove(KeyValuePair.Create(key, until));
-            }
         }
     }
 }

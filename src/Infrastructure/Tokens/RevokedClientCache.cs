@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using AuthPlatform.Application.Common.Options;
 using AuthPlatform.Application.OAuth.Common;
 using AuthPlatform.Domain.Audit;
@@ -19,44 +18,15 @@ namespace AuthPlatform.Infrastructure.Tokens;
 /// </summary>
 public sealed class RevokedClientCache(IOptions<JwtOptions> options, TimeProvider clock) : IRevokedClients
 {
-    private const int PruneAbove = 50_000;
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _revoked = new(StringComparer.Ordinal);
+    private readonly ExpiringKeys<string> _revoked = new(clock, StringComparer.Ordinal);
 
     public TimeSpan Horizon => options.Value.AccessTokenLifetime + options.Value.ClockSkew + SecurityStampCache.Margin;
 
-    public void Remember(string clientId, DateTimeOffset revokedAt)
-    {
-        _revoked[clientId] = revokedAt;
-        if (_revoked.Count > PruneAbove)
-        {
-            var before = clock.GetUtcNow() - Horizon;
-            foreach (var (id, at) in _revoked)
-            {
-                if (at < before)
-                {
-                    _revoked.TryRemove(KeyValuePair.Create(id, at));
-                }
-            }
-        }
-    }
+    /// <summary>Every token of the client was issued before <paramref name="revokedAt"/>: refused until the last of them expires.</summary>
+    public void Remember(string clientId, DateTimeOffset revokedAt) => _revoked.Hold(clientId, revokedAt + Horizon);
 
-    /// <summary>True when the client's tokens must be refused (its tokens were all issued before the revocation).</summary>
-    public bool IsRevoked(string clientId)
-    {
-        if (!_revoked.TryGetValue(clientId, out var at))
-        {
-            return false;
-        }
-
-        if (at + Horizon < clock.GetUtcNow())
-        {
-            // Every token issued before the revocation has expired by now.
-            _revoked.TryRemove(KeyValuePair.Create(clientId, at));
-            return false;
-        }
-
-        return true;
-    }
+    /// <summary>True when the client's tokens must be refused.</summary>
+    public bool IsRevoked(string clientId) => _revoked.Holds(clientId);
 
     /// <summary>At start-up: the service accounts deleted within <see cref="Horizon"/>.</summary>
     public async Task LoadRecentAsync(AuthDbContext db, CancellationToken cancellationToken)

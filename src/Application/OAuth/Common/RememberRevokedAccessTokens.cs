@@ -8,7 +8,8 @@ namespace AuthPlatform.Application.OAuth.Common;
 /// <summary>
 /// Once a revocation commits, this instance's token validator refuses what it ended: an access
 /// token revoked at <c>/oauth/revoke</c> (by its <c>jti</c>), and the access tokens of a session
-/// ended by a client's revocation, a withdrawn consent or a replayed refresh token (by its <c>sid</c>). Before the commit,
+/// ended by a client's revocation, a withdrawn consent, a replayed refresh token or a reused
+/// authorization code (by its <c>sid</c>). Before the commit,
 /// a rolled-back revocation would refuse tokens that are still good.
 /// </summary>
 public sealed class RememberRevokedAccessTokens(IRevokedAccessTokens revoked, IAfterCommit afterCommit, TimeProvider clock)
@@ -27,6 +28,11 @@ public sealed class RememberRevokedAccessTokens(IRevokedAccessTokens revoked, IA
                 break;
             case SessionRevoked session when RevocationReasons.EndsAccessTokens(session.Reason):
                 RememberSession(session.SessionId);
+                break;
+            case AuthorizationCodeReused code:
+                // What the code's first use issued: its session (sid), or the code itself when no
+                // refresh token (no session) was issued.
+                RememberSession(code.IssuedFamilyId ?? code.CodeId);
                 break;
             case RefreshTokenReuseDetected reuse:
                 // A replayed refresh token: whoever refreshed with it first (maybe a thief) holds
