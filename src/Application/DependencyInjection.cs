@@ -27,6 +27,8 @@ public static class DependencyInjection
         services.AddScoped<TwoFactor.Common.SecondFactorVerifier>();
         services.AddScoped<TwoFactor.Common.StepUp>();
         services.AddScoped<OAuth.Common.ClientAuthentication>();
+        services.AddScoped<OAuth.Authorize.Common.BrowserSignInCheck>();
+        services.AddScoped<OAuth.Device.Common.UserCodeLookup>();
         services.AddScoped<ApiKeys.Common.ApiKeyLineage>();
 
         // Replaceable (docs/extending.md): a replacement registered later wins, and may wrap this one.

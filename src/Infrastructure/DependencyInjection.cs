@@ -44,6 +44,14 @@ public static class DependencyInjection
                 "Jwt lifetimes must be positive and Jwt:SessionAbsoluteLifetime at least Jwt:RefreshTokenLifetime.")
             .Validate(o => o.ClockSkew >= TimeSpan.Zero && o.ClockSkew <= TimeSpan.FromMinutes(2), "Jwt:ClockSkew must be between 0 and 2 minutes.")
             .ValidateOnStart();
+        services.AddOptions<OAuthOptions>().Bind(configuration.GetSection(OAuthOptions.SectionName))
+            .Validate(o => o.DeviceCodeLifetime >= TimeSpan.FromMinutes(1) && o.DeviceCodeLifetime <= Domain.OAuth.DeviceAuthorization.MaxLifetime,
+                "OAuth:DeviceCodeLifetime must be between 1 and 30 minutes.")
+            .Validate(o => o.DevicePollingInterval >= TimeSpan.FromSeconds(1) && o.DevicePollingInterval <= Domain.OAuth.DeviceAuthorization.MaxInterval
+                && o.DevicePollingInterval.Ticks % TimeSpan.TicksPerSecond == 0, "OAuth:DevicePollingInterval must be whole seconds, 1 to 60.")
+            .Validate(o => o.DeviceUserCodeMaxFailures is >= 1 and <= 1000 && o.DeviceUserCodeWindow >= TimeSpan.FromSeconds(1),
+                "OAuth:DeviceUserCodeMaxFailures must be 1 to 1000 and OAuth:DeviceUserCodeWindow positive.")
+            .ValidateOnStart();
         services.Configure<PasswordHashingOptions>(configuration.GetSection(PasswordHashingOptions.SectionName));
         services.AddOptions<ApiKeyOptions>().Bind(configuration.GetSection(ApiKeyOptions.SectionName))
             .Validate(o => o.Prefix.Length is >= 2 and <= 16 && o.Prefix.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c)),
@@ -118,6 +126,7 @@ public static class DependencyInjection
         services.AddScoped<Application.OAuth.Common.IOAuthClientRepository, OAuthClientRepository>();
         services.AddScoped<Application.OAuth.Common.IAuthorizationCodeRepository, AuthorizationCodeRepository>();
         services.AddScoped<Application.OAuth.Common.IUserGrantRepository, UserGrantRepository>();
+        services.AddScoped<Application.OAuth.Device.Common.IDeviceAuthorizationRepository, DeviceAuthorizationRepository>();
         services.AddScoped<Application.OAuth.Clients.Common.IOAuthClientReader, OAuthClientReader>();
 
         services.AddSingleton<ITotp, OtpNetTotp>();

@@ -122,6 +122,7 @@ if (app.Environment.IsDevelopment())
 app.MapControllers();
 app.MapVerifyEndpoint();
 app.MapAuthorizeEndpoints();
+app.MapDeviceEndpoints();
 app.UseObservability();
 
 await ServiceChecks.ThrowIfInvalidAsync(app); // the bootstrap administrator by the policy in use, the listening ports

@@ -98,6 +98,11 @@ public static class AuditEventTypes
     public const string ConsentGranted = "oauth.consent_granted";
     public const string ConsentRevoked = "oauth.consent_revoked";
     public const string AuthorizationCodeReused = "oauth.code_reused";
+    public const string DeviceAuthorizationRequested = "oauth.device_requested";
+    public const string DeviceAuthorizationApproved = "oauth.device_approved";
+    public const string DeviceAuthorizationDenied = "oauth.device_denied";
+    public const string DeviceAuthorizationRedeemed = "oauth.device_redeemed";
+    public const string DeviceUserCodeRejected = "oauth.device_user_code_rejected";
     public const string ServiceAccountCreated = "service_account.created";
     public const string ServiceAccountDeleted = "service_account.deleted";
     public const string ServiceAccountSecretAdded = "service_account.secret_added";

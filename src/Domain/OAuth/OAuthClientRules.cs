@@ -21,7 +21,10 @@ public static class OAuthGrantTypes
     public const string ClientCredentials = "client_credentials";
     public const string Password = "password";
 
-    public static IReadOnlyList<string> All { get; } = [AuthorizationCode, RefreshToken, ClientCredentials, Password];
+    /// <summary>The device authorization grant (RFC 8628) of command-line tools and devices without a browser.</summary>
+    public const string DeviceCode = "urn:ietf:params:oauth:grant-type:device_code";
+
+    public static IReadOnlyList<string> All { get; } = [AuthorizationCode, RefreshToken, ClientCredentials, Password, DeviceCode];
 
     public static bool IsKnown(string? grantType) => grantType is not null && All.Contains(grantType, StringComparer.Ordinal);
 }
@@ -121,7 +124,7 @@ public static class OAuthClientRules
     /// <summary>
     /// The rules between fields: known grant types without duplicates, none for a public client
     /// that needs a secret, <c>password</c> only for a first-party client, <c>refresh_token</c> only
-    /// with a grant that issues one, redirect URIs for <c>authorization_code</c>.
+    /// with a grant that issues one (the device grant among them), redirect URIs for <c>authorization_code</c>.
     /// </summary>
     public static IReadOnlyList<ClientRuleViolation> CheckGrants(
         OAuthClientType type, IReadOnlyCollection<string> grantTypes, int redirectUriCount, bool firstParty)
@@ -152,10 +155,10 @@ public static class OAuthClientRules
             problems.Add(new("grant_types", "The password grant is only for first-party clients, which an administrator marks (RFC 9700 2.4)."));
         }
 
-        if (grantTypes.Contains(OAuthGrantTypes.RefreshToken)
-            && !grantTypes.Contains(OAuthGrantTypes.AuthorizationCode) && !grantTypes.Contains(OAuthGrantTypes.Password))
+        if (grantTypes.Contains(OAuthGrantTypes.RefreshToken) && !grantTypes.Contains(OAuthGrantTypes.AuthorizationCode)
+            && !grantTypes.Contains(OAuthGrantTypes.Password) && !grantTypes.Contains(OAuthGrantTypes.DeviceCode))
         {
-            problems.Add(new("grant_types", "refresh_token needs authorization_code or password, the grants that issue refresh tokens."));
+            problems.Add(new("grant_types", $"refresh_token needs authorization_code, password or {OAuthGrantTypes.DeviceCode}, the grants that issue refresh tokens."));
         }
 
         if (grantTypes.Contains(OAuthGrantTypes.AuthorizationCode) && redirectUriCount == 0)

@@ -55,3 +55,22 @@ public sealed record TokenRequestRefused(string ClientId, Guid? UserId, string G
 /// </summary>
 public sealed record OAuthTokenRevoked(
     string ClientId, Guid? UserId, string TokenType, string? TokenId, Guid? SessionId, DateTimeOffset? ExpiresAt) : IDomainEvent;
+
+/// <summary>A device asked for authorization (RFC 8628 3.1) for <see cref="Scopes"/> (space separated). Never carries the codes.</summary>
+public sealed record DeviceAuthorizationRequested(Guid DeviceAuthorizationId, string ClientId, string Scopes) : IDomainEvent;
+
+/// <summary>A signed-in person approved a device authorization on the verification page.</summary>
+public sealed record DeviceAuthorizationApproved(Guid DeviceAuthorizationId, Guid UserId, string ClientId, string Scopes) : IDomainEvent;
+
+/// <summary>A signed-in person denied a device authorization on the verification page.</summary>
+public sealed record DeviceAuthorizationDenied(Guid DeviceAuthorizationId, Guid UserId, string ClientId) : IDomainEvent;
+
+/// <summary>The device received its tokens for an approved device authorization.</summary>
+public sealed record DeviceAuthorizationRedeemed(Guid DeviceAuthorizationId, Guid UserId, string ClientId) : IDomainEvent;
+
+/// <summary>
+/// A signed-in person entered a user code that matches no pending device authorization (or was
+/// throttled: <see cref="Reason"/> is <c>unknown_or_expired</c> or <c>throttled</c>). Raised through
+/// the Application's event port. Never carries the code.
+/// </summary>
+public sealed record DeviceUserCodeRejected(Guid UserId, string Reason) : IDomainEvent;

@@ -35,6 +35,8 @@ public abstract class AuthDbContext(DbContextOptions options) : DbContext(option
 
     public DbSet<UserGrant> UserGrants => Set<UserGrant>();
 
+    public DbSet<DeviceAuthorization> DeviceAuthorizations => Set<DeviceAuthorization>();
+
     public DbSet<Domain.ServiceAccounts.ServiceAccount> ServiceAccounts => Set<Domain.ServiceAccounts.ServiceAccount>();
 
     /// <summary>The ASP.NET Core Data Protection key ring, shared by every instance.</summary>

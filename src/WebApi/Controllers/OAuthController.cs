@@ -1,8 +1,10 @@
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.OAuth.Common;
+using AuthPlatform.Application.OAuth.Device.RequestDeviceAuthorization;
 using AuthPlatform.Application.OAuth.IssueClientCredentialsToken;
 using AuthPlatform.Application.OAuth.Token.IssuePasswordToken;
 using AuthPlatform.Application.OAuth.Token.RedeemAuthorizationCode;
+using AuthPlatform.Application.OAuth.Token.RedeemDeviceCode;
 using AuthPlatform.Application.OAuth.Token.RedeemRefreshToken;
 using AuthPlatform.WebApi.Http;
 using Mediator;
@@ -53,7 +55,6 @@ public sealed class OAuthController(ISender sender, PasswordGrantLimiter passwor
 
         if (!GrantTypes.Served.Contains(grantType, StringComparer.Ordinal))
         {
-            // The device grant (SPEC section 6) is not served yet and not advertised: unsupported like any other.
             return OAuthForms.Error(Response, OAuthErrors.UnsupportedGrantType($"The grant type '{OAuthForms.Shorten(grantType)}' is not supported."));
         }
 
@@ -69,8 +70,35 @@ public sealed class OAuthController(ISender sender, PasswordGrantLimiter passwor
             GrantTypes.AuthorizationCode => await sender.Send(
                 new RedeemAuthorizationCodeCommand(client, OAuthForms.Single(form, "code") ?? "", OAuthForms.Single(form, "redirect_uri"), OAuthForms.Single(form, "code_verifier")), ct),
             GrantTypes.RefreshToken => await sender.Send(new RedeemRefreshTokenCommand(client, OAuthForms.Single(form, "refresh_token") ?? "", scope), ct),
+            GrantTypes.DeviceCode => await sender.Send(new RedeemDeviceCodeCommand(client, OAuthForms.Single(form, "device_code") ?? ""), ct),
             _ => await sender.Send(new IssuePasswordTokenCommand(client, OAuthForms.Single(form, "username") ?? "", OAuthForms.Single(form, "password") ?? "", scope), ct),
         };
+        return result.IsSuccess ? Ok(result.Value) : OAuthForms.Error(Response, result.Error!);
+    }
+
+    /// <summary>
+    /// The device authorization endpoint (RFC 8628 3.1): a device (a CLI) authenticates as at the
+    /// token endpoint and receives its device code, the user code and where a person enters it.
+    /// </summary>
+    [HttpPost("device_authorization", Name = "DeviceAuthorization")]
+    [Produces("application/json")]
+    [ProducesResponseType<DeviceAuthorizationResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<OAuthErrorResponse>(StatusCodes.Status400BadRequest)]
+    [ProducesResponseType<OAuthErrorResponse>(StatusCodes.Status401Unauthorized)]
+    [ProducesResponseType<OAuthErrorResponse>(StatusCodes.Status429TooManyRequests)]
+    public async Task<IActionResult> DeviceAuthorization()
+    {
+        // No action parameter on purpose (see OAuthForms).
+        var ct = HttpContext.RequestAborted;
+        Response.Headers.CacheControl = "no-store";
+        Response.Headers.Pragma = "no-cache";
+        var (form, invalid) = await OAuthForms.ReadAsync(Request, ct);
+        if (form is null)
+        {
+            return OAuthForms.Error(Response, invalid!);
+        }
+
+        var result = await sender.Send(new RequestDeviceAuthorizationCommand(OAuthForms.ClientOf(Request, form), OAuthForms.Single(form, "scope")), ct);
         return result.IsSuccess ? Ok(result.Value) : OAuthForms.Error(Response, result.Error!);
     }
 }

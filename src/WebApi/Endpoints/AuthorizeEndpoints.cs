@@ -224,7 +224,7 @@ public static partial class AuthorizeEndpoints
     /// proxy whose forwarded headers are not trusted) gets a 400 page and a warning for the operator
     /// instead of a 500. True when that answer was written.
     /// </summary>
-    private static async Task<bool> RefusePlainHttpAsync(HttpContext http)
+    internal static async Task<bool> RefusePlainHttpAsync(HttpContext http)
     {
         var options = http.RequestServices.GetRequiredService<IOptions<AntiforgeryOptions>>().Value;
         if (http.Request.IsHttps || options.Cookie.SecurePolicy != CookieSecurePolicy.Always)
@@ -260,7 +260,7 @@ public static partial class AuthorizeEndpoints
         http.Response.Headers.Location = QueryHelpers.AddQueryString(redirectUri, values);
     }
 
-    private static Task WriteErrorPageAsync(HttpContext http, string message)
+    internal static Task WriteErrorPageAsync(HttpContext http, string message)
     {
         http.Response.StatusCode = StatusCodes.Status400BadRequest;
         http.Response.ContentType = "text/html; charset=utf-8";
@@ -278,10 +278,10 @@ public static partial class AuthorizeEndpoints
 
     private static string QueryOf(HttpContext http) => http.Request.QueryString.Value ?? string.Empty;
 
-    private static string Antiforgery(HttpContext http) =>
+    internal static string Antiforgery(HttpContext http) =>
         http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http).RequestToken!;
 
-    private static int StatusFor(Error error) => error.Code switch
+    internal static int StatusFor(Error error) => error.Code switch
     {
         ErrorCodes.InvalidCredentials or ErrorCodes.InvalidMfaCode => StatusCodes.Status200OK,
         ErrorCodes.AccountLocked => StatusCodes.Status423Locked,
@@ -289,7 +289,7 @@ public static partial class AuthorizeEndpoints
         _ => StatusCodes.Status400BadRequest,
     };
 
-    private static string MessageFor(Error error) =>
+    internal static string MessageFor(Error error) =>
         error.Fields is { Count: > 0 } fields ? string.Join(" ", fields.Values.SelectMany(v => v)) : error.Message;
 
     [LoggerMessage(Level = LogLevel.Warning, Message =

@@ -9,7 +9,7 @@ namespace AuthPlatform.WebApi.Http;
 
 /// <summary>
 /// The form and the error answer of the client-authenticated endpoints (<c>/oauth/token</c>,
-/// <c>/oauth/revoke</c>, <c>/oauth/introspect</c>): form-urlencoded (RFC 6749 3.2), bounded, no
+/// <c>/oauth/device_authorization</c>, <c>/oauth/revoke</c>, <c>/oauth/introspect</c>): form-urlencoded (RFC 6749 3.2), bounded, no
 /// parameter twice, the client's credentials by HTTP Basic or in the form, and RFC 6749 5.2 errors
 /// (<c>invalid_client</c> 401 with a Basic challenge, 429 with <c>Retry-After</c>, 400 otherwise).
 /// An action that reads its form here takes no parameter: with one, MVC's model binding reads the
@@ -80,7 +80,9 @@ public static class OAuthForms
             ErrorCodes.RateLimited => (StatusCodes.Status429TooManyRequests, "temporarily_unavailable"),
             ErrorCodes.ValidationFailed => (StatusCodes.Status400BadRequest, OAuthErrorCodes.InvalidRequest),
             OAuthErrorCodes.InvalidRequest or OAuthErrorCodes.InvalidGrant or OAuthErrorCodes.InvalidScope
-                or OAuthErrorCodes.UnauthorizedClient or OAuthErrorCodes.UnsupportedGrantType => (StatusCodes.Status400BadRequest, error.Code),
+                or OAuthErrorCodes.UnauthorizedClient or OAuthErrorCodes.UnsupportedGrantType
+                or OAuthErrorCodes.AuthorizationPending or OAuthErrorCodes.SlowDown or OAuthErrorCodes.ExpiredToken
+                or OAuthErrorCodes.AccessDenied => (StatusCodes.Status400BadRequest, error.Code),
             _ => (StatusCodes.Status400BadRequest, OAuthErrorCodes.InvalidRequest),
         };
         if (status == StatusCodes.Status401Unauthorized)

@@ -39,6 +39,7 @@ public static class RateLimits
         var options = configuration.GetSection(RateLimitingOptions.SectionName).Get<RateLimitingOptions>() ?? new RateLimitingOptions();
         services.Configure<RateLimitingOptions>(configuration.GetSection(RateLimitingOptions.SectionName));
         services.AddSingleton<Application.OAuth.Common.IClientAuthenticationThrottle, ClientAuthenticationThrottle>();
+        services.AddSingleton<Application.OAuth.Device.Common.IUserCodeThrottle, UserCodeThrottle>();
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

@@ -82,6 +82,15 @@ public sealed class AuditTrail(IAuditLog audit) : INotificationHandler<DomainEve
         ConsentRevoked e => new(AuditEventTypes.ConsentRevoked, e.UserId, ClientId: e.ClientId),
         AuthorizationCodeReused e => new(
             AuditEventTypes.AuthorizationCodeReused, e.UserId, Fields(("code", e.CodeId), ("revoked_session", e.IssuedFamilyId)), ClientId: e.ClientId),
+        DeviceAuthorizationRequested e => new(
+            AuditEventTypes.DeviceAuthorizationRequested, null, Fields(("device_authorization", e.DeviceAuthorizationId), ("scopes", e.Scopes)), ClientId: e.ClientId),
+        DeviceAuthorizationApproved e => new(
+            AuditEventTypes.DeviceAuthorizationApproved, e.UserId, Fields(("device_authorization", e.DeviceAuthorizationId), ("scopes", e.Scopes)), ClientId: e.ClientId),
+        DeviceAuthorizationDenied e => new(
+            AuditEventTypes.DeviceAuthorizationDenied, e.UserId, Fields(("device_authorization", e.DeviceAuthorizationId)), ClientId: e.ClientId),
+        DeviceAuthorizationRedeemed e => new(
+            AuditEventTypes.DeviceAuthorizationRedeemed, e.UserId, Fields(("device_authorization", e.DeviceAuthorizationId)), ClientId: e.ClientId),
+        DeviceUserCodeRejected e => new(AuditEventTypes.DeviceUserCodeRejected, e.UserId, Fields(("reason", e.Reason))),
         ServiceAccountCreated e => new(
             AuditEventTypes.ServiceAccountCreated, e.OwnerId, Fields(("service_account", e.ServiceAccountId), ("secret", e.SecretId)), ClientId: e.ClientId),
         ServiceAccountDeleted e => new(

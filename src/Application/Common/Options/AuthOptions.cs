@@ -65,3 +65,20 @@ public sealed class ScopeOptions
 
     public List<string> Custom { get; set; } = [];
 }
+
+/// <summary>The OAuth 2.0 server's own settings (configuration section <c>OAuth</c>).</summary>
+public sealed class OAuthOptions
+{
+    public const string SectionName = "OAuth";
+
+    /// <summary>How long a device authorization (its device code and user code) lives (RFC 8628 <c>expires_in</c>).</summary>
+    public TimeSpan DeviceCodeLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The least time between two polls of a device (RFC 8628 <c>interval</c>), in whole seconds.</summary>
+    public TimeSpan DevicePollingInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Wrong user codes a signed-in person, or an address, may enter per <see cref="DeviceUserCodeWindow"/> (RFC 8628 5.1).</summary>
+    public int DeviceUserCodeMaxFailures { get; set; } = 5;
+
+    public TimeSpan DeviceUserCodeWindow { get; set; } = TimeSpan.FromMinutes(15);
+}

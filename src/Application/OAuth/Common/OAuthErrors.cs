@@ -15,6 +15,12 @@ public static class OAuthErrorCodes
     public const string UnauthorizedClient = "unauthorized_client";
     public const string UnsupportedGrantType = "unsupported_grant_type";
     public const string InvalidScope = "invalid_scope";
+
+    /// <summary>The device grant's answers while it waits (RFC 8628 3.5).</summary>
+    public const string AuthorizationPending = "authorization_pending";
+    public const string SlowDown = "slow_down";
+    public const string ExpiredToken = "expired_token";
+    public const string AccessDenied = "access_denied";
 }
 
 public static class OAuthErrors
@@ -40,8 +46,8 @@ public static class GrantTypes
     public const string Password = "password";
     public const string DeviceCode = "urn:ietf:params:oauth:grant-type:device_code";
 
-    /// <summary>The grant types the token endpoint serves (the discovery document's <c>grant_types_supported</c>); the device grant is not among them yet.</summary>
-    public static IReadOnlyList<string> Served { get; } = [AuthorizationCode, ClientCredentials, RefreshToken, Password];
+    /// <summary>The grant types the token endpoint serves (the discovery document's <c>grant_types_supported</c>).</summary>
+    public static IReadOnlyList<string> Served { get; } = [AuthorizationCode, ClientCredentials, RefreshToken, Password, DeviceCode];
 }
 
 /// <summary>

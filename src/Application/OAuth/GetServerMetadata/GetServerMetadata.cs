@@ -36,7 +36,8 @@ public sealed record ServerMetadataResponse(
     IReadOnlyList<string> SubjectTypesSupported,
     IReadOnlyList<string> IdTokenSigningAlgValuesSupported,
     IReadOnlyList<string> ClaimsSupported,
-    bool AuthorizationResponseIssParameterSupported);
+    bool AuthorizationResponseIssParameterSupported,
+    string DeviceAuthorizationEndpoint);
 
 public sealed class GetServerMetadataHandler(IOptions<JwtOptions> jwt, IScopeCatalog catalog)
     : IQueryHandler<GetServerMetadataQuery, Result<ServerMetadataResponse>>
@@ -70,6 +71,7 @@ public sealed class GetServerMetadataHandler(IOptions<JwtOptions> jwt, IScopeCat
             ["public"],
             [jwt.Value.SigningAlgorithm],
             ["iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "amr", "email", "email_verified", "name"],
-            true);
+            true,
+            At("/oauth/device_authorization"));
     }
 }

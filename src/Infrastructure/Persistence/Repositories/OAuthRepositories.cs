@@ -1,4 +1,5 @@
 using AuthPlatform.Application.OAuth.Common;
+using AuthPlatform.Application.OAuth.Device.Common;
 using AuthPlatform.Domain.OAuth;
 using Microsoft.EntityFrameworkCore;
 
@@ -43,4 +44,21 @@ public sealed class UserGrantRepository(AuthDbContext db) : IUserGrantRepository
         db.UserGrants.CountAsync(g => g.ClientId == clientId && g.RevokedAt == null, cancellationToken);
 
     public void Add(UserGrant grant) => db.UserGrants.Add(grant);
+}
+
+public sealed class DeviceAuthorizationRepository(AuthDbContext db) : IDeviceAuthorizationRepository
+{
+    public Task<DeviceAuthorization?> FindByDeviceCodeHashAsync(string deviceCodeHash, CancellationToken cancellationToken) =>
+        db.DeviceAuthorizations.FirstOrDefaultAsync(d => d.DeviceCodeHash == deviceCodeHash, cancellationToken);
+
+    public Task<DeviceAuthorization?> FindByUserCodeHashAsync(string userCodeHash, CancellationToken cancellationToken) =>
+        db.DeviceAuthorizations.FirstOrDefaultAsync(d => d.UserCodeHash == userCodeHash, cancellationToken);
+
+    public Task<bool> UserCodeTakenAsync(string userCodeHash, CancellationToken cancellationToken) =>
+        db.DeviceAuthorizations.AnyAsync(d => d.UserCodeHash == userCodeHash, cancellationToken);
+
+    public void Add(DeviceAuthorization authorization) => db.DeviceAuthorizations.Add(authorization);
+
+    public Task<int> DeleteExpiredAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        db.DeviceAuthorizations.Where(d => d.ExpiresAt < before).ExecuteDeleteAsync(cancellationToken);
 }

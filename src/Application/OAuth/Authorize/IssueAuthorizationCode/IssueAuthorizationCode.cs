@@ -1,4 +1,3 @@
-// Longer than 150 lines because the signed-in browser's checks (user, stamp, session), the consent decision and the code's issuance are one step of the flow.
 using AuthPlatform.Application.Auth.Common;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.Common.Security;
@@ -44,10 +43,9 @@ public sealed record AuthorizationOutcome(AuthorizationStep Step, string? Code, 
 
 public sealed class IssueAuthorizationCodeHandler(
     IOAuthClientRepository clients,
-    IUserRepository users,
+    BrowserSignInCheck signIns,
     IUserGrantRepository grants,
     IAuthorizationCodeRepository codes,
-    IRefreshTokenFamilyRepository families,
     ISecretGenerator secrets,
     TimeProvider clock) : ICommandHandler<IssueAuthorizationCodeCommand, Result<AuthorizationOutcome>>
 {
@@ -68,7 +66,7 @@ public sealed class IssueAuthorizationCodeHandler(
             return ClientChanged;
         }
 
-        if (!await SignInHoldsAsync(signIn, now, cancellationToken))
+        if (!await signIns.HoldsAsync(signIn, now, cancellationToken))
         {
             return AuthorizationOutcome.LoginRequired;
         }
@@ -94,31 +92,8 @@ public sealed class IssueAuthorizationCodeHandler(
         var code = secrets.NewSecret();
         codes.Add(AuthorizationCode.Issue(
             Guid.CreateVersion7(now), secrets.Hash(code), client.ClientId, signIn.UserId, request.RedirectUri, request.Scopes,
-            request.CodeChallenge, request.CodeChallengeMethod, request.Nonce, AuthTime(signIn, now), signIn.AuthenticationMethods,
+            request.CodeChallenge, request.CodeChallengeMethod, request.Nonce, BrowserSignInCheck.AuthTime(signIn, now), signIn.AuthenticationMethods,
             AuthorizationCode.MaxLifetime, now));
         return new AuthorizationOutcome(AuthorizationStep.CodeIssued, code, []);
-    }
-
-    /// <summary>
-    /// The cookie alone is not trusted for long: a password change (a new stamp), a disabled
-    /// account, or the end of the session the browser's login started ends it.
-    /// </summary>
-    private async Task<bool> SignInHoldsAsync(BrowserSignIn signIn, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var user = await users.FindByIdAsync(signIn.UserId, cancellationToken);
-        if (user is null || user.IsDisabled || SecurityStamps.Fingerprint(user.SecurityStamp) != signIn.StampFingerprint)
-        {
-            return false;
-        }
-
-        var session = await families.FindByIdAsync(signIn.SessionId, cancellationToken);
-        return session is not null && session.UserId == user.Id && session.IsActive(now);
-    }
-
-    /// <summary>The sign-in's time, in whole seconds, never after now (the clock of another node may be ahead).</summary>
-    private static DateTimeOffset AuthTime(BrowserSignIn signIn, DateTimeOffset now)
-    {
-        var at = signIn.AuthenticatedAt.ToUniversalTime();
-        return at > now ? now : at;
     }
 }
