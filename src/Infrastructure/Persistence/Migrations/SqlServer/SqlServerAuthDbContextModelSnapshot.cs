@@ -255,6 +255,104 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.SqlServer
                     b.ToTable("authorization_codes", (string)null);
                 });
 
+            modelBuilder.Entity("AuthPlatform.Domain.OAuth.DeviceAuthorization", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("AuthTime")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("auth_time");
+
+                    b.Property<string>("AuthenticationMethods")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("authentication_methods");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("client_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("DeviceCodeHash")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("device_code_hash");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("expires_at");
+
+                    b.Property<int>("IntervalSeconds")
+                        .HasColumnType("int")
+                        .HasColumnName("interval_seconds");
+
+                    b.Property<Guid?>("IssuedFamilyId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("issued_family_id");
+
+                    b.Property<DateTimeOffset?>("LastPolledAt")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("last_polled_at");
+
+                    b.Property<DateTimeOffset?>("RedeemedAt")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("redeemed_at");
+
+                    b.Property<string>("Scopes")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("nvarchar(max)")
+                        .HasColumnName("scopes");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("UserCodeHash")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("user_code_hash");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("user_id");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("int")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientId");
+
+                    b.HasIndex("DeviceCodeHash")
+                        .IsUnique();
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("UserCodeHash")
+                        .IsUnique();
+
+                    b.ToTable("device_authorizations", (string)null);
+                });
+
             modelBuilder.Entity("AuthPlatform.Domain.OAuth.OAuthClient", b =>
                 {
                     b.Property<Guid>("Id")
@@ -853,6 +951,16 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.SqlServer
                 });
 
             modelBuilder.Entity("AuthPlatform.Domain.OAuth.AuthorizationCode", b =>
+                {
+                    b.HasOne("AuthPlatform.Domain.OAuth.OAuthClient", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .HasPrincipalKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AuthPlatform.Domain.OAuth.DeviceAuthorization", b =>
                 {
                     b.HasOne("AuthPlatform.Domain.OAuth.OAuthClient", null)
                         .WithMany()

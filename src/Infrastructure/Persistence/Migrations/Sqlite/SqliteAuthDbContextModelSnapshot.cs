@@ -250,6 +250,104 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("authorization_codes", (string)null);
                 });
 
+            modelBuilder.Entity("AuthPlatform.Domain.OAuth.DeviceAuthorization", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("AuthTime")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("auth_time");
+
+                    b.Property<string>("AuthenticationMethods")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("authentication_methods");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("client_id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<long?>("DecidedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("DeviceCodeHash")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("device_code_hash");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<int>("IntervalSeconds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("interval_seconds");
+
+                    b.Property<Guid?>("IssuedFamilyId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("issued_family_id");
+
+                    b.Property<long?>("LastPolledAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_polled_at");
+
+                    b.Property<long?>("RedeemedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("redeemed_at");
+
+                    b.Property<string>("Scopes")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("scopes");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("UserCodeHash")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_code_hash");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientId");
+
+                    b.HasIndex("DeviceCodeHash")
+                        .IsUnique();
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("UserCodeHash")
+                        .IsUnique();
+
+                    b.ToTable("device_authorizations", (string)null);
+                });
+
             modelBuilder.Entity("AuthPlatform.Domain.OAuth.OAuthClient", b =>
                 {
                     b.Property<Guid>("Id")
@@ -846,6 +944,16 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("AuthPlatform.Domain.OAuth.AuthorizationCode", b =>
+                {
+                    b.HasOne("AuthPlatform.Domain.OAuth.OAuthClient", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .HasPrincipalKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AuthPlatform.Domain.OAuth.DeviceAuthorization", b =>
                 {
                     b.HasOne("AuthPlatform.Domain.OAuth.OAuthClient", null)
                         .WithMany()
