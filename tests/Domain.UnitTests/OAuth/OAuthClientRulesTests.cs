@@ -79,6 +79,8 @@ public sealed class OAuthClientRulesTests
     [InlineData(OAuthClientType.Public, new[] { "client_credentials" }, 0, false, "public client")]
     [InlineData(OAuthClientType.Confidential, new[] { "password" }, 0, false, "first-party")]
     [InlineData(OAuthClientType.Confidential, new[] { "refresh_token", "client_credentials" }, 0, false, "refresh_token needs")]
+    [InlineData(OAuthClientType.Public, new[] { "urn:ietf:params:oauth:grant-type:device_code", "refresh_token" }, 0, false, null)]
+    [InlineData(OAuthClientType.Confidential, new[] { "urn:ietf:params:oauth:grant-type:device_code" }, 0, false, null)]
     [InlineData(OAuthClientType.Public, new[] { "authorization_code" }, 0, false, "redirect URI")]
     [InlineData(OAuthClientType.Public, new[] { "implicit" }, 1, false, "Unknown grant type")]
     [InlineData(OAuthClientType.Public, new string[0], 1, false, "at least one")]
