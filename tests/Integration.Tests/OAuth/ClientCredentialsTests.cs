@@ -290,6 +290,7 @@ public abstract class ClientCredentialsTests<TFixture>(TFixture fixture) : OAuth
         Assert.Equal(["code"], Values("response_types_supported"));
         Assert.Equal(["S256"], Values("code_challenge_methods_supported"));
         Assert.Contains("client_credentials", Values("grant_types_supported"));
+        Assert.Contains("urn:ietf:params:oauth:grant-type:device_code", Values("grant_types_supported"));
         Assert.Equal(["client_secret_basic", "client_secret_post", "none"], Values("token_endpoint_auth_methods_supported"));
         Assert.Equal(["client_secret_basic", "client_secret_post", "none"], Values("revocation_endpoint_auth_methods_supported"));
         Assert.Equal(["client_secret_basic", "client_secret_post"], Values("introspection_endpoint_auth_methods_supported"));

@@ -395,14 +395,25 @@ public abstract class TokenGrantTests<TFixture>(TFixture fixture) : AuthorizeFlo
     }
 
     [Theory]
-    [InlineData("urn:ietf:params:oauth:grant-type:device_code")]
     [InlineData("implicit")]
-    public async Task Token_DeviceOrUnknownGrant_IsUnsupportedGrantType(string grant)
+    [InlineData("urn:ietf:params:oauth:grant-type:jwt-bearer")]
+    public async Task Token_UnknownGrant_IsUnsupportedGrantType(string grant)
     {
         var app = await NewAppAsync();
 
         await AssertOAuthErrorAsync(
             await TokenRequestAsync([P("grant_type", grant)], Basic(app.ClientId, app.Secret!)), HttpStatusCode.BadRequest, "unsupported_grant_type");
+    }
+
+    [Fact]
+    public async Task Token_DeviceGrantForAClientNotRegisteredForIt_IsUnauthorizedClient()
+    {
+        var app = await NewAppAsync();
+
+        await AssertOAuthErrorAsync(
+            await TokenRequestAsync([P("grant_type", "urn:ietf:params:oauth:grant-type:device_code"), P("device_code", "x")], Basic(app.ClientId, app.Secret!)),
+            HttpStatusCode.BadRequest,
+            "unauthorized_client");
     }
 
     // ---- deleting a client ----
