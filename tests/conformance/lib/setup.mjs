@@ -1,7 +1,7 @@
 // Creates the suite's test data through the server's REST API (docs/api.md) and writes it as JSON
 // to the file named by CONFORMANCE_FIXTURE. Run once by run.sh after the server is ready.
 //
-//   admin (bootstrap)      creates a service account, OAuth clients
+//   admin (bootstrap)      creates a service account, OAuth clients (code flow, device flow, password)
 //   alice                  a user without 2FA
 //   bob                    a user with 2FA (TOTP enrolled here)
 import { writeFile } from 'node:fs/promises';
@@ -67,6 +67,17 @@ const publicClient = await call('POST', '/api/v1/oauth/clients', {
   grant_types: ['authorization_code', 'refresh_token'], scopes: oidcScopes, require_consent: false,
 }, adminToken);
 
+// Clients of the device authorization grant (RFC 8628), as a command-line tool registers: no redirect URI.
+const deviceGrant = 'urn:ietf:params:oauth:grant-type:device_code';
+const devicePublic = await call('POST', '/api/v1/oauth/clients', {
+  name: 'Conformance CLI', type: 'public', redirect_uris: [],
+  grant_types: [deviceGrant, 'refresh_token'], scopes: oidcScopes, require_consent: true,
+}, adminToken);
+const deviceConfidential = await call('POST', '/api/v1/oauth/clients', {
+  name: 'Conformance device', type: 'confidential', redirect_uris: [],
+  grant_types: [deviceGrant], scopes: oidcScopes, require_consent: true,
+}, adminToken);
+
 // A first-party client for the password grant (RFC 9700 2.4 allows it for first-party clients only).
 let firstParty = null;
 try {
@@ -90,6 +101,8 @@ const fixture = {
   clients: {
     confidential: { client_id: confidential.client_id, client_secret: confidential.client_secret, scopes: oidcScopes },
     public: { client_id: publicClient.client_id, scopes: oidcScopes },
+    device_public: { client_id: devicePublic.client_id, scopes: oidcScopes },
+    device_confidential: { client_id: deviceConfidential.client_id, client_secret: deviceConfidential.client_secret, scopes: oidcScopes },
     first_party: firstParty && { client_id: firstParty.client_id, client_secret: firstParty.client_secret, scopes: oidcScopes },
   },
 };
