@@ -102,7 +102,9 @@ test('confidential device (client_secret_basic), a person with 2FA typing the co
 
   const pages = [];
   await verifyOnThePage(started.verification_uri, users.bob, { pages, userCode: started.user_code.toLowerCase().replace('-', '') });
-  assert.deepEqual(pages, ['login', 'second_factor', 'code', 'decision']);
+  // Another test file (its own process) may have spent the current TOTP step: the page then asks
+  // again, and the next step's code is accepted.
+  assert.deepEqual(pages.filter((page, i) => page !== pages[i - 1]), ['login', 'second_factor', 'code', 'decision']);
 
   const tokens = await polling;
   assert.equal(tokens.refresh_token, undefined, 'the client has no refresh_token grant');
