@@ -101,14 +101,12 @@ test('confidential device (client_secret_basic), a person with 2FA typing the co
   const polling = explained(client.pollDeviceAuthorizationGrant(config, started));
 
   const pages = [];
-  await verifyOnThePage(started.verification_uri, users.bob, { pages, userCode: started.user_code.toLowerCase().replace('-', '') });
-  // Another test file (its own process) may have spent the current TOTP step: the page then asks
-  // again, and the next step's code is accepted.
-  assert.deepEqual(pages.filter((page, i) => page !== pages[i - 1]), ['login', 'second_factor', 'code', 'decision']);
+  await verifyOnThePage(started.verification_uri, users.carol, { pages, userCode: started.user_code.toLowerCase().replace('-', '') });
+  assert.deepEqual(pages, ['login', 'second_factor', 'code', 'decision']);
 
   const tokens = await polling;
   assert.equal(tokens.refresh_token, undefined, 'the client has no refresh_token grant');
-  assert.equal(tokens.claims().sub, users.bob.id);
+  assert.equal(tokens.claims().sub, users.carol.id);
   assert.ok(tokens.claims().amr.includes('otp'), `amr: ${JSON.stringify(tokens.claims().amr)}`);
 });
 

@@ -4,6 +4,7 @@
 //   admin (bootstrap)      creates a service account, OAuth clients (code flow, device flow, password)
 //   alice                  a user without 2FA
 //   bob                    a user with 2FA (TOTP enrolled here)
+//   carol                  a user with 2FA, for the device flow's file alone
 import { writeFile } from 'node:fs/promises';
 import { currentStep, totp } from './totp.mjs';
 
@@ -53,6 +54,13 @@ const setup = await call('POST', '/api/v1/auth/2fa/setup', { current_password: p
 const enabledStep = currentStep();
 await call('POST', '/api/v1/auth/2fa/enable', { code: totp(setup.secret, enabledStep), current_password: password }, bobSession.token);
 
+// Carol has 2FA too, for the device flow alone: a TOTP step is accepted once per user, and each
+// test file runs in a process of its own, so two files must not share a 2FA user.
+const carolSession = await register('carol@conformance.test', 'Carol Conformance');
+const carolSetup = await call('POST', '/api/v1/auth/2fa/setup', { current_password: password }, carolSession.token);
+const carolStep = currentStep();
+await call('POST', '/api/v1/auth/2fa/enable', { code: totp(carolSetup.secret, carolStep), current_password: password }, carolSession.token);
+
 const serviceAccount = await call('POST', '/api/v1/service-accounts', {
   name: 'conformance-service', description: 'client credentials conformance', scopes: ['profile', 'audit:read'],
 }, adminToken);
@@ -96,6 +104,7 @@ const fixture = {
   users: {
     alice: { id: alice.user.id, email: 'alice@conformance.test', name: 'Alice Conformance' },
     bob: { id: bobSession.user.id, email: 'bob@conformance.test', name: 'Bob Conformance', totp_secret: setup.secret, totp_last_step: enabledStep },
+    carol: { id: carolSession.user.id, email: 'carol@conformance.test', name: 'Carol Conformance', totp_secret: carolSetup.secret, totp_last_step: carolStep },
   },
   service_account: { client_id: serviceAccount.client_id, client_secret: serviceAccount.client_secret, scopes: serviceAccount.scopes },
   clients: {
@@ -107,4 +116,4 @@ const fixture = {
   },
 };
 await writeFile(fixturePath, JSON.stringify(fixture, null, 2), { mode: 0o600 });
-console.error(`setup: fixture written (${Object.keys(fixture.clients).length} clients, 2 users, 1 service account)`);
+console.error(`setup: fixture written (${Object.keys(fixture.clients).length} clients, 3 users, 1 service account)`);
