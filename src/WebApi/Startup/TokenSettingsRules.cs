@@ -3,7 +3,7 @@ using AuthPlatform.Application.Common.Options;
 namespace AuthPlatform.WebApi.Startup;
 
 /// <summary>
-/// The bounds of section <c>Jwt</c> (documented in docs/operations.md, "Configuration checks at
+/// The bounds of sections <c>Jwt</c> and <c>OAuth</c> (documented in docs/operations.md, "Configuration checks at
 /// start-up"). A bare number such as <c>3600</c> is read by .NET as 3600 days: the bounds catch it.
 /// </summary>
 public static class TokenSettingsRules
@@ -58,5 +58,23 @@ public static class TokenSettingsRules
         {
             reader.Fail($"{Section}:SigningAlgorithm", $"is {reader.Shown($"{Section}:SigningAlgorithm")}", "ES256 or RS256");
         }
+
+        CheckOAuth(reader);
+    }
+
+    /// <summary>Section <c>OAuth</c>: the device authorization grant's lifetimes and its user-code throttle.</summary>
+    private static void CheckOAuth(SettingsReader reader)
+    {
+        const string oauth = OAuthOptions.SectionName;
+        var options = reader.Bind<OAuthOptions>(oauth);
+        reader.Duration($"{oauth}:DeviceCodeLifetime", options.DeviceCodeLifetime, TimeSpan.FromMinutes(1), Domain.OAuth.DeviceAuthorization.MaxLifetime);
+        if (reader.Duration($"{oauth}:DevicePollingInterval", options.DevicePollingInterval, TimeSpan.FromSeconds(1), Domain.OAuth.DeviceAuthorization.MaxInterval)
+            && options.DevicePollingInterval.Ticks % TimeSpan.TicksPerSecond != 0)
+        {
+            reader.Fail($"{oauth}:DevicePollingInterval", $"is {reader.Shown($"{oauth}:DevicePollingInterval")}", "whole seconds (RFC 8628 interval), e.g. 00:00:05");
+        }
+
+        reader.Integer($"{oauth}:DeviceUserCodeMaxFailures", options.DeviceUserCodeMaxFailures, 1, 1000);
+        reader.Duration($"{oauth}:DeviceUserCodeWindow", options.DeviceUserCodeWindow, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
     }
 }

@@ -40,6 +40,12 @@ public sealed class SettingBoundsTests
         { "Shutdown:Timeout", "00:10:01", "from 00:00:01 (1 second) to 00:10:00 (10 minutes)" },
         { "Metrics:ScrapeCacheMilliseconds", "-1", "a whole number from 0 to 60,000" },
         { "Metrics:ScrapeCacheMilliseconds", "60001", "a whole number from 0 to 60,000" },
+        { "OAuth:DeviceCodeLifetime", "00:00:59", "from 00:01:00 (1 minute) to 00:30:00 (30 minutes)" },
+        { "OAuth:DeviceCodeLifetime", "00:30:01", "from 00:01:00 (1 minute) to 00:30:00 (30 minutes)" },
+        { "OAuth:DevicePollingInterval", "00:01:01", "from 00:00:01 (1 second) to 00:01:00 (1 minute)" },
+        { "OAuth:DevicePollingInterval", "00:00:02.5", "whole seconds" },
+        { "OAuth:DeviceUserCodeMaxFailures", "0", "a whole number from 1 to 1,000" },
+        { "OAuth:DeviceUserCodeWindow", "00:00:00", "from 00:00:01 (1 second) to 1.00:00:00 (1 day)" },
     };
 
     [Theory]
@@ -76,6 +82,8 @@ public sealed class SettingBoundsTests
     [InlineData("Metrics:ScrapeCacheMilliseconds=0")]
     [InlineData("Shutdown:Timeout=00:00:01")]
     [InlineData("Shutdown:Timeout=00:10:00")]
+    [InlineData("OAuth:DeviceCodeLifetime=00:01:00", "OAuth:DevicePollingInterval=00:00:01", "OAuth:DeviceUserCodeMaxFailures=1", "OAuth:DeviceUserCodeWindow=00:00:01")]
+    [InlineData("OAuth:DeviceCodeLifetime=00:30:00", "OAuth:DevicePollingInterval=00:01:00", "OAuth:DeviceUserCodeMaxFailures=1000", "OAuth:DeviceUserCodeWindow=1.00:00:00")]
     public void Validate_ValuesAtTheBounds_AreAccepted(params string[] settings)
     {
         Assert.Empty(ValidatorInput.Validate(settings));
