@@ -89,6 +89,12 @@ public sealed class DecideDeviceAuthorizationHandler(
             unitOfWork.DiscardChanges();
             return UserCodeLookup.Unknown;
         }
+        catch (DuplicateKeyException)
+        {
+            // The person's first consent for this client was recorded at the same moment by another approval.
+            unitOfWork.DiscardChanges();
+            return new Error(ErrorCodes.Conflict, "Another approval for this application was saved at the same moment: press Allow again.");
+        }
 
         return command.Approve ? DeviceDecision.Approved : DeviceDecision.Denied;
     }
