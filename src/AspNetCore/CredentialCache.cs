@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace AuthPlatform.AspNetCore;
+
+/// <summary>
+/// What was learnt about a credential, remembered under its SHA-256 (never the credential
+/// itself), bounded: past <c>max</c> entries the memory starts over rather than track recency
+/// on the hot path.
+/// </summary>
+internal sealed class CredentialCache<T>(int max)
+{
+    private readonly ConcurrentDictionary<string, T> _entries = new(StringComparer.Ordinal);
+
+    public int Count => _entries.Count;
+
+    public bool TryGet(string hash, out T value) => _entries.TryGetValue(hash, out value!);
+
+    public void Set(string hash, T value)
+    {
+        if (max == 0)
+        {
+            return;
+        }
+
+        if (_entries.Count >= max)
+        {
+            _entries.Clear();
+        }
+
+        _entries[hash] = value;
+    }
+
+    public void Remove(string hash) => _entries.TryRemove(hash, out _);
+
+    public void Clear() => _entries.Clear();
+}
+
+/// <summary>The SHA-256 of a credential, as 64 hex characters: the only form in which a credential is kept.</summary>
+internal static class CredentialHash
+{
+    public static string Of(string credential)
+    {
+        var length = Encoding.UTF8.GetMaxByteCount(credential.Length);
+        byte[]? rented = null;
+        Span<byte> buffer = length <= 2048 ? stackalloc byte[length] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(length));
+        try
+        {
+            var written = Encoding.UTF8.GetBytes(credential, buffer);
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(buffer[..written], hash);
+            return Convert.ToHexString(hash);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                CryptographicOperations.ZeroMemory(rented);
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+}
