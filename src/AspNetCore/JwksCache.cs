@@ -7,9 +7,9 @@ namespace AuthPlatform.AspNetCore;
 /// The server's signing keys (<c>/.well-known/jwks.json</c>), parsed by IdentityModel's
 /// <see cref="JsonWebKeySet"/>. Fetched on first use, again in the background once older than
 /// <see cref="AuthPlatformOptions.JwksRefreshInterval"/>, and at once (awaited, so the request that
-/// carries a freshly rotated-in key succeeds) when a token names a <c>kid</c> the set lacks; every
-/// fetch at most once per <see cref="AuthPlatformOptions.JwksMinimumRefreshInterval"/>, one at a
-/// time. A failed fetch keeps the keys already known.
+/// carries a freshly rotated-in key succeeds) when a token names a <c>kid</c> the set lacks. Fetches
+/// for unknown kids happen at most once per <see cref="AuthPlatformOptions.JwksMinimumRefreshInterval"/>,
+/// and so do retries after a failed fetch; one fetch at a time. A failed fetch keeps the keys already known.
 /// </summary>
 /// <remarks>
 /// Not IdentityModel's <c>ConfigurationManager</c>: after <c>RequestRefresh</c> its 8.x versions
@@ -20,6 +20,7 @@ internal sealed class JwksCache(HttpClient http, Uri uri, TimeSpan refreshInterv
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile Snapshot _snapshot = Snapshot.Empty;
     private long _lastAttempt = long.MinValue; // UTC ticks of the last fetch started
+    private long _lastUnknownKid = long.MinValue; // UTC ticks of the last fetch for a kid the set lacked
     private int _backgroundRunning;
     private int _fetches;
 
@@ -33,13 +34,24 @@ internal sealed class JwksCache(HttpClient http, Uri uri, TimeSpan refreshInterv
     {
         var snapshot = _snapshot;
         var now = clock.GetUtcNow();
-        var missing = snapshot.Keys.Count == 0 || (kid is not null && !snapshot.Keys.ContainsKey(kid));
-        if (missing)
+        if (snapshot.Keys.Count == 0)
         {
-            return MayFetch(now) ? await RefreshAsync(cancellationToken) : snapshot;
+            return MayFetch(ref _lastAttempt, now) ? await RefreshAsync(cancellationToken) : snapshot;
         }
 
-        if (now - snapshot.LoadedAt >= refreshInterval && MayFetch(now) && Interlocked.CompareExchange(ref _backgroundRunning, 1, 0) == 0)
+        if (kid is not null && !snapshot.Keys.ContainsKey(kid))
+        {
+            // At most one fetch per interval for unknown kids, however many tokens name made-up ones.
+            var last = Interlocked.Read(ref _lastUnknownKid);
+            if (!MayFetch(ref _lastUnknownKid, now) || Interlocked.CompareExchange(ref _lastUnknownKid, now.UtcTicks, last) != last)
+            {
+                return snapshot;
+            }
+
+            return await RefreshAsync(cancellationToken);
+        }
+
+        if (now - snapshot.LoadedAt >= refreshInterval && MayFetch(ref _lastAttempt, now) && Interlocked.CompareExchange(ref _backgroundRunning, 1, 0) == 0)
         {
             _ = Task.Run(async () =>
             {
@@ -61,9 +73,9 @@ internal sealed class JwksCache(HttpClient http, Uri uri, TimeSpan refreshInterv
     public IEnumerable<SecurityKey> Find(string? kid) =>
         kid is not null && _snapshot.Keys.TryGetValue(kid, out var keys) ? keys : [];
 
-    private bool MayFetch(DateTimeOffset now)
+    private bool MayFetch(ref long lastTicks, DateTimeOffset now)
     {
-        var last = Interlocked.Read(ref _lastAttempt);
+        var last = Interlocked.Read(ref lastTicks);
         return last == long.MinValue || now.UtcTicks - last >= minimumRefreshInterval.Ticks;
     }
 
