@@ -1,3 +1,4 @@
+// Longer than 150 lines because the call to /verify, the reading of its answer and the caches of both verdicts must change together.
 using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Claims;

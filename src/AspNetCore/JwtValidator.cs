@@ -1,3 +1,4 @@
+// Longer than 150 lines because the validation parameters, the verified-token cache and the claims taken from a token must change together.
 using System.Security.Claims;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
