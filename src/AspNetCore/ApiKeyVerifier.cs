@@ -14,7 +14,7 @@ namespace AuthPlatform.AspNetCore;
 /// Concurrent requests with the same unknown key share one call. An unreachable server, or any
 /// answer but 200 and 401, is not remembered and answers 503.
 /// </summary>
-internal sealed class ApiKeyVerifier(HttpClient http, Uri verifyUri, AuthPlatformOptions options, TimeProvider clock, ILogger logger)
+internal sealed class ApiKeyVerifier(HttpClient http, Uri verifyUri, AuthPlatformOptions options, string scheme, TimeProvider clock, ILogger logger)
 {
     private const int MaxKeyLength = 512;
     private readonly CredentialCache<Verdict> _verdicts = new(options.MaxCachedCredentials);
@@ -134,7 +134,7 @@ internal sealed class ApiKeyVerifier(HttpClient http, Uri verifyUri, AuthPlatfor
             until = expiresAt;
         }
 
-        return new Verdict(Outcome.Accepted([.. claims]), until);
+        return new Verdict(Outcome.Accepted(claims, scheme), until);
     }
 
     private static (string Code, string Detail) ReadProblem(byte[] body)

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
@@ -48,8 +47,7 @@ public sealed class AuthPlatformHandler(IOptionsMonitor<AuthPlatformOptions> opt
             return AuthenticateResult.Fail(outcome.ErrorDescription!);
         }
 
-        var identity = new ClaimsIdentity(outcome.Claims, Scheme.Name, AuthPlatformDefaults.SubjectClaim, AuthPlatformDefaults.RoleClaim);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
+        return AuthenticateResult.Success(new AuthenticationTicket(outcome.Principal!, Scheme.Name));
     }
 
     private string? ReadCredential(out bool fromApiKeyHeader)
@@ -83,7 +81,7 @@ public sealed class AuthPlatformHandler(IOptionsMonitor<AuthPlatformOptions> opt
 
             lock (options.StateLock)
             {
-                return options.State ??= new AuthPlatformState(options, TimeProvider, Logger);
+                return options.State ??= new AuthPlatformState(options, Scheme.Name, TimeProvider, Logger);
             }
         }
     }

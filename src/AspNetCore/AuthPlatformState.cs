@@ -5,7 +5,7 @@ namespace AuthPlatform.AspNetCore;
 /// <summary>What one scheme keeps between requests: its client for the server, the key set and the two caches.</summary>
 internal sealed class AuthPlatformState
 {
-    public AuthPlatformState(AuthPlatformOptions options, TimeProvider clock, ILogger logger)
+    public AuthPlatformState(AuthPlatformOptions options, string scheme, TimeProvider clock, ILogger logger)
     {
         var authority = options.Authority!.TrimEnd('/');
         var http = options.Backchannel;
@@ -20,8 +20,8 @@ internal sealed class AuthPlatformState
 
         Http = http;
         Keys = new JwksCache(http, new Uri(options.JwksUri ?? authority + "/.well-known/jwks.json"), options.JwksRefreshInterval, options.JwksMinimumRefreshInterval, clock, logger);
-        Tokens = new JwtValidator(options, Keys, clock);
-        ApiKeys = new ApiKeyVerifier(http, new Uri(options.VerifyUri ?? authority + "/api/v1/auth/verify"), options, clock, logger);
+        Tokens = new JwtValidator(options, scheme, Keys, clock);
+        ApiKeys = new ApiKeyVerifier(http, new Uri(options.VerifyUri ?? authority + "/api/v1/auth/verify"), options, scheme, clock, logger);
     }
 
     public HttpClient Http { get; }

@@ -42,9 +42,9 @@ internal static class CredentialHash
 {
     public static string Of(string credential)
     {
-        var length = Encoding.UTF8.GetMaxByteCount(credential.Length);
+        var length = Encoding.UTF8.GetByteCount(credential); // a token's or key's length: they are ASCII
         byte[]? rented = null;
-        Span<byte> buffer = length <= 2048 ? stackalloc byte[length] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(length));
+        Span<byte> buffer = length <= 4096 ? stackalloc byte[length] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(length));
         try
         {
             var written = Encoding.UTF8.GetBytes(credential, buffer);

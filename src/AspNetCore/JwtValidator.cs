@@ -23,9 +23,11 @@ internal sealed class JwtValidator
     private readonly JwksCache _keys;
     private readonly TimeProvider _clock;
     private readonly TimeSpan _skew;
+    private readonly string _scheme;
 
-    public JwtValidator(AuthPlatformOptions options, JwksCache keys, TimeProvider clock)
+    public JwtValidator(AuthPlatformOptions options, string scheme, JwksCache keys, TimeProvider clock)
     {
+        _scheme = scheme;
         _keys = keys;
         _clock = clock;
         _skew = options.ClockSkew;
@@ -88,7 +90,7 @@ internal sealed class JwtValidator
 
             if (known.NotBefore - _skew <= now)
             {
-                return Outcome.Accepted(known.Claims);
+                return known.Outcome;
             }
         }
 
@@ -119,9 +121,9 @@ internal sealed class JwtValidator
             };
         }
 
-        var claims = ClaimsOf(jwt);
-        _verified.Set(hash, new Verified(claims, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), new DateTimeOffset(jwt.ValidFrom, TimeSpan.Zero), keys.Generation));
-        return Outcome.Accepted(claims);
+        var accepted = Outcome.Accepted(ClaimsOf(jwt), _scheme);
+        _verified.Set(hash, new Verified(accepted, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), new DateTimeOffset(jwt.ValidFrom, TimeSpan.Zero), keys.Generation));
+        return accepted;
     }
 
     private static readonly Outcome Malformed = Outcome.Refused(AuthPlatformErrors.InvalidToken, "The access token is malformed.");
@@ -130,7 +132,7 @@ internal sealed class JwtValidator
 
     private static readonly Outcome Expired = Outcome.Refused(AuthPlatformErrors.TokenExpired, "The access token has expired.");
 
-    private static Claim[] ClaimsOf(JsonWebToken jwt)
+    private static List<Claim> ClaimsOf(JsonWebToken jwt)
     {
         var claims = new List<Claim> { new(AuthPlatformDefaults.SubjectClaim, jwt.Subject ?? string.Empty) };
         jwt.TryGetPayloadValue<string>("client_id", out var clientId);
@@ -156,7 +158,7 @@ internal sealed class JwtValidator
             claims.Add(new Claim("jti", jwt.Id));
         }
 
-        return [.. claims];
+        return claims;
     }
 
     private bool ValidateLifetime(DateTime? notBefore, DateTime? expires, SecurityToken token, TokenValidationParameters parameters)
@@ -180,5 +182,5 @@ internal sealed class JwtValidator
         return true;
     }
 
-    private sealed record Verified(Claim[] Claims, DateTimeOffset ExpiresAt, DateTimeOffset NotBefore, int Generation);
+    private sealed record Verified(Outcome Outcome, DateTimeOffset ExpiresAt, DateTimeOffset NotBefore, int Generation);
 }

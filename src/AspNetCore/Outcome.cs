@@ -34,12 +34,17 @@ public static class AuthPlatformErrors
     };
 }
 
-/// <summary>A credential's verdict: the caller's claims, or an error code and description.</summary>
-internal sealed record Outcome(IReadOnlyList<Claim>? Claims, string? ErrorCode, string? ErrorDescription)
+/// <summary>
+/// A credential's verdict: the caller, or an error code and description. A verified credential's
+/// principal is built once and shared by the requests that present it (like the server's own):
+/// claims transformations must clone it before changing it, as ASP.NET Core advises anyway.
+/// </summary>
+internal sealed record Outcome(ClaimsPrincipal? Principal, string? ErrorCode, string? ErrorDescription)
 {
-    public bool Succeeded => Claims is not null;
+    public bool Succeeded => Principal is not null;
 
-    public static Outcome Accepted(IReadOnlyList<Claim> claims) => new(claims, null, null);
+    public static Outcome Accepted(IEnumerable<Claim> claims, string scheme) =>
+        new(new ClaimsPrincipal(new ClaimsIdentity(claims, scheme, AuthPlatformDefaults.SubjectClaim, AuthPlatformDefaults.RoleClaim)), null, null);
 
     public static Outcome Refused(string code, string description) => new(null, code, description);
 }
