@@ -9,9 +9,10 @@ namespace AuthPlatform.AspNetCore;
 /// Checks an access token locally, as the server does: ES256 or RS256 only (so <c>alg: none</c>
 /// and HMAC fail), the key chosen by <c>kid</c> among the published ones (never from <c>jku</c>,
 /// <c>x5u</c> or <c>jwk</c> headers), <c>typ: at+jwt</c>, the configured <c>iss</c> and <c>aud</c>,
-/// <c>exp</c> and <c>nbf</c> with a small leeway. A verified token is remembered by its SHA-256
-/// until its <c>exp</c> (its lifetime is still checked on every request) so that a busy caller's
-/// signature is checked once per key-set generation.
+/// <c>exp</c> and <c>nbf</c> with a small leeway. A verified token is remembered (as it is, like the
+/// server's own cache: it lives an hour and is in memory on every request anyway; API keys are
+/// remembered only by their SHA-256) so that a busy caller's signature is checked once per
+/// key-set generation; its lifetime is still checked on every request.
 /// </summary>
 internal sealed class JwtValidator
 {
@@ -31,7 +32,7 @@ internal sealed class JwtValidator
         _keys = keys;
         _clock = clock;
         _skew = options.ClockSkew;
-        _verified = new CredentialCache<Verified>(options.MaxCachedCredentials);
+        _verified = new CredentialCache<Verified>(options.MaxCachedCredentials, TokenComparer.Instance);
         _parameters = new TokenValidationParameters
         {
             ValidIssuer = options.Issuer ?? options.Authority,
@@ -53,24 +54,12 @@ internal sealed class JwtValidator
         };
     }
 
-    /// <summary>True for the shape of a JWS compact serialisation: three base64url parts.</summary>
-    public static bool LooksLikeJwt(string credential)
-    {
-        var dots = 0;
-        foreach (var c in credential)
-        {
-            if (c == '.')
-            {
-                dots++;
-            }
-            else if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '='))
-            {
-                return false;
-            }
-        }
+    private static readonly System.Buffers.SearchValues<char> JwtCharacters =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=.");
 
-        return dots == 2;
-    }
+    /// <summary>True for the shape of a JWS compact serialisation: three base64url parts.</summary>
+    public static bool LooksLikeJwt(string credential) =>
+        credential.AsSpan().IndexOfAnyExcept(JwtCharacters) < 0 && credential.AsSpan().Count('.') == 2;
 
     public async ValueTask<Outcome> ValidateAsync(string token, CancellationToken cancellationToken)
     {
@@ -79,8 +68,7 @@ internal sealed class JwtValidator
             return Malformed;
         }
 
-        var hash = CredentialHash.Of(token);
-        if (_verified.TryGet(hash, out var known) && known.Generation == _keys.Current.Generation)
+        if (_verified.TryGet(token, out var known) && known.Generation == _keys.Current.Generation)
         {
             var now = _clock.GetUtcNow();
             if (known.ExpiresAt + _skew < now)
@@ -122,7 +110,7 @@ internal sealed class JwtValidator
         }
 
         var accepted = Outcome.Accepted(ClaimsOf(jwt), _scheme);
-        _verified.Set(hash, new Verified(accepted, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), new DateTimeOffset(jwt.ValidFrom, TimeSpan.Zero), keys.Generation));
+        _verified.Set(token, new Verified(accepted, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), new DateTimeOffset(jwt.ValidFrom, TimeSpan.Zero), keys.Generation));
         return accepted;
     }
 
