@@ -17,6 +17,9 @@
 #   BENCH_SKIP_BUILD    see bench/lib.sh
 #   BENCH_SAMPLE_PORT   the sample's port (default BENCH_PORT + 1)
 #   BENCH_GOAL_PERCENT  protected/unprotected throughput goal in percent (default 85)
+#   BENCH_CONTRAST=1    also a contrast row in each round: the open endpoint with a header as long
+#                       as the JWT (X-Padding), which the middleware never reads: the cost of carrying
+#                       an ~800-byte credential (wrk writing it, Kestrel parsing it) apart from checking it
 #   Other server settings pass through the environment, e.g. Jwt__SigningAlgorithm=RS256;
 #   the sample's as AuthPlatform__..., e.g. AuthPlatform__ApiKeyCacheDuration=00:00:05.
 set -euo pipefail
@@ -97,6 +100,9 @@ for round in $(seq 1 "$ROUNDS"); do
   load baseline "$SAMPLE/public/models"
   load jwt      "$SAMPLE/models" "Authorization: Bearer $TOKEN"
   load api_key  "$SAMPLE/models" "X-API-Key: $API_KEY"
+  if [ "${BENCH_CONTRAST:-}" = 1 ]; then
+    load padded "$SAMPLE/public/models" "X-Padding: $TOKEN"
+  fi
 done
 
 bench_report resource-server.txt "resource-server benchmark (AuthPlatform.AspNetCore)" "jwt:$GOAL" "api_key:$GOAL"
