@@ -11,6 +11,9 @@ internal static class Layers
     public static readonly Assembly Infrastructure = typeof(AuthPlatform.Infrastructure.DependencyInjection).Assembly;
     public static readonly Assembly WebApi = typeof(AuthPlatform.WebApi.Controllers.AuthController).Assembly;
 
+    /// <summary>AuthPlatform.AspNetCore: the resource servers' middleware, a client of the server over HTTP.</summary>
+    public static readonly Assembly Middleware = typeof(AuthPlatform.AspNetCore.AuthPlatformOptions).Assembly;
+
     public static void AssertSuccessful(TestResult result, string rule)
     {
         var offenders = result.FailingTypeNames ?? [];
