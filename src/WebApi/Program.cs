@@ -77,6 +77,10 @@ services.AddOpenApi(openApi => openApi.AddDocumentTransformer<OpenApiDocumentSet
 
 // Last, so that what an extension registers wins over the defaults (docs/extending.md).
 services.AddConfiguredExtensions(builder.Configuration);
+if (OpenApiBuildTime.IsGeneratingDocument)
+{
+    services.AddBuildTimeDocumentHost();
+}
 
 var app = builder.Build();
 
@@ -124,9 +128,12 @@ app.MapVerifyEndpoint();
 app.MapAuthorizeEndpoints();
 app.UseObservability();
 
-await ServiceChecks.ThrowIfInvalidAsync(app); // the bootstrap administrator by the policy in use, the listening ports
+if (!OpenApiBuildTime.IsGeneratingDocument) // at build time (docs/openapi/v1.json) nothing touches a database or a port
+{
+    await ServiceChecks.ThrowIfInvalidAsync(app); // the bootstrap administrator by the policy in use, the listening ports
+    await app.InitializeAsync();
+}
 
-await app.InitializeAsync();
 await app.RunCheckedAsync();
 
 /// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
