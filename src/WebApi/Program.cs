@@ -73,7 +73,8 @@ services.Configure<ForwardedHeadersOptions>(forwarded =>
 
 services.AddHealthChecks()
     .AddDbContextCheck<AuthDbContext>("database", tags: ["ready"]);
-services.AddOpenApi(openApi => openApi.AddDocumentTransformer<OpenApiDocumentSetup>());
+services.ConfigureHttpJsonOptions(json => JsonDefaults.Apply(json.SerializerOptions)); // the OpenAPI document's schemas use these names
+services.AddOpenApiContract();
 
 // Last, so that what an extension registers wins over the defaults (docs/extending.md).
 services.AddConfiguredExtensions(builder.Configuration);
