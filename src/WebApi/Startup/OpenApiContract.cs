@@ -48,6 +48,14 @@ public static class OpenApiContract
     /// <summary><c>required</c> only for what every answer carries: null is never written (<see cref="JsonDefaults"/>).</summary>
     private static Task TransformSchema(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken ct)
     {
+        var type = Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type;
+        if (type == typeof(DateTimeOffset)) // written by JsonDefaults.UtcInstantConverter, which the generator cannot see through
+        {
+            schema.Type = context.JsonTypeInfo.Type == type ? JsonSchemaType.String : JsonSchemaType.String | JsonSchemaType.Null;
+            schema.Format = "date-time";
+            schema.Examples ??= [JsonValue.Create("2026-10-14T15:00:00Z")!];
+        }
+
         if (context.JsonPropertyInfo is null && context.JsonTypeInfo.Kind == JsonTypeInfoKind.Object && schema.Properties is { Count: > 0 })
         {
             var required = context.JsonTypeInfo.Properties
