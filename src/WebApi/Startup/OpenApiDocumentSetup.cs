@@ -20,6 +20,8 @@ public sealed class OpenApiDocumentSetup : IOpenApiDocumentTransformer
                 + "docs/openapi/v1.json, linted, and every answer of the integration tests is checked against it (docs/adr/0016).",
             License = new OpenApiLicense { Name = "See the repository", Url = new Uri("https://authplatform.dev/license") },
         };
+        // Relative: the server that serves the document (the same at build time and at run time).
+        document.Servers = [new OpenApiServer { Url = "/", Description = "The AuthPlatform server that serves this document." }];
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
         document.Components.SecuritySchemes[OpenApiContract.BearerScheme] = new OpenApiSecurityScheme
