@@ -309,7 +309,7 @@ public static class OpenApiContract
     private static void AddHeader(OpenApiResponse response, string name, string description, JsonSchemaType type)
     {
         response.Headers ??= new Dictionary<string, IOpenApiHeader>();
-        response.Headers[name] = new OpenApiHeader { Description = description, Schema = new OpenApiSchema { Type = type } };
+        response.Headers[name] = new OpenApiHeader { Description = description, Required = true, Schema = new OpenApiSchema { Type = type } };
     }
 
     private static OpenApiResponses SortedResponses(OpenApiResponses responses)
