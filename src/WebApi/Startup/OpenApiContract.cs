@@ -56,7 +56,7 @@ public static class OpenApiContract
             schema.Examples ??= [JsonValue.Create("2026-10-14T15:00:00Z")!];
         }
 
-        if (context.JsonPropertyInfo is null && context.JsonTypeInfo.Kind == JsonTypeInfoKind.Object && schema.Properties is { Count: > 0 })
+        if (context.JsonTypeInfo.Kind == JsonTypeInfoKind.Object && schema.Properties is { Count: > 0 })
         {
             var required = context.JsonTypeInfo.Properties
                 .Where(p => schema.Properties.ContainsKey(p.Name) && AlwaysPresent(p))
