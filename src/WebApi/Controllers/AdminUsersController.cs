@@ -78,6 +78,7 @@ public sealed class AdminUsersController(ISender sender) : ControllerBase
     [EndpointSummary("Change a user's role")]
     [EndpointDescription("`admin` or `user`. The user's access tokens stop at once and their API keys keep only what the new role allows; an administrator cannot change their own role (403 `forbidden`).")]
     [HttpPut("{id:guid}/role", Name = "AdminChangeUserRole")]
+    [RequestExample(@"{""role"": ""admin""}")]
     [ProducesResponseType<AdminUserResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status404NotFound, "application/problem+json")]

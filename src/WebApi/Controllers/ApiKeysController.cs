@@ -29,6 +29,7 @@ public sealed class ApiKeysController(ISender sender) : ControllerBase
     [EndpointSummary("Create an API key")]
     [EndpointDescription("Issues a key with the given permissions (a subset of the caller's scopes) and optional expiry. The secret is in this answer only. Step-up (`X-2FA-Code`) when 2FA is on.")]
     [HttpPost(Name = "CreateApiKey")]
+    [RequestExample(@"{""name"": ""ci deploy"", ""permissions"": [""api_keys:read""], ""expires_at"": ""2027-01-01T00:00:00Z""}")]
     [NoStore]
     [RequireScope(Scopes.ApiKeysWrite)]
     [EnableRateLimiting(RateLimits.Credentials)]

@@ -49,6 +49,7 @@ public sealed class OAuthClientsController(ISender sender) : ControllerBase
     [EndpointSummary("Register an OAuth client")]
     [EndpointDescription("A confidential or public client with its redirect URIs, grant types and scopes; a confidential client's secret is in this answer only. Step-up (`X-2FA-Code`) when 2FA is on.")]
     [HttpPost(Name = "CreateOAuthClient")]
+    [RequestExample(@"{""name"": ""My SPA"", ""type"": ""public"", ""redirect_uris"": [""https://app.example.com/callback""], ""grant_types"": [""authorization_code"", ""refresh_token""], ""scopes"": [""openid"", ""profile"", ""email""]}")]
     [NoStore]
     [RequireScope(Scopes.ClientsWrite)]
     [EnableRateLimiting(RateLimits.Credentials)]

@@ -44,6 +44,7 @@ public sealed class OAuthController(ISender sender, PasswordGrantLimiter passwor
     [EndpointSummary("OAuth 2.0 token endpoint")]
     [EndpointDescription("RFC 6749: `grant_type` = `authorization_code` (with PKCE), `refresh_token`, `client_credentials` or `password` (first-party clients). Form-urlencoded; the client authenticates by HTTP Basic or in the form. Errors are RFC 6749 5.2 JSON; always `Cache-Control: no-store`.")]
     [HttpPost("token", Name = "Token")]
+    [RequestExample(@"{""grant_type"": ""client_credentials"", ""scope"": ""api_keys:read"", ""client_id"": ""the client id"", ""client_secret"": ""the client secret""}")]
     [Produces("application/json")]
     [ProtocolParameters(typeof(TokenRequestForm))]
     [ClientAuthentication]

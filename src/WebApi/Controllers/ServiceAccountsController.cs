@@ -37,6 +37,7 @@ public sealed class ServiceAccountsController(ISender sender) : ControllerBase
     [EndpointSummary("Create a service account")]
     [EndpointDescription("A machine identity with scopes and a first client secret (in this answer only). Step-up (`X-2FA-Code`) when 2FA is on.")]
     [HttpPost(Name = "CreateServiceAccount")]
+    [RequestExample(@"{""name"": ""billing-worker"", ""description"": ""Nightly billing run"", ""scopes"": [""api_keys:read""]}")]
     [NoStore]
     [RequireScope(Scopes.ServiceAccountsWrite)]
     [EnableRateLimiting(RateLimits.Credentials)]

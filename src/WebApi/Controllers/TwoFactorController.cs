@@ -44,6 +44,7 @@ public sealed class TwoFactorController(ISender sender) : ControllerBase
     [EndpointSummary("Start 2FA enrolment")]
     [EndpointDescription("Needs the current password; answers the TOTP secret and `otpauth://` URI (the QR code is at `qr.png`).")]
     [HttpPost("setup", Name = "SetupTwoFactor")]
+    [RequestExample(@"{""current_password"": ""correct horse battery staple""}")]
     [NoStore]
     [EnableRateLimiting(RateLimits.Credentials)]
     [ProducesResponseType<TwoFactorSetupResponse>(StatusCodes.Status200OK)]
@@ -67,6 +68,7 @@ public sealed class TwoFactorController(ISender sender) : ControllerBase
     [EndpointSummary("Turn 2FA on")]
     [EndpointDescription("A current code and the current password; answers the recovery codes (shown once). Other sessions end and every access token is renewed by refreshing.")]
     [HttpPost("enable", Name = "EnableTwoFactor")]
+    [RequestExample(@"{""code"": ""123456"", ""current_password"": ""correct horse battery staple""}")]
     [NoStore]
     [EnableRateLimiting(RateLimits.Credentials)]
     [ProducesResponseType<RecoveryCodesResponse>(StatusCodes.Status200OK)]
@@ -79,20 +81,25 @@ public sealed class TwoFactorController(ISender sender) : ControllerBase
     [EndpointSummary("Turn 2FA off")]
     [EndpointDescription("Needs a current code or a recovery code.")]
     [HttpPost("disable", Name = "DisableTwoFactor")]
+    [RequestExample(@"{""code"": ""123456""}")]
     [EnableRateLimiting(RateLimits.Credentials)]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status409Conflict, "application/problem+json")]
+    [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status423Locked, "application/problem+json")]
     public async Task<IActionResult> Disable(TwoFactorFactorRequest request, CancellationToken ct) =>
         this.ToNoContent(await sender.Send(new DisableTwoFactorCommand(HttpContext.Caller(), request.Code, request.RecoveryCode), ct));
 
     [EndpointSummary("New recovery codes")]
     [EndpointDescription("Needs a current code; the old recovery codes stop working. The new ones are shown once.")]
     [HttpPost("recovery-codes", Name = "RegenerateRecoveryCodes")]
+    [RequestExample(@"{""code"": ""123456""}")]
     [NoStore]
     [EnableRateLimiting(RateLimits.Credentials)]
     [ProducesResponseType<RecoveryCodesResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status409Conflict, "application/problem+json")]
+    [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status423Locked, "application/problem+json")]
     public async Task<IActionResult> RegenerateRecoveryCodes(TwoFactorCodeRequest request, CancellationToken ct) =>
         this.ToActionResult(await sender.Send(new RegenerateRecoveryCodesCommand(HttpContext.CallerUserId(), request.Code), ct));
 }

@@ -51,3 +51,10 @@ public sealed class ErrorCodesAttribute(int statusCode, params string[] codes) :
 
     public IReadOnlyList<string> Codes { get; } = codes;
 }
+
+/// <summary>An example request body (JSON, or the form's fields as a JSON object) for the OpenAPI document; the lint checks it against the schema.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class RequestExampleAttribute([System.Diagnostics.CodeAnalysis.StringSyntax("Json")] string json) : Attribute
+{
+    public string Json { get; } = json;
+}

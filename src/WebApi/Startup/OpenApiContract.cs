@@ -83,6 +83,14 @@ public static class OpenApiContract
 
         await AddProtocolParametersAsync(operation, context, metadata, method, ct);
         KeepJsonRequestBodiesOnly(operation);
+        if (metadata.OfType<RequestExampleAttribute>().LastOrDefault() is { } example && operation.RequestBody?.Content is { } bodies)
+        {
+            foreach (var body in bodies.Values)
+            {
+                body.Example = JsonNode.Parse(example.Json);
+            }
+        }
+
         var hasJsonBody = operation.RequestBody?.Content?.ContainsKey("application/json") == true;
         var hasBody = operation.RequestBody is not null;
 
@@ -138,7 +146,14 @@ public static class OpenApiContract
         }
 
         EnsureProblem(operation, document, StatusCodes.Status503ServiceUnavailable);
-        DescribeStepUp(operation);
+        if (DescribeStepUp(operation))
+        {
+            // A step-up code is checked like a login's second factor: wrong (401), missing (403), too many wrong ones (423).
+            EnsureProblem(operation, document, StatusCodes.Status401Unauthorized);
+            EnsureProblem(operation, document, StatusCodes.Status403Forbidden);
+            EnsureProblem(operation, document, StatusCodes.Status423Locked);
+        }
+
         await DescribeOneOfAsync(operation, context, metadata, ct);
         DescribeResponses(operation, metadata);
         operation.Responses = SortedResponses(operation.Responses);
@@ -222,8 +237,9 @@ public static class OpenApiContract
         };
     }
 
-    private static void DescribeStepUp(OpenApiOperation operation)
+    private static bool DescribeStepUp(OpenApiOperation operation)
     {
+        var stepUp = false;
         foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
         {
             if (parameter.In == ParameterLocation.Header && parameter.Name == StepUpHeader.Name)
@@ -232,8 +248,11 @@ public static class OpenApiContract
                     "Step-up proof (SPEC section 7): a current TOTP code. Required when the account has two-factor authentication on: "
                     + "without it 403 `mfa_required`, a wrong one 401 `invalid_mfa_code`. Ignored when 2FA is off.";
                 parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[0-9]{6}$" };
+                stepUp = true;
             }
         }
+
+        return stepUp;
     }
 
     private static async Task DescribeOneOfAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, IList<object> metadata, CancellationToken ct)

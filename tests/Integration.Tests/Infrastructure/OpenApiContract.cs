@@ -63,6 +63,11 @@ public sealed partial class OpenApiContract
             return [];
         }
 
+        if (status is 307 or 308 && headers.Location is { Scheme: "https" })
+        {
+            return []; // the server-wide redirect of plain HTTP outside Development (HttpSecurity), before any operation
+        }
+
         var media = contentHeaders?.ContentType?.MediaType;
         var operation = _paths.Where(p => p.Pattern.IsMatch(path)).Select(p => (p.Template, Operation: p.Path[method.ToLowerInvariant()]?.AsObject()))
             .FirstOrDefault(p => p.Operation is not null);
