@@ -1,3 +1,4 @@
+// Longer than 150 lines because the rules that turn endpoint metadata into the document (security, answers, codes, headers, parameters) are one contract and read best side by side.
 using System.Reflection;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;

@@ -1,3 +1,4 @@
+// Longer than 150 lines because the document checker and the handler that applies it to every test client are one piece.
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text.Json;
