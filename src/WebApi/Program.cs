@@ -112,12 +112,16 @@ app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
 
-app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+const string OperationsTag = "Operations";
+const string OperationsTagDescription = "Probes for orchestrators and load balancers; plain text, no authentication.";
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false })
+    .WithMetadata(new PlainTextEndpointAttribute("HealthLive", OperationsTag, OperationsTagDescription, "Liveness probe", "200 `Healthy` while the process is up; touches nothing else.", 200));
 app.MapHealthChecks("/health/ready", new HealthCheckOptions
 {
     Predicate = check => check.Tags.Contains("ready"),
     ResultStatusCodes = { [Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable },
-});
+}).WithMetadata(new PlainTextEndpointAttribute(
+    "HealthReady", OperationsTag, OperationsTagDescription, "Readiness probe", "200 `Healthy` when the database answers, 503 `Unhealthy` when it does not.", 200, 503));
 app.MapOpenApi("/openapi/{documentName}.json");
 if (app.Environment.IsDevelopment())
 {

@@ -58,3 +58,24 @@ public sealed class RequestExampleAttribute([System.Diagnostics.CodeAnalysis.Str
 {
     public string Json { get; } = json;
 }
+
+/// <summary>
+/// Describes in the OpenAPI document a GET endpoint that is neither an action nor a route handler
+/// (the health checks), which the API explorer does not see: its answers are plain text.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class PlainTextEndpointAttribute(string operationId, string tag, string tagDescription, string summary, string description, params int[] statuses)
+    : Attribute
+{
+    public string OperationId { get; } = operationId;
+
+    public string Tag { get; } = tag;
+
+    public string TagDescription { get; } = tagDescription;
+
+    public string Summary { get; } = summary;
+
+    public string Description { get; } = description;
+
+    public IReadOnlyList<int> Statuses { get; } = statuses;
+}

@@ -63,7 +63,49 @@ public sealed class OpenApiDocumentSetup : IOpenApiDocumentTransformer
             }
         }
 
+        foreach (var endpoint in context.ApplicationServices.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        {
+            if (endpoint.Metadata.GetMetadata<PlainTextEndpointAttribute>() is { } plain && endpoint.RoutePattern.RawText is { } path)
+            {
+                DescribePlainText(document, "/" + path.TrimStart('/'), plain);
+                tags[plain.Tag] = plain.TagDescription;
+            }
+        }
+
         document.Tags = new HashSet<OpenApiTag>(tags.Select(t => new OpenApiTag { Name = t.Key, Description = t.Value }));
         return Task.CompletedTask;
+    }
+
+    private static void DescribePlainText(OpenApiDocument document, string path, PlainTextEndpointAttribute plain)
+    {
+        var responses = new OpenApiResponses();
+        foreach (var status in plain.Statuses)
+        {
+            responses[status.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new OpenApiResponse
+            {
+                Description = Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status),
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["text/plain"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [System.Text.Json.Nodes.JsonValue.Create(status < 300 ? "Healthy" : "Unhealthy")!] } },
+                },
+            };
+        }
+
+        document.Paths ??= [];
+        document.Paths[path] = new OpenApiPathItem
+        {
+            Operations = new Dictionary<HttpMethod, OpenApiOperation>
+            {
+                [HttpMethod.Get] = new()
+                {
+                    OperationId = plain.OperationId,
+                    Summary = plain.Summary,
+                    Description = plain.Description,
+                    Tags = new HashSet<OpenApiTagReference> { new(plain.Tag, document) },
+                    Security = [],
+                    Responses = responses,
+                },
+            },
+        };
     }
 }
