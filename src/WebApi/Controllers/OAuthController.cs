@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.OAuth.Common;
 using AuthPlatform.Application.OAuth.Device.RequestDeviceAuthorization;
@@ -13,6 +14,19 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace AuthPlatform.WebApi.Controllers;
 
+/// <summary>For the OpenAPI document: the form of <c>POST /oauth/token</c> (read by <see cref="OAuthForms"/>, not bound).</summary>
+public sealed record TokenRequestForm(
+    [property: Description("authorization_code, refresh_token, client_credentials or password.")] string GrantType,
+    [property: Description("authorization_code: the code from the redirect.")] string? Code,
+    [property: Description("authorization_code: the redirect URI of the authorization request.")] string? RedirectUri,
+    [property: Description("authorization_code: the PKCE verifier (RFC 7636).")] string? CodeVerifier,
+    [property: Description("refresh_token: the refresh token.")] string? RefreshToken,
+    [property: Description("password: the user's e-mail address.")] string? Username,
+    [property: Description("password: the user's password.")] string? Password,
+    [property: Description("Space-separated scopes (client_credentials, password, refresh_token to narrow).")] string? Scope,
+    [property: Description("The client, when it does not authenticate by HTTP Basic.")] string? ClientId,
+    [property: Description("A confidential client's secret, when it does not authenticate by HTTP Basic.")] string? ClientSecret);
+
 /// <summary>The RFC 6749 error answer: <c>{"error", "error_description"}</c>.</summary>
 public sealed record OAuthErrorResponse(string Error, string? ErrorDescription);
 
@@ -22,14 +36,23 @@ public sealed record OAuthErrorResponse(string Error, string? ErrorDescription);
 /// the token (5.1) or the error (5.2), always with <c>Cache-Control: no-store</c> and <c>Pragma: no-cache</c>.
 /// </summary>
 [ApiController]
+[ApiTag("OAuth", "The OAuth 2.0 and OpenID Connect protocol endpoints: token, revocation, introspection, authorization, UserInfo, logout.")]
 [AllowAnonymous]
 [Route("oauth")]
 public sealed class OAuthController(ISender sender, PasswordGrantLimiter passwordGrants) : ControllerBase
 {
     public const string Realm = "authplatform";
 
+    [EndpointSummary("OAuth 2.0 token endpoint")]
+    [EndpointDescription("RFC 6749: `grant_type` = `authorization_code` (with PKCE), `refresh_token`, `client_credentials` or `password` (first-party clients). Form-urlencoded; the client authenticates by HTTP Basic or in the form. Errors are RFC 6749 5.2 JSON; always `Cache-Control: no-store`.")]
     [HttpPost("token", Name = "Token")]
+    [RequestExample(@"{""grant_type"": ""client_credentials"", ""scope"": ""api_keys:read"", ""client_id"": ""the client id"", ""client_secret"": ""the client secret""}")]
     [Produces("application/json")]
+    [ProtocolParameters(typeof(TokenRequestForm))]
+    [ClientAuthentication]
+    [ErrorCodes(StatusCodes.Status400BadRequest, OAuthErrorCodes.InvalidRequest, OAuthErrorCodes.InvalidGrant, OAuthErrorCodes.InvalidScope, OAuthErrorCodes.UnauthorizedClient, OAuthErrorCodes.UnsupportedGrantType)]
+    [ErrorCodes(StatusCodes.Status401Unauthorized, OAuthErrorCodes.InvalidClient)]
+    [ErrorCodes(StatusCodes.Status429TooManyRequests, "temporarily_unavailable")]
     [ProducesResponseType<TokenResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<OAuthErrorResponse>(StatusCodes.Status400BadRequest)]
     [ProducesResponseType<OAuthErrorResponse>(StatusCodes.Status401Unauthorized)]
