@@ -43,7 +43,7 @@ public sealed record OAuthErrorResponse(string Error, string? ErrorDescription);
 /// the token (5.1) or the error (5.2), always with <c>Cache-Control: no-store</c> and <c>Pragma: no-cache</c>.
 /// </summary>
 [ApiController]
-[ApiTag("OAuth", "The OAuth 2.0 and OpenID Connect protocol endpoints: token, revocation, introspection, authorization, UserInfo, logout.")]
+[ApiTag("OAuth", "The OAuth 2.0 and OpenID Connect protocol endpoints: token, device authorization, revocation, introspection, authorization, UserInfo, logout.")]
 [AllowAnonymous]
 [Route("oauth")]
 public sealed class OAuthController(ISender sender, PasswordGrantLimiter passwordGrants) : ControllerBase

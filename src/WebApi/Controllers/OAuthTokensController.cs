@@ -22,7 +22,7 @@ public sealed record TokenForm(
 /// <c>Cache-Control: no-store</c> on every answer.
 /// </summary>
 [ApiController]
-[ApiTag("OAuth", "The OAuth 2.0 and OpenID Connect protocol endpoints: token, revocation, introspection, authorization, UserInfo, logout.")]
+[ApiTag("OAuth", "The OAuth 2.0 and OpenID Connect protocol endpoints: token, device authorization, revocation, introspection, authorization, UserInfo, logout.")]
 [AllowAnonymous]
 [Route("oauth")]
 public sealed class OAuthTokensController(ISender sender) : ControllerBase

@@ -22,7 +22,7 @@ public sealed record EndSessionParameters(
 
 /// <summary>OpenID Connect: the UserInfo endpoint (Core 1.0 section 5.3) and RP-Initiated Logout 1.0.</summary>
 [ApiController]
-[ApiTag("OAuth", "The OAuth 2.0 and OpenID Connect protocol endpoints: token, revocation, introspection, authorization, UserInfo, logout.")]
+[ApiTag("OAuth", "The OAuth 2.0 and OpenID Connect protocol endpoints: token, device authorization, revocation, introspection, authorization, UserInfo, logout.")]
 [Route("oauth")]
 public sealed class OpenIdConnectController(ISender sender) : ControllerBase
 {
