@@ -20,7 +20,11 @@
 #                                all three caller-provided, or all three set up here (root)
 #   AUTHPLATFORM_PG_SETUP_ONLY=1 only do the PostgreSQL setup, then exit 0
 #   AUTHPLATFORM_SKIP_CONFORMANCE=1  do not run the OAuth/OIDC conformance suite
+#   AUTHPLATFORM_SKIP_OPENAPI=1      do not run the OpenAPI document's checks
 #
+# - Then runs the OpenAPI document's checks (tests/openapi/run.sh: the build's docs/openapi/v1.json
+#   is the committed copy, and Redocly's recommended rules find no error; Node.js as below) and
+#   adds its counts to the summary.
 # - Then runs the OAuth/OpenID Connect conformance suite (tests/conformance/run.sh: the real
 #   server on loopback, Node.js's test runner with oauth4webapi and openid-client; Node.js and
 #   npm are installed with apt-get when missing, as root) and adds its counts to the summary.
@@ -289,14 +293,31 @@ run_tests() {
     echo "Conformance (tests/conformance): $c_pass passed, $c_fail failed, $c_skip skipped"
   fi
 
-  passed=$((passed + c_pass)); failed=$((failed + c_fail)); skipped=$((skipped + c_skip))
+  # The OpenAPI document (tests/openapi): the committed copy is the build's, and it lints clean.
+  local openapi_rc=0 o_pass=0 o_fail=0 o_skip=0
+  if [ "${AUTHPLATFORM_SKIP_OPENAPI:-}" = "1" ]; then
+    log "AUTHPLATFORM_SKIP_OPENAPI=1: not running tests/openapi."
+  else
+    local openapi_tap="$results_dir/openapi.tap"
+    OPENAPI_NO_BUILD=1 bash "$SCRIPT_DIR/openapi/run.sh" >"$openapi_tap" || openapi_rc=$?
+    cat "$openapi_tap"
+    read -r o_pass o_fail o_skip < <(tap_counters "$openapi_tap")
+    if [ "$openapi_rc" -ne 0 ] && [ "$o_fail" -eq 0 ]; then
+      log "tests/openapi failed before its checks ran (exit $openapi_rc): counted as 1 failed."
+      o_fail=1
+    fi
+    echo "OpenAPI (tests/openapi): $o_pass passed, $o_fail failed, $o_skip skipped"
+  fi
+
+  passed=$((passed + c_pass + o_pass)); failed=$((failed + c_fail + o_fail)); skipped=$((skipped + c_skip + o_skip))
   echo "Tests: $passed passed, $failed failed, $skipped skipped"
   if [ "$executed" -eq 0 ]; then
     echo "No tests were executed (found ${#trx_files[@]} .trx file(s); dotnet test exit code $rc)." >&2
     exit 1
   fi
   [ "$rc" -ne 0 ] && exit "$rc"
-  exit "$conformance_rc"
+  [ "$conformance_rc" -ne 0 ] && exit "$conformance_rc"
+  exit "$openapi_rc"
 }
 
 # The last "# pass N", "# fail N" (+ "# cancelled N") and "# skipped N" of a node --test TAP file.

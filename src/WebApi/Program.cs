@@ -73,10 +73,15 @@ services.Configure<ForwardedHeadersOptions>(forwarded =>
 
 services.AddHealthChecks()
     .AddDbContextCheck<AuthDbContext>("database", tags: ["ready"]);
-services.AddOpenApi(openApi => openApi.AddDocumentTransformer<OpenApiDocumentSetup>());
+services.ConfigureHttpJsonOptions(json => JsonDefaults.Apply(json.SerializerOptions)); // the OpenAPI document's schemas use these names
+services.AddOpenApiContract();
 
 // Last, so that what an extension registers wins over the defaults (docs/extending.md).
 services.AddConfiguredExtensions(builder.Configuration);
+if (OpenApiBuildTime.IsGeneratingDocument)
+{
+    services.AddBuildTimeDocumentHost();
+}
 
 var app = builder.Build();
 
@@ -107,12 +112,16 @@ app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
 
-app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+const string OperationsTag = "Operations";
+const string OperationsTagDescription = "Probes for orchestrators and load balancers; plain text, no authentication.";
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false })
+    .WithMetadata(new PlainTextEndpointAttribute("HealthLive", OperationsTag, OperationsTagDescription, "Liveness probe", "200 `Healthy` while the process is up; touches nothing else.", 200));
 app.MapHealthChecks("/health/ready", new HealthCheckOptions
 {
     Predicate = check => check.Tags.Contains("ready"),
     ResultStatusCodes = { [Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable },
-});
+}).WithMetadata(new PlainTextEndpointAttribute(
+    "HealthReady", OperationsTag, OperationsTagDescription, "Readiness probe", "200 `Healthy` when the database answers, 503 `Unhealthy` when it does not.", 200, 503));
 app.MapOpenApi("/openapi/{documentName}.json");
 if (app.Environment.IsDevelopment())
 {
@@ -125,9 +134,12 @@ app.MapAuthorizeEndpoints();
 app.MapDeviceEndpoints();
 app.UseObservability();
 
-await ServiceChecks.ThrowIfInvalidAsync(app); // the bootstrap administrator by the policy in use, the listening ports
+if (!OpenApiBuildTime.IsGeneratingDocument) // at build time (docs/openapi/v1.json) nothing touches a database or a port
+{
+    await ServiceChecks.ThrowIfInvalidAsync(app); // the bootstrap administrator by the policy in use, the listening ports
+    await app.InitializeAsync();
+}
 
-await app.InitializeAsync();
 await app.RunCheckedAsync();
 
 /// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>

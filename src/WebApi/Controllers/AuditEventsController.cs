@@ -9,6 +9,7 @@ namespace AuthPlatform.WebApi.Controllers;
 
 /// <summary>The audit trail (SPEC section 8).</summary>
 [ApiController]
+[ApiTag("Audit", "The audit trail (scope `audit:read`): the caller's own events, everyone's for an administrator.")]
 [Route("api/v1/audit-events")]
 [Produces("application/json")]
 [RequireLiveSession]
@@ -19,6 +20,8 @@ namespace AuthPlatform.WebApi.Controllers;
 public sealed class AuditEventsController(ISender sender) : ControllerBase
 {
     /// <summary>Newest first: the caller's own events, everyone's for an administrator.</summary>
+    [EndpointSummary("List audit events")]
+    [EndpointDescription("Newest first: the caller's own events, everyone's for an administrator; filter by `type` and the `from`/`to` instants, at most `limit` events.")]
     [HttpGet(Name = "ListAuditEvents")]
     [ProducesResponseType<IReadOnlyList<AuditEventResponse>>(StatusCodes.Status200OK)]
     public async Task<IActionResult> List(

@@ -28,13 +28,17 @@ public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewP
 
 /// <summary>Accounts and sessions (SPEC section 2).</summary>
 [ApiController]
+[ApiTag("Auth", "Accounts and sessions: register, log in (with the second factor), refresh, log out, who am I, change the password, and the gateway's credential check.")]
 [Route("api/v1/auth")]
 [Produces("application/json")]
 [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status400BadRequest, "application/problem+json")]
 public sealed class AuthController(ISender sender) : ControllerBase
 {
 
+    [EndpointSummary("Register an account")]
+    [EndpointDescription("Creates a user with an e-mail address, a password (checked for length and strength) and a display name.")]
     [HttpPost("register", Name = "Register")]
+    [RequestExample(@"{""email"": ""ada@example.com"", ""password"": ""correct horse battery staple"", ""name"": ""Ada Lovelace""}")]
     [AllowAnonymous]
     [EnableRateLimiting(RateLimits.Credentials)]
     [ProducesResponseType<UserResponse>(StatusCodes.Status201Created)]
@@ -45,12 +49,15 @@ public sealed class AuthController(ISender sender) : ControllerBase
             await sender.Send(new RegisterCommand(request.Email ?? "", request.Password ?? "", request.Name ?? ""), ct),
             user => StatusCode(StatusCodes.Status201Created, user));
 
+    [EndpointSummary("Log in with e-mail and password")]
+    [EndpointDescription("Answers the session (access and refresh tokens) or, when the account has 2FA on, a challenge whose `mfa_token` goes to `POST /api/v1/auth/login/2fa`. Repeated failures lock the account (423).")]
     [HttpPost("login", Name = "Login")]
+    [RequestExample(@"{""email"": ""ada@example.com"", ""password"": ""correct horse battery staple""}")]
     [NoStore]
     [AllowAnonymous]
     [EnableRateLimiting(RateLimits.Credentials)]
     [ProducesResponseType<SessionResponse>(StatusCodes.Status200OK)]
-    [ProducesResponseType<MfaChallenge>(StatusCodes.Status200OK)]
+    [ProducesOneOf(StatusCodes.Status200OK, typeof(SessionResponse), typeof(MfaChallenge))]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status401Unauthorized, "application/problem+json")]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status423Locked, "application/problem+json")]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
@@ -60,7 +67,10 @@ public sealed class AuthController(ISender sender) : ControllerBase
             login => login.Session is not null ? Ok(login.Session) : Ok(login.Challenge));
 
     /// <summary>The second step of a login with 2FA on: the <c>mfa_token</c> and a TOTP code or a recovery code.</summary>
+    [EndpointSummary("Complete a login with the second factor")]
+    [EndpointDescription("The `mfa_token` of the login's challenge and a TOTP `code` or a `recovery_code`; answers the session.")]
     [HttpPost("login/2fa", Name = "LoginSecondFactor")]
+    [RequestExample(@"{""mfa_token"": ""the mfa_token of the login answer"", ""code"": ""123456""}")]
     [NoStore]
     [AllowAnonymous]
     [EnableRateLimiting(RateLimits.Credentials)]
@@ -71,7 +81,10 @@ public sealed class AuthController(ISender sender) : ControllerBase
     public async Task<IActionResult> LoginSecondFactor(LoginSecondFactorRequest request, CancellationToken ct) =>
         this.ToActionResult(await sender.Send(new LoginWithSecondFactorCommand(request.MfaToken ?? "", request.Code, request.RecoveryCode), ct));
 
+    [EndpointSummary("Refresh the session")]
+    [EndpointDescription("Trades a refresh token for a new token pair (rotation); a refresh token used twice ends its whole session (401 `refresh_token_reused`).")]
     [HttpPost("refresh", Name = "Refresh")]
+    [RequestExample(@"{""refresh_token"": ""the refresh_token of the login answer""}")]
     [NoStore]
     [AllowAnonymous]
     [ProducesResponseType<TokenPair>(StatusCodes.Status200OK)]
@@ -79,12 +92,17 @@ public sealed class AuthController(ISender sender) : ControllerBase
     public async Task<IActionResult> Refresh(RefreshRequest request, CancellationToken ct) =>
         this.ToActionResult(await sender.Send(new RefreshCommand(request.RefreshToken ?? ""), ct));
 
+    [EndpointSummary("Log out")]
+    [EndpointDescription("Ends the session of the refresh token; its access tokens stop at once. Answers 204 whether or not the token was known.")]
     [HttpPost("logout", Name = "Logout")]
+    [RequestExample(@"{""refresh_token"": ""the refresh_token of the login answer""}")]
     [AllowAnonymous]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     public async Task<IActionResult> Logout(RefreshRequest request, CancellationToken ct) =>
         this.ToNoContent(await sender.Send(new LogoutCommand(request.RefreshToken ?? ""), ct));
 
+    [EndpointSummary("Who am I")]
+    [EndpointDescription("The caller's account, and how the caller is authenticated (session, API key, or an app's token and its scopes).")]
     [HttpGet("me", Name = "GetMe")]
     [RequireScope(Scopes.Profile)]
     [ProducesResponseType<MeResponse>(StatusCodes.Status200OK)]
@@ -93,7 +111,10 @@ public sealed class AuthController(ISender sender) : ControllerBase
     public async Task<IActionResult> Me(CancellationToken ct) =>
         this.ToActionResult(await sender.Send(new GetMeQuery(HttpContext.Caller()), ct));
 
+    [EndpointSummary("Change my password")]
+    [EndpointDescription("Needs the current password; every other session ends. Step-up (`X-2FA-Code`) when 2FA is on.")]
     [HttpPost("password", Name = "ChangePassword")]
+    [RequestExample(@"{""current_password"": ""correct horse battery staple"", ""new_password"": ""another long passphrase here""}")]
     [RequireScope(Scopes.Profile)]
     [RequireSession]
     [EnableRateLimiting(RateLimits.Credentials)]

@@ -38,6 +38,7 @@ public sealed record RotateClientSecretRequest(int? PreviousSecretExpiresIn);
 
 /// <summary>The OAuth client registry (SPEC section 6): the caller's clients; an administrator's reach is every client.</summary>
 [ApiController]
+[ApiTag("OAuth clients", "The OAuth client registry: the caller's clients (an administrator's: every client), their redirect URIs, grant types, scopes and secrets.")]
 [Route("api/v1/oauth/clients")]
 [Produces("application/json")]
 [RequireLiveSession]
@@ -45,7 +46,10 @@ public sealed record RotateClientSecretRequest(int? PreviousSecretExpiresIn);
 [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status403Forbidden, "application/problem+json")]
 public sealed class OAuthClientsController(ISender sender) : ControllerBase
 {
+    [EndpointSummary("Register an OAuth client")]
+    [EndpointDescription("A confidential or public client with its redirect URIs, grant types and scopes; a confidential client's secret is in this answer only. Step-up (`X-2FA-Code`) when 2FA is on.")]
     [HttpPost(Name = "CreateOAuthClient")]
+    [RequestExample(@"{""name"": ""My SPA"", ""type"": ""public"", ""redirect_uris"": [""https://app.example.com/callback""], ""grant_types"": [""authorization_code"", ""refresh_token""], ""scopes"": [""openid"", ""profile"", ""email""]}")]
     [NoStore]
     [RequireScope(Scopes.ClientsWrite)]
     [EnableRateLimiting(RateLimits.Credentials)]
@@ -69,12 +73,16 @@ public sealed class OAuthClientsController(ISender sender) : ControllerBase
                 ct),
             client => StatusCode(StatusCodes.Status201Created, client));
 
+    [EndpointSummary("List OAuth clients")]
+    [EndpointDescription("The caller's clients; an administrator's reach is every client.")]
     [HttpGet(Name = "ListOAuthClients")]
     [RequireScope(Scopes.ClientsRead)]
     [ProducesResponseType<IReadOnlyList<OAuthClientResponse>>(StatusCodes.Status200OK)]
     public async Task<IActionResult> List(CancellationToken ct) =>
         this.ToActionResult(await sender.Send(new ListClientsQuery(HttpContext.Caller()), ct));
 
+    [EndpointSummary("Get an OAuth client")]
+    [EndpointDescription("One client, without its secrets.")]
     [HttpGet("{id:guid}", Name = "GetOAuthClient")]
     [RequireScope(Scopes.ClientsRead)]
     [ProducesResponseType<OAuthClientResponse>(StatusCodes.Status200OK)]
@@ -82,6 +90,8 @@ public sealed class OAuthClientsController(ISender sender) : ControllerBase
     public async Task<IActionResult> Get(Guid id, CancellationToken ct) =>
         this.ToActionResult(await sender.Send(new GetClientQuery(HttpContext.Caller(), id), ct));
 
+    [EndpointSummary("Update an OAuth client")]
+    [EndpointDescription("Changes only the fields sent. Step-up (`X-2FA-Code`) when 2FA is on.")]
     [HttpPatch("{id:guid}", Name = "UpdateOAuthClient")]
     [RequireScope(Scopes.ClientsWrite)]
     [ProducesResponseType<OAuthClientResponse>(StatusCodes.Status200OK)]
@@ -95,6 +105,8 @@ public sealed class OAuthClientsController(ISender sender) : ControllerBase
                 request.GrantTypes, request.Scopes, request.RequireConsent, request.FirstParty, stepUpCode),
             ct));
 
+    [EndpointSummary("Delete an OAuth client")]
+    [EndpointDescription("The client and every token issued to it stop at once.")]
     [HttpDelete("{id:guid}", Name = "DeleteOAuthClient")]
     [RequireScope(Scopes.ClientsWrite)]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
@@ -102,6 +114,8 @@ public sealed class OAuthClientsController(ISender sender) : ControllerBase
     public async Task<IActionResult> Delete(Guid id, CancellationToken ct) =>
         this.ToNoContent(await sender.Send(new DeleteClientCommand(HttpContext.Caller(), id), ct));
 
+    [EndpointSummary("Rotate an OAuth client's secret")]
+    [EndpointDescription("Issues a new secret (in this answer only); the previous one keeps working for `previous_secret_expires_in` seconds (0: stops now). Step-up (`X-2FA-Code`) when 2FA is on.")]
     [HttpPost("{id:guid}/rotate-secret", Name = "RotateOAuthClientSecret")]
     [NoStore]
     [RequireScope(Scopes.ClientsWrite)]

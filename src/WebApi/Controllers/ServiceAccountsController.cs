@@ -26,6 +26,7 @@ public sealed record AddServiceAccountSecretRequest(DateTimeOffset? ExpiresAt);
 /// API keys, a live session or a user's API key is needed; a service account manages none.
 /// </summary>
 [ApiController]
+[ApiTag("Service accounts", "Machine identities: their client secrets (for the client-credentials grant) and API keys.")]
 [Route("api/v1/service-accounts")]
 [Produces("application/json")]
 [RequireLiveSession]
@@ -33,7 +34,10 @@ public sealed record AddServiceAccountSecretRequest(DateTimeOffset? ExpiresAt);
 [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status403Forbidden, "application/problem+json")]
 public sealed class ServiceAccountsController(ISender sender) : ControllerBase
 {
+    [EndpointSummary("Create a service account")]
+    [EndpointDescription("A machine identity with scopes and a first client secret (in this answer only). Step-up (`X-2FA-Code`) when 2FA is on.")]
     [HttpPost(Name = "CreateServiceAccount")]
+    [RequestExample(@"{""name"": ""billing-worker"", ""description"": ""Nightly billing run"", ""scopes"": [""api_keys:read""]}")]
     [NoStore]
     [RequireScope(Scopes.ServiceAccountsWrite)]
     [EnableRateLimiting(RateLimits.Credentials)]
@@ -46,12 +50,16 @@ public sealed class ServiceAccountsController(ISender sender) : ControllerBase
                 HttpContext.Caller(), request.Name ?? "", request.Description, request.Scopes ?? [], request.SecretExpiresAt, stepUpCode), ct),
             account => StatusCode(StatusCodes.Status201Created, account));
 
+    [EndpointSummary("List service accounts")]
+    [EndpointDescription("The caller's service accounts; an administrator's: everyone's.")]
     [HttpGet(Name = "ListServiceAccounts")]
     [RequireScope(Scopes.ServiceAccountsRead)]
     [ProducesResponseType<IReadOnlyList<ServiceAccountResponse>>(StatusCodes.Status200OK)]
     public async Task<IActionResult> List(CancellationToken ct) =>
         this.ToActionResult(await sender.Send(new ListServiceAccountsQuery(HttpContext.Caller()), ct));
 
+    [EndpointSummary("Get a service account")]
+    [EndpointDescription("One service account with its secrets' metadata (never the secrets).")]
     [HttpGet("{id:guid}", Name = "GetServiceAccount")]
     [RequireScope(Scopes.ServiceAccountsRead)]
     [ProducesResponseType<ServiceAccountResponse>(StatusCodes.Status200OK)]
@@ -59,6 +67,8 @@ public sealed class ServiceAccountsController(ISender sender) : ControllerBase
     public async Task<IActionResult> Get(Guid id, CancellationToken ct) =>
         this.ToActionResult(await sender.Send(new GetServiceAccountQuery(HttpContext.Caller(), id), ct));
 
+    [EndpointSummary("Delete a service account")]
+    [EndpointDescription("Its secrets, tokens and API keys stop at once.")]
     [HttpDelete("{id:guid}", Name = "DeleteServiceAccount")]
     [RequireScope(Scopes.ServiceAccountsWrite)]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
@@ -66,6 +76,8 @@ public sealed class ServiceAccountsController(ISender sender) : ControllerBase
     public async Task<IActionResult> Delete(Guid id, CancellationToken ct) =>
         this.ToNoContent(await sender.Send(new DeleteServiceAccountCommand(HttpContext.Caller(), id), ct));
 
+    [EndpointSummary("Add a service-account secret")]
+    [EndpointDescription("A further client secret (in this answer only), e.g. to rotate without downtime. Step-up (`X-2FA-Code`) when 2FA is on.")]
     [HttpPost("{id:guid}/secrets", Name = "AddServiceAccountSecret")]
     [NoStore]
     [RequireScope(Scopes.ServiceAccountsWrite)]
@@ -79,6 +91,8 @@ public sealed class ServiceAccountsController(ISender sender) : ControllerBase
             await sender.Send(new AddServiceAccountSecretCommand(HttpContext.Caller(), id, request?.ExpiresAt, stepUpCode), ct),
             secret => StatusCode(StatusCodes.Status201Created, secret));
 
+    [EndpointSummary("Delete a service-account secret")]
+    [EndpointDescription("The secret stops at once; the last secret cannot be deleted (409 `conflict`).")]
     [HttpDelete("{id:guid}/secrets/{secretId:guid}", Name = "DeleteServiceAccountSecret")]
     [RequireScope(Scopes.ServiceAccountsWrite)]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
@@ -86,6 +100,8 @@ public sealed class ServiceAccountsController(ISender sender) : ControllerBase
     public async Task<IActionResult> DeleteSecret(Guid id, Guid secretId, CancellationToken ct) =>
         this.ToNoContent(await sender.Send(new DeleteServiceAccountSecretCommand(HttpContext.Caller(), id, secretId), ct));
 
+    [EndpointSummary("List a service account's API keys")]
+    [EndpointDescription("Without their secrets.")]
     [HttpGet("{id:guid}/api-keys", Name = "ListServiceAccountApiKeys")]
     [RequireScope(Scopes.ServiceAccountsRead)]
     [ProducesResponseType<IReadOnlyList<ApiKeyResponse>>(StatusCodes.Status200OK)]
@@ -93,6 +109,8 @@ public sealed class ServiceAccountsController(ISender sender) : ControllerBase
     public async Task<IActionResult> ListApiKeys(Guid id, CancellationToken ct) =>
         this.ToActionResult(await sender.Send(new ListServiceAccountApiKeysQuery(HttpContext.Caller(), id), ct));
 
+    [EndpointSummary("Create an API key for a service account")]
+    [EndpointDescription("Permissions within the service account's scopes; the secret is in this answer only. Step-up (`X-2FA-Code`) when 2FA is on.")]
     [HttpPost("{id:guid}/api-keys", Name = "CreateServiceAccountApiKey")]
     [NoStore]
     [RequireScope(Scopes.ServiceAccountsWrite)]

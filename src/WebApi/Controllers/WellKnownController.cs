@@ -9,9 +9,12 @@ namespace AuthPlatform.WebApi.Controllers;
 
 /// <summary>Published metadata: the JSON Web Key Set of the token-signing keys, and the authorization server's metadata (RFC 8414, OpenID Connect Discovery).</summary>
 [ApiController]
+[ApiTag("Discovery", "Published metadata: the JSON Web Key Set and the authorization server's metadata (RFC 8414, OpenID Connect Discovery).")]
 [AllowAnonymous]
 public sealed class WellKnownController(ISender sender) : ControllerBase
 {
+    [EndpointSummary("JSON Web Key Set")]
+    [EndpointDescription("The public keys that sign access and ID tokens (RFC 7517), including the next and the retiring key. Cacheable for 5 minutes.")]
     [HttpGet("/.well-known/jwks.json", Name = "GetJwks")]
     [ProducesResponseType(StatusCodes.Status200OK, Type = typeof(JwksDocument))]
     public async Task<ContentResult> Jwks(CancellationToken ct)
@@ -21,6 +24,8 @@ public sealed class WellKnownController(ISender sender) : ControllerBase
         return Content(jwks.Value, "application/json");
     }
 
+    [EndpointSummary("Authorization server metadata")]
+    [EndpointDescription("RFC 8414 and OpenID Connect Discovery 1.0 (the same document at both addresses). Cacheable for 5 minutes.")]
     [HttpGet("/.well-known/oauth-authorization-server", Name = "GetAuthorizationServerMetadata")]
     [HttpGet("/.well-known/openid-configuration", Name = "GetOpenIdConfiguration")]
     [Produces("application/json")]

@@ -1,4 +1,6 @@
 // Longer than 150 lines because the authorization endpoint's four steps (request, login, second factor, consent) share their checks, their cookie and their answers here.
+using System.ComponentModel;
+using System.Text.Json.Serialization;
 using AuthPlatform.Application.Auth.Common;
 using AuthPlatform.Application.Auth.Login;
 using AuthPlatform.Application.Auth.LoginWithSecondFactor;
@@ -28,14 +30,57 @@ namespace AuthPlatform.WebApi.Endpoints;
 /// </summary>
 public static partial class AuthorizeEndpoints
 {
+    /// <summary>For the OpenAPI document: the query of <c>GET /oauth/authorize</c>.</summary>
+    public sealed record AuthorizeParameters(
+        [property: Description("code")] string ResponseType,
+        [property: Description("The registered client.")] string ClientId,
+        [property: Description("One of the client's registered redirect URIs.")] string RedirectUri,
+        [property: Description("The PKCE challenge (RFC 7636), BASE64URL(SHA-256(verifier)).")] string CodeChallenge,
+        [property: Description("S256")] string CodeChallengeMethod,
+        [property: Description("Space-separated scopes, e.g. openid profile email.")] string? Scope,
+        [property: Description("Returned unchanged on the redirect.")] string? State,
+        [property: Description("OpenID Connect: copied into the ID token.")] string? Nonce,
+        [property: Description("none (no page: error if sign-in or consent is needed) or login (sign in again).")] string? Prompt);
+
+    /// <summary>For the OpenAPI document: the sign-in page's login form.</summary>
+    public sealed record AuthorizeLoginForm(string Email, string Password, [property: JsonPropertyName("__RequestVerificationToken")] string RequestVerificationToken);
+
+    /// <summary>For the OpenAPI document: the sign-in page's second-factor form.</summary>
+    public sealed record AuthorizeSecondFactorForm(
+        string MfaToken, [property: Description("A TOTP code or a recovery code.")] string Code, [property: JsonPropertyName("__RequestVerificationToken")] string RequestVerificationToken);
+
+    /// <summary>For the OpenAPI document: the consent page's form.</summary>
+    public sealed record AuthorizeConsentForm(
+        [property: Description("approve or deny")] string Decision, [property: JsonPropertyName("__RequestVerificationToken")] string RequestVerificationToken);
+
     public static IEndpointRouteBuilder MapAuthorizeEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/oauth/authorize", AuthorizeAsync).ExcludeFromDescription();
-        endpoints.MapPost("/oauth/authorize/login", LoginAsync).ExcludeFromDescription().RequireRateLimiting(RateLimits.Credentials);
-        endpoints.MapPost("/oauth/authorize/2fa", SecondFactorAsync).ExcludeFromDescription().RequireRateLimiting(RateLimits.Credentials);
-        endpoints.MapPost("/oauth/authorize/consent", ConsentAsync).ExcludeFromDescription();
+        endpoints.MapGet("/oauth/authorize", AuthorizeAsync)
+            .WithName("Authorize").WithTags("OAuth").WithMetadata(new ProtocolParametersAttribute(typeof(AuthorizeParameters)))
+            .WithSummary("OAuth 2.0 authorization endpoint")
+            .WithDescription("RFC 6749 4.1.1 with PKCE (S256): a browser page. Signs the user in (with the second factor), asks for consent, "
+                + "then redirects to `redirect_uri` with `code`, `state` and `iss` (RFC 9207), or with `error`. A request that cannot redirect "
+                + "safely (unknown client, unregistered redirect URI) gets an HTML error page.")
+            .Produces<string>(StatusCodes.Status200OK, "text/html").Produces(StatusCodes.Status302Found)
+            .Produces<string>(StatusCodes.Status400BadRequest, "text/html");
+        Page(endpoints.MapPost("/oauth/authorize/login", LoginAsync).WithName("AuthorizeLogin").RequireRateLimiting(RateLimits.Credentials),
+            typeof(AuthorizeLoginForm), "Sign-in page: log in", "The login form of /oauth/authorize (the page's own form, with its antiforgery token).");
+        Page(endpoints.MapPost("/oauth/authorize/2fa", SecondFactorAsync).WithName("AuthorizeSecondFactor").RequireRateLimiting(RateLimits.Credentials),
+            typeof(AuthorizeSecondFactorForm), "Sign-in page: second factor", "The second-factor form of /oauth/authorize: a TOTP code or a recovery code.");
+        Page(endpoints.MapPost("/oauth/authorize/consent", ConsentAsync).WithName("AuthorizeConsent"),
+            typeof(AuthorizeConsentForm), "Sign-in page: consent", "The consent form of /oauth/authorize: `approve` redirects with a code, `deny` with `access_denied`.");
         return endpoints;
     }
+
+    /// <summary>A form post of the sign-in pages: the authorization request stays in the query string; the answer is a page or a redirect.</summary>
+    private static void Page(RouteHandlerBuilder page, Type form, string summary, string description) =>
+        page.WithTags("OAuth sign-in pages").WithMetadata(new ProtocolParametersAttribute(form))
+            .WithMetadata(new ApiTagAttribute("OAuth sign-in pages",
+                "The HTML forms that /oauth/authorize shows, posted by the browser with their antiforgery token; not for API clients."))
+            .WithSummary(summary).WithDescription(description)
+            .Produces<string>(StatusCodes.Status200OK, "text/html").Produces(StatusCodes.Status303SeeOther)
+            .Produces<string>(StatusCodes.Status400BadRequest, "text/html").Produces<string>(StatusCodes.Status423Locked, "text/html")
+            .Produces<string>(StatusCodes.Status429TooManyRequests, "text/html");
 
     private static async Task AuthorizeAsync(HttpContext http, ISender sender, CancellationToken ct)
     {

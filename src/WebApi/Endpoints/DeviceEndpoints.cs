@@ -1,5 +1,7 @@
 // Longer than 150 lines because the device verification's steps (code entry, login, second factor, decision) share their checks, their cookie and their answers here.
+using System.ComponentModel;
 using System.Globalization;
+using System.Text.Json.Serialization;
 using AuthPlatform.Application.Auth.Login;
 using AuthPlatform.Application.Auth.LoginWithSecondFactor;
 using AuthPlatform.Application.Common.Results;
@@ -26,15 +28,60 @@ namespace AuthPlatform.WebApi.Endpoints;
 /// </summary>
 public static class DeviceEndpoints
 {
+    private const string Tag = "OAuth device pages";
+
+    /// <summary>For the OpenAPI document: the query of <c>GET /oauth/device</c>.</summary>
+    public sealed record DeviceParameters([property: Description("The user code, when the device showed verification_uri_complete: filled in.")] string? UserCode);
+
+    /// <summary>For the OpenAPI document: the code entry form.</summary>
+    public sealed record DeviceCodeForm(
+        [property: Description("The code the device shows, e.g. WDJB-MJHT (case, spaces and dashes do not matter).")] string UserCode,
+        [property: JsonPropertyName("__RequestVerificationToken")] string RequestVerificationToken);
+
+    /// <summary>For the OpenAPI document: the decision form.</summary>
+    public sealed record DeviceDecisionForm(
+        string UserCode, [property: Description("approve or deny")] string Decision, [property: JsonPropertyName("__RequestVerificationToken")] string RequestVerificationToken);
+
     public static IEndpointRouteBuilder MapDeviceEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet(SignInPages.DevicePath, ShowAsync).ExcludeFromDescription();
-        endpoints.MapPost(SignInPages.DevicePath, EnterCodeAsync).ExcludeFromDescription().RequireRateLimiting(RateLimits.Credentials);
-        endpoints.MapPost(SignInPages.DevicePath + "/login", LoginAsync).ExcludeFromDescription().RequireRateLimiting(RateLimits.Credentials);
-        endpoints.MapPost(SignInPages.DevicePath + "/2fa", SecondFactorAsync).ExcludeFromDescription().RequireRateLimiting(RateLimits.Credentials);
-        endpoints.MapPost(SignInPages.DevicePath + "/decision", DecideAsync).ExcludeFromDescription().RequireRateLimiting(RateLimits.Credentials);
+        Page(endpoints.MapGet(SignInPages.DevicePath, (Func<HttpContext, Task>)ShowAsync).WithName("DeviceVerification"), typeof(DeviceParameters),
+            "Device verification page (RFC 8628 3.3)",
+            "The `verification_uri` of POST /oauth/device_authorization: a browser page where a person signs in (the sign-in cookie and pages of /oauth/authorize) "
+            + "and enters the code the device shows; `?user_code=` (`verification_uri_complete`) fills it in.")
+            .Produces<string>(StatusCodes.Status200OK, "text/html").Produces<string>(StatusCodes.Status400BadRequest, "text/html");
+        Page(endpoints.MapPost(SignInPages.DevicePath, EnterCodeAsync).WithName("DeviceEnterCode").RequireRateLimiting(RateLimits.Credentials), typeof(DeviceCodeForm),
+            "Device verification page: enter the code",
+            "The code entry form of /oauth/device: the application and its scopes to allow or deny; a wrong, expired or decided code is a 400 page, "
+            + "too many wrong codes a 429 page with `Retry-After`.")
+            .Produces<string>(StatusCodes.Status200OK, "text/html").Produces<string>(StatusCodes.Status400BadRequest, "text/html")
+            .Produces<string>(StatusCodes.Status429TooManyRequests, "text/html");
+        Page(endpoints.MapPost(SignInPages.DevicePath + "/login", LoginAsync).WithName("DeviceLogin").RequireRateLimiting(RateLimits.Credentials),
+            typeof(AuthorizeEndpoints.AuthorizeLoginForm), "Device verification page: log in",
+            "The login form of /oauth/device (the page's own form, with its antiforgery token); signed in, a 303 back to the code entry.")
+            .Produces<string>(StatusCodes.Status200OK, "text/html").Produces(StatusCodes.Status303SeeOther)
+            .Produces<string>(StatusCodes.Status400BadRequest, "text/html").Produces<string>(StatusCodes.Status423Locked, "text/html")
+            .Produces<string>(StatusCodes.Status429TooManyRequests, "text/html");
+        Page(endpoints.MapPost(SignInPages.DevicePath + "/2fa", SecondFactorAsync).WithName("DeviceSecondFactor").RequireRateLimiting(RateLimits.Credentials),
+            typeof(AuthorizeEndpoints.AuthorizeSecondFactorForm), "Device verification page: second factor",
+            "The second-factor form of /oauth/device: a TOTP code or a recovery code; signed in, a 303 back to the code entry.")
+            .Produces<string>(StatusCodes.Status200OK, "text/html").Produces(StatusCodes.Status303SeeOther)
+            .Produces<string>(StatusCodes.Status400BadRequest, "text/html").Produces<string>(StatusCodes.Status423Locked, "text/html")
+            .Produces<string>(StatusCodes.Status429TooManyRequests, "text/html");
+        Page(endpoints.MapPost(SignInPages.DevicePath + "/decision", DecideAsync).WithName("DeviceDecision").RequireRateLimiting(RateLimits.Credentials),
+            typeof(DeviceDecisionForm), "Device verification page: allow or deny",
+            "The decision form of /oauth/device: `approve` lets the device's next poll of /oauth/token answer the tokens, `deny` answers it `access_denied`. "
+            + "A code is decided once.")
+            .Produces<string>(StatusCodes.Status200OK, "text/html").Produces<string>(StatusCodes.Status400BadRequest, "text/html")
+            .Produces<string>(StatusCodes.Status429TooManyRequests, "text/html");
         return endpoints;
     }
+
+    /// <summary>A page of the device verification: its tag, its form (or query) and its words in the OpenAPI document.</summary>
+    private static RouteHandlerBuilder Page(RouteHandlerBuilder page, Type parameters, string summary, string description) =>
+        page.WithTags(Tag).WithMetadata(new ProtocolParametersAttribute(parameters))
+            .WithMetadata(new ApiTagAttribute(Tag,
+                "The HTML pages of the device authorization grant (RFC 8628 3.3) at the verification URI, posted by the browser with their antiforgery token; not for API clients."))
+            .WithSummary(summary).WithDescription(description);
 
     private static async Task ShowAsync(HttpContext http)
     {

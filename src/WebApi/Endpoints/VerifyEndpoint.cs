@@ -18,7 +18,9 @@ public static class VerifyEndpoint
             .RequireAuthorization()
             .WithName("Verify")
             .WithTags("Auth")
-            .WithSummary("Is this credential (JWT access token or API key) good, and what may it do?")
+            .WithSummary("Check a credential (for API gateways)")
+            .WithDescription("Is this credential (JWT access token or API key) good, and what may it do? The call an API gateway makes on every request: "
+                + "answers the subject, its scopes or permissions, and the credential's kind; 401 when it is not good.")
             .Produces<VerifyResponse>(StatusCodes.Status200OK)
             .Produces<ProblemDetailsResponse>(StatusCodes.Status401Unauthorized, "application/problem+json");
         return endpoints;

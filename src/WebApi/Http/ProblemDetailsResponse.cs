@@ -6,6 +6,7 @@ public sealed record ProblemDetailsResponse(
     string Title,
     int Status,
     string Detail,
+    string Instance,
     string Code,
     IReadOnlyDictionary<string, string[]>? Errors,
     string TraceId);

@@ -1,6 +1,7 @@
 using AuthPlatform.WebApi.Startup;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -46,6 +47,27 @@ public sealed class AuthApiFactory(
             services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs);
             testServices?.Invoke(services);
         });
+    }
+
+    /// <summary>A client whose every answer is checked against the OpenAPI document (<see cref="OpenApiContractHandler"/>).</summary>
+    public new HttpClient CreateClient() => CreateClient(new WebApplicationFactoryClientOptions());
+
+    /// <summary>As the factory's own, with <see cref="OpenApiContractHandler"/> innermost: each answer, redirects included, is checked.</summary>
+    public new HttpClient CreateClient(WebApplicationFactoryClientOptions options)
+    {
+        var handlers = new List<DelegatingHandler>();
+        if (options.AllowAutoRedirect)
+        {
+            handlers.Add(new RedirectHandler(options.MaxAutomaticRedirections));
+        }
+
+        if (options.HandleCookies)
+        {
+            handlers.Add(new CookieContainerHandler());
+        }
+
+        handlers.Add(new OpenApiContractHandler(OpenApiContract.Document));
+        return CreateDefaultClient(options.BaseAddress, [.. handlers]);
     }
 
     /// <summary>Empties the database and recreates the bootstrap administrator.</summary>
