@@ -43,9 +43,12 @@ public sealed class UnitOfWork(AuthDbContext db, IServiceProvider services, Data
 
     public async Task StartWritesAsync(CancellationToken cancellationToken)
     {
-        // On SQLite this is BEGIN IMMEDIATE: the write lock is held from here to the commit.
+        // On SQLite this is BEGIN IMMEDIATE: the write lock is held from here to the commit. The
+        // events raised so far are handled first, so that their handlers' work (audit rows,
+        // after-commit work) is not done while every other writer waits.
         if (_transaction is null)
         {
+            await DispatchDomainEventsAsync(cancellationToken);
             await OpenTransactionAsync(cancellationToken);
         }
     }
