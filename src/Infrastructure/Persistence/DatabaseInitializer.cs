@@ -5,7 +5,7 @@ namespace AuthPlatform.Infrastructure.Persistence;
 
 /// <summary>
 /// At start-up: applies migrations (unless configured off) and sets SQLite's journal mode; in WAL
-/// mode the writes through the <see cref="DatabaseWriteGate"/> are then flushed in groups (ADR 0016).
+/// mode the writes through the <see cref="DatabaseWriteGate"/> are then flushed in groups (ADR 0017).
 /// </summary>
 public sealed class DatabaseInitializer(AuthDbContext db, IOptions<DatabaseOptions> options, DatabaseWriteGate gate)
 {

@@ -18,7 +18,7 @@ namespace AuthPlatform.Infrastructure.Persistence;
 /// on the same file still meets SQLite's own lock wait. On PostgreSQL and SQL Server the gate is
 /// <see cref="None"/>: their writers lock rows, not the database. ADR 0015.
 /// <para>
-/// Group commit (ADR 0016): once <see cref="EnableBatchedSync"/> confirmed WAL mode, a write made
+/// Group commit (ADR 0017): once <see cref="EnableBatchedSync"/> confirmed WAL mode, a write made
 /// through the gate commits with <c>PRAGMA synchronous=NORMAL</c> (the WAL is appended, not
 /// flushed, so the gate is held for microseconds, not for a disk flush) and is made durable after
 /// the gate is left by one flush of the WAL file that covers every commit made before it started

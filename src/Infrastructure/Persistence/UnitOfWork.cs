@@ -67,7 +67,7 @@ public sealed class UnitOfWork(AuthDbContext db, IServiceProvider services, Data
         }
     }
 
-    /// <summary>Leaves the gate; returns the session left, whose commit may still wait for its flush (group commit, ADR 0016).</summary>
+    /// <summary>Leaves the gate; returns the session left, whose commit may still wait for its flush (group commit, ADR 0017).</summary>
     private async Task<DatabaseWriteGate.WriteSession?> LeaveGateAsync()
     {
         var writes = Interlocked.Exchange(ref _writes, null);

@@ -3,7 +3,7 @@ using AuthPlatform.Infrastructure.Persistence;
 namespace AuthPlatform.Infrastructure.Tests.Concurrency;
 
 /// <summary>
-/// Group commit (ADR 0016): a writer that committed is answered only after a flush of the WAL that
+/// Group commit (ADR 0017): a writer that committed is answered only after a flush of the WAL that
 /// started after it asked, and the writers that ask while a flush runs share the next one.
 /// </summary>
 public sealed class WalSyncTests

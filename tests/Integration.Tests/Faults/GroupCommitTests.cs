@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AuthPlatform.Integration.Tests.Faults;
 
 /// <summary>
-/// Group commit on SQLite (ADR 0016): a write through the gate commits without a flush of its own
+/// Group commit on SQLite (ADR 0017): a write through the gate commits without a flush of its own
 /// and is answered only once a flush of the WAL covers it; connections go back to the pool with
 /// <c>synchronous=FULL</c>, so a write that bypasses the gate still flushes at its commit. The
 /// database runs with connection pooling on here, as in production (the other tests turn it off).
