@@ -88,35 +88,27 @@ public sealed class DatabaseWriteGate
     }
 
     /// <summary>
-    /// Enters the gate for the writes of <paramref name="db"/>: with group commit, its connection is
-    /// opened and set to <c>synchronous=NORMAL</c> until the session is left.
+    /// Enters the gate for the writes of <paramref name="db"/>. With group commit, its connection is
+    /// opened and set to <c>synchronous=NORMAL</c> first (neither takes a lock, so neither is done
+    /// while other writers wait) and kept open until the session is left.
     /// </summary>
     public async ValueTask<WriteSession> BeginWritesAsync(AuthDbContext db, CancellationToken cancellationToken)
     {
-        var held = await EnterAsync(cancellationToken);
-        if (_file?.Sync is null)
+        if (_file?.Sync is not { } sync)
         {
-            return new WriteSession(held, null, null);
+            return new WriteSession(await EnterAsync(cancellationToken), null, null);
         }
 
-        try
-        {
-            await db.Database.OpenConnectionAsync(cancellationToken);
-        }
-        catch
-        {
-            held.Dispose();
-            throw;
-        }
-
-        var session = new WriteSession(held, db, _file.Sync);
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        var session = new WriteSession(null, db, sync);
         try
         {
             await session.SetSynchronousAsync("NORMAL", cancellationToken);
+            session.Entered(await EnterAsync(cancellationToken));
         }
         catch
         {
-            session.Leave();
+            await session.LeaveAsync();
             throw;
         }
 
@@ -162,13 +154,17 @@ public sealed class DatabaseWriteGate
         private readonly AuthDbContext? _db;
         private readonly WalSync? _sync;
         private IDisposable? _held;
+        private bool _open;
 
-        internal WriteSession(IDisposable held, AuthDbContext? db, WalSync? sync)
+        internal WriteSession(IDisposable? held, AuthDbContext? db, WalSync? sync)
         {
             _held = held;
             _db = db;
             _sync = sync;
+            _open = db is not null;
         }
+
+        internal void Entered(IDisposable held) => _held = held;
 
         internal async Task SetSynchronousAsync(string level, CancellationToken cancellationToken)
         {
@@ -177,56 +173,50 @@ public sealed class DatabaseWriteGate
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        /// <summary>Restores <c>synchronous=FULL</c>, closes what was opened and leaves the gate; safe to call twice.</summary>
+        /// <summary>Leaves the gate, then restores <c>synchronous=FULL</c> and closes what was opened; safe to call twice.</summary>
         public async Task LeaveAsync()
         {
-            if (_held is null)
+            Interlocked.Exchange(ref _held, null)?.Dispose();
+            if (!_open)
             {
                 return;
             }
 
-            if (_db is not null)
+            _open = false;
+            try
             {
-                try
-                {
-                    await SetSynchronousAsync("FULL", CancellationToken.None);
-                }
-                catch (DbException)
-                {
-                    ForgetConnection();
-                }
-
-                await _db.Database.CloseConnectionAsync();
+                await SetSynchronousAsync("FULL", CancellationToken.None);
+            }
+            catch (DbException)
+            {
+                ForgetConnection();
             }
 
-            Interlocked.Exchange(ref _held, null)?.Dispose();
+            await _db!.Database.CloseConnectionAsync();
         }
 
         /// <summary>As <see cref="LeaveAsync"/>, for a scope disposed synchronously.</summary>
         public void Leave()
         {
-            if (_held is null)
+            Interlocked.Exchange(ref _held, null)?.Dispose();
+            if (!_open)
             {
                 return;
             }
 
-            if (_db is not null)
+            _open = false;
+            try
             {
-                try
-                {
-                    using var command = _db.Database.GetDbConnection().CreateCommand();
-                    command.CommandText = "PRAGMA synchronous=FULL;";
-                    command.ExecuteNonQuery();
-                }
-                catch (DbException)
-                {
-                    ForgetConnection();
-                }
-
-                _db.Database.CloseConnection();
+                using var command = _db!.Database.GetDbConnection().CreateCommand();
+                command.CommandText = "PRAGMA synchronous=FULL;";
+                command.ExecuteNonQuery();
+            }
+            catch (DbException)
+            {
+                ForgetConnection();
             }
 
-            Interlocked.Exchange(ref _held, null)?.Dispose();
+            _db!.Database.CloseConnection();
         }
 
         /// <summary>Completes once the writes committed in this session are on disk (at once without group commit).</summary>
