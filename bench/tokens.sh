@@ -20,6 +20,7 @@
 # BENCH_ROUNDS, BENCH_SKIP_BUILD (bench/lib.sh), and
 #   BENCH_CC_GOAL       client_credentials/baseline goal in percent (default 10, issue 9)
 #   BENCH_REFRESH_GOAL  refresh_oauth and refresh_session/baseline goal in percent (default 4, issue 9)
+#   BENCH_ROWS          the rows to load besides the baseline, comma-separated (default: all three)
 set -euo pipefail
 BENCH_NAME=tokens.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -88,13 +89,16 @@ load_refresh() {
   log "$name: $(grep -c . "$TOKENS_FILE" || true) chains left"
 }
 
+# wanted NAME: whether BENCH_ROWS (default: every row) names NAME.
+wanted() { [ -z "${BENCH_ROWS:-}" ] || [[ ",$BENCH_ROWS," == *",$1,"* ]]; }
+
 # --- load ----------------------------------------------------------------------------------
 for round in $(seq 1 "$ROUNDS"); do
   log "round $round of $ROUNDS"
   load baseline "$BASE/health/live"
-  BENCH_FORM="grant_type=client_credentials" load client_credentials "$BASE/oauth/token" "$SA_BASIC" "$LUA_DIR/form_post.lua"
-  load_refresh refresh_oauth oauth "$BASE/oauth/token"
-  load_refresh refresh_session session "$BASE/api/v1/auth/refresh"
+  ! wanted client_credentials || BENCH_FORM="grant_type=client_credentials" load client_credentials "$BASE/oauth/token" "$SA_BASIC" "$LUA_DIR/form_post.lua"
+  ! wanted refresh_oauth || load_refresh refresh_oauth oauth "$BASE/oauth/token"
+  ! wanted refresh_session || load_refresh refresh_session session "$BASE/api/v1/auth/refresh"
 done
 
 bench_report tokens-latest.txt "token issuance benchmark" \

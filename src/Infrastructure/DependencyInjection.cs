@@ -149,17 +149,17 @@ public static class DependencyInjection
                     Directory.CreateDirectory(directory);
                 }
 
-                services.AddDbContext<AuthDbContext, SqliteAuthDbContext>(o => o.UseSqlite(sqlite.ToString(), s => s.CommandTimeout(timeout)));
+                services.AddDbContextPool<AuthDbContext, SqliteAuthDbContext>(o => o.UseSqlite(sqlite.ToString(), s => s.CommandTimeout(timeout)));
                 services.AddSingleton(DatabaseWriteGate.ForSqlite(
                     sqlite.DataSource == ":memory:" || sqlite.Mode == SqliteOpenMode.Memory ? sqlite.ToString() : Path.GetFullPath(sqlite.DataSource),
                     TimeSpan.FromSeconds(timeout)));
                 break;
             case DatabaseProvider.Postgres:
-                services.AddDbContext<AuthDbContext, PostgresAuthDbContext>(o => o.UseNpgsql(Require(connectionString, provider), s => s.CommandTimeout(timeout)));
+                services.AddDbContextPool<AuthDbContext, PostgresAuthDbContext>(o => o.UseNpgsql(Require(connectionString, provider), s => s.CommandTimeout(timeout)));
                 services.AddSingleton(DatabaseWriteGate.None);
                 break;
             case DatabaseProvider.SqlServer:
-                services.AddDbContext<AuthDbContext, SqlServerAuthDbContext>(o => o.UseSqlServer(Require(connectionString, provider), s => s.CommandTimeout(timeout)));
+                services.AddDbContextPool<AuthDbContext, SqlServerAuthDbContext>(o => o.UseSqlServer(Require(connectionString, provider), s => s.CommandTimeout(timeout)));
                 services.AddSingleton(DatabaseWriteGate.None);
                 break;
             default:

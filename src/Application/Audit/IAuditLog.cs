@@ -15,4 +15,12 @@ public sealed record AuditRecord(
 public interface IAuditLog
 {
     void Record(AuditRecord record);
+
+    /// <summary>
+    /// The row of an issued token (a refresh): not a write of the command's transaction but, once
+    /// the command committed, one of the rows written in batches like <c>oauth.token_issued</c>, so
+    /// that issuance holds no database write lock for its audit row (issue 9; ADR 0017). A command
+    /// that rolls back leaves no row.
+    /// </summary>
+    void RecordIssuance(AuditRecord record);
 }

@@ -10,8 +10,9 @@ using Microsoft.Extensions.Logging;
 namespace AuthPlatform.Infrastructure.Auditing;
 
 /// <summary>
-/// The audit rows of successful grants (<c>oauth.token_issued</c>), written without a database
-/// write per grant: noted in memory and inserted in batches by a background timer
+/// The audit rows of successful grants (<c>oauth.token_issued</c>) and of refreshes
+/// (<c>token.refreshed</c>, through <see cref="AuditLog.RecordIssuance"/>), written without a
+/// database write per grant: noted in memory and inserted in batches by a background timer
 /// (<see cref="FlushInterval"/>) and once more at shutdown, like <c>ApiKeyUsageTracker</c>. At
 /// most <see cref="MaxPending"/> rows wait; past that, rows are dropped and counted in the log
 /// (a flood of grants must not exhaust memory). A process killed without a graceful stop loses
@@ -24,11 +25,14 @@ public sealed partial class BatchedTokenAudit(IServiceScopeFactory scopes, TimeP
     public const int MaxPending = 100_000;
     private const int BatchSize = 1_000;
 
-    private readonly ConcurrentQueue<IssuedTokenRecord> _pending = new();
+    private readonly ConcurrentQueue<AuditEvent> _pending = new();
     private int _count;
     private long _dropped;
 
-    public void Record(IssuedTokenRecord record)
+    public void Record(IssuedTokenRecord record) => Enqueue(ToAuditEvent(record));
+
+    /// <summary>Notes a row for the next batch (dropped, and counted in the log, past <see cref="MaxPending"/>).</summary>
+    public void Enqueue(AuditEvent record)
     {
         if (Interlocked.Increment(ref _count) > MaxPending)
         {
@@ -51,7 +55,7 @@ public sealed partial class BatchedTokenAudit(IServiceScopeFactory scopes, TimeP
         var written = 0;
         while (!_pending.IsEmpty)
         {
-            var batch = new List<IssuedTokenRecord>(BatchSize);
+            var batch = new List<AuditEvent>(BatchSize);
             while (batch.Count < BatchSize && _pending.TryDequeue(out var record))
             {
                 batch.Add(record);
@@ -61,7 +65,7 @@ public sealed partial class BatchedTokenAudit(IServiceScopeFactory scopes, TimeP
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
-                db.AuditEvents.AddRange(batch.Select(ToAuditEvent));
+                db.AuditEvents.AddRange(batch);
                 var gate = scope.ServiceProvider.GetService<DatabaseWriteGate>() ?? DatabaseWriteGate.None;
                 await gate.WriteAsync(db, db.SaveChangesAsync, cancellationToken);
             }
@@ -88,7 +92,7 @@ public sealed partial class BatchedTokenAudit(IServiceScopeFactory scopes, TimeP
         return written;
     }
 
-    private AuditEvent ToAuditEvent(IssuedTokenRecord record)
+    private static AuditEvent ToAuditEvent(IssuedTokenRecord record)
     {
         var details = JsonSerializer.Serialize(new Dictionary<string, string> { ["grant_type"] = record.GrantType, ["scope"] = record.Scope });
         if (details.Length > AuditEvent.MaxDetailsLength)

@@ -3,8 +3,11 @@ using Microsoft.Extensions.Options;
 
 namespace AuthPlatform.Infrastructure.Persistence;
 
-/// <summary>At start-up: applies migrations (unless configured off) and sets SQLite's journal mode.</summary>
-public sealed class DatabaseInitializer(AuthDbContext db, IOptions<DatabaseOptions> options)
+/// <summary>
+/// At start-up: applies migrations (unless configured off) and sets SQLite's journal mode; in WAL
+/// mode the writes through the <see cref="DatabaseWriteGate"/> are then flushed in groups (ADR 0017).
+/// </summary>
+public sealed class DatabaseInitializer(AuthDbContext db, IOptions<DatabaseOptions> options, DatabaseWriteGate gate)
 {
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -15,8 +18,22 @@ public sealed class DatabaseInitializer(AuthDbContext db, IOptions<DatabaseOptio
 
         if (db.Database.IsSqlite())
         {
-            // Readers never wait for the writer; writers queue on the busy timeout.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            // Readers never wait for the writer; writers queue at the gate. SQLite answers the mode
+            // it is in: "memory" for an in-memory database, which has no WAL to flush.
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            try
+            {
+                await using var command = db.Database.GetDbConnection().CreateCommand();
+                command.CommandText = "PRAGMA journal_mode=WAL;";
+                if (await command.ExecuteScalarAsync(cancellationToken) is string mode && mode.Equals("wal", StringComparison.OrdinalIgnoreCase))
+                {
+                    gate.EnableBatchedSync();
+                }
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
         }
     }
 }

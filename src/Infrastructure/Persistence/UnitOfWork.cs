@@ -25,7 +25,7 @@ public sealed class UnitOfWork(AuthDbContext db, IServiceProvider services, Data
     private readonly List<Func<CancellationToken, Task>> _afterCommit = [];
     private readonly List<IDomainEvent> _raised = [];
     private IDbContextTransaction? _transaction;
-    private IDisposable? _writeGate;
+    private DatabaseWriteGate.WriteSession? _writes;
 
     public async Task<IAsyncDisposable> BeginTransactionAsync(CancellationToken cancellationToken)
     {
@@ -43,28 +43,43 @@ public sealed class UnitOfWork(AuthDbContext db, IServiceProvider services, Data
 
     public async Task StartWritesAsync(CancellationToken cancellationToken)
     {
-        // On SQLite this is BEGIN IMMEDIATE: the write lock is held from here to the commit.
+        // On SQLite this is BEGIN IMMEDIATE: the write lock is held from here to the commit. The
+        // events raised so far are handled first, so that their handlers' work (audit rows,
+        // after-commit work) is not done while every other writer waits.
         if (_transaction is null)
         {
+            await DispatchDomainEventsAsync(cancellationToken);
             await OpenTransactionAsync(cancellationToken);
         }
     }
 
     private async Task OpenTransactionAsync(CancellationToken cancellationToken)
     {
-        _writeGate = await gate.EnterAsync(cancellationToken);
+        _writes = await gate.BeginWritesAsync(db, cancellationToken);
         try
         {
             _transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         }
         catch
         {
-            LeaveGate();
+            await LeaveGateAsync();
             throw;
         }
     }
 
-    private void LeaveGate() => Interlocked.Exchange(ref _writeGate, null)?.Dispose();
+    /// <summary>Leaves the gate; returns the session left, whose commit may still wait for its flush (group commit, ADR 0017).</summary>
+    private async Task<DatabaseWriteGate.WriteSession?> LeaveGateAsync()
+    {
+        var writes = Interlocked.Exchange(ref _writes, null);
+        if (writes is not null)
+        {
+            await writes.LeaveAsync();
+        }
+
+        return writes;
+    }
+
+    private void LeaveGate() => Interlocked.Exchange(ref _writes, null)?.Leave();
 
     public void Raise(IDomainEvent domainEvent) => _raised.Add(domainEvent);
 
@@ -98,7 +113,12 @@ public sealed class UnitOfWork(AuthDbContext db, IServiceProvider services, Data
             await _transaction.CommitAsync(cancellationToken);
             await _transaction.DisposeAsync();
             _transaction = null;
-            LeaveGate();
+
+            // Durable before anything else happens or is answered; the next writer already has the gate.
+            if (await LeaveGateAsync() is { } committed)
+            {
+                await committed.WhenDurableAsync();
+            }
         }
 
         // Without a transaction the changes were committed by SaveChanges itself.
@@ -126,7 +146,7 @@ public sealed class UnitOfWork(AuthDbContext db, IServiceProvider services, Data
         finally
         {
             _transaction = null;
-            LeaveGate();
+            await LeaveGateAsync();
         }
     }
 
@@ -179,7 +199,7 @@ public sealed class UnitOfWork(AuthDbContext db, IServiceProvider services, Data
             await RollbackAsync(CancellationToken.None);
         }
 
-        LeaveGate();
+        await LeaveGateAsync();
     }
 
     /// <summary>As <see cref="DisposeAsync"/>, for a scope disposed synchronously.</summary>

@@ -242,6 +242,17 @@ public sealed class AuditTrailTests
     }
 
     [Fact]
+    public async Task Handle_TokenRefreshed_IsRecordedAsAnIssuanceOutsideTheTransaction()
+    {
+        var log = Substitute.For<IAuditLog>();
+
+        await new AuditTrail(log).Handle(new DomainEventNotification(new TokenRefreshed(UserId, SessionId)), CancellationToken.None);
+
+        log.Received(1).RecordIssuance(Arg.Is<AuditRecord>(r => r.Type == AuditEventTypes.TokenRefreshed && r.UserId == UserId));
+        log.DidNotReceiveWithAnyArgs().Record(default!);
+    }
+
+    [Fact]
     public async Task Handle_UnauditedEvent_RecordsNothing()
     {
         var log = Substitute.For<IAuditLog>();
@@ -249,7 +260,9 @@ public sealed class AuditTrailTests
         await new AuditTrail(log).Handle(new DomainEventNotification(new SomethingUnaudited(UserId)), CancellationToken.None);
 
         log.DidNotReceiveWithAnyArgs().Record(default!);
+        log.DidNotReceiveWithAnyArgs().RecordIssuance(default!);
     }
+
     [Fact]
     public void Describe_OAuthClientEvents_AreAuditedWithTheClientIdAndTheActor()
     {

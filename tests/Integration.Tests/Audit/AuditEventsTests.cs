@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using AuthPlatform.Integration.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AuthPlatform.Integration.Tests.Audit;
 
@@ -74,6 +75,21 @@ public abstract class AuditEventsTests<TFixture>(TFixture fixture) : ApiTestBase
         var amr = Assert.Single(login)!["details"]!["amr"]!.AsArray().Select(a => (string?)a).ToList();
         Assert.Equal(["pwd"], amr);
         Assert.False((bool)login[0]!["details"]!["recovery_code"]!);
+    }
+
+    [Fact]
+    public async Task Refresh_IsAuditedInTheBatchOfIssuedTokens_WithItsSession()
+    {
+        var (_, session) = await NewSessionAsync();
+        var refreshed = await ReadObjectAsync(await PostJsonAsync("/api/v1/auth/refresh", new { refresh_token = Str(session, "refresh_token") }));
+
+        // Written by the batch writer (every second, and at shutdown), not in the refresh's transaction.
+        await Factory.Services.GetRequiredService<AuthPlatform.Infrastructure.Auditing.BatchedTokenAudit>().FlushAsync(CancellationToken.None);
+
+        var events = await ReadArrayAsync(await GetAsync("/api/v1/audit-events?type=token.refreshed", Str(refreshed, "token")));
+        var row = Assert.Single(events);
+        Assert.Equal(Str(session["user"], "id"), Str(row, "user_id"));
+        Assert.False(string.IsNullOrEmpty((string?)row!["details"]!["session"]));
     }
 
     [Fact]

@@ -21,13 +21,25 @@ public sealed class AuditTrail(IAuditLog audit) : INotificationHandler<DomainEve
 {
     public ValueTask Handle(DomainEventNotification notification, CancellationToken cancellationToken)
     {
-        if (Describe(notification.Event) is { } record)
+        if (Describe(notification.Event) is not { } record)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        if (IsIssuance(notification.Event))
+        {
+            audit.RecordIssuance(record);
+        }
+        else
         {
             audit.Record(record);
         }
 
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>Events that issue tokens: their rows are written in batches after the commit (<see cref="IAuditLog.RecordIssuance"/>).</summary>
+    public static bool IsIssuance(IDomainEvent domainEvent) => domainEvent is TokenRefreshed;
 
     /// <summary>The audit row of an event, or null when it is not audited.</summary>
     public static AuditRecord? Describe(IDomainEvent domainEvent) => domainEvent switch

@@ -15,7 +15,8 @@ public interface IUnitOfWork
     /// <summary>
     /// Opens the command's transaction now (no-op when one is open), once the slow work is done:
     /// the writes that follow are committed together by the pipeline, or rolled back. On SQLite
-    /// this is when the database's one write lock is taken, so nothing slow may follow it.
+    /// this is when the database's one write lock is taken, so nothing slow may follow it. The
+    /// domain events raised before it are dispatched before the transaction opens.
     /// </summary>
     Task StartWritesAsync(CancellationToken cancellationToken);
 

@@ -11,21 +11,15 @@ namespace AuthPlatform.Infrastructure.Persistence.Repositories;
 /// </summary>
 public sealed class RefreshTokenFamilyRepository(AuthDbContext db) : IRefreshTokenFamilyRepository
 {
-    public async Task<RefreshTokenFamily?> FindByTokenHashAsync(string tokenHash, CancellationToken cancellationToken)
-    {
-        var familyId = await db.RefreshTokens
-            .Where(t => t.TokenHash == tokenHash)
-            .Select(t => (Guid?)t.FamilyId)
-            .FirstOrDefaultAsync(cancellationToken);
-        if (familyId is null)
-        {
-            return null;
-        }
-
-        return await db.RefreshTokenFamilies
+    /// <summary>
+    /// One query on the hot path of every refresh: the family whose id the token row names (an
+    /// uncorrelated subquery, evaluated once and then a primary-key lookup), with only that token.
+    /// </summary>
+    public Task<RefreshTokenFamily?> FindByTokenHashAsync(string tokenHash, CancellationToken cancellationToken) =>
+        db.RefreshTokenFamilies
             .Include(f => f.Tokens.Where(t => t.TokenHash == tokenHash))
-            .FirstOrDefaultAsync(f => f.Id == familyId, cancellationToken);
-    }
+            .Where(f => f.Id == db.RefreshTokens.Where(t => t.TokenHash == tokenHash).Select(t => t.FamilyId).FirstOrDefault())
+            .FirstOrDefaultAsync(cancellationToken);
 
     public Task<RefreshTokenFamily?> FindByIdAsync(Guid id, CancellationToken cancellationToken) =>
         db.RefreshTokenFamilies.FirstOrDefaultAsync(f => f.Id == id, cancellationToken);
