@@ -1,3 +1,4 @@
+// Longer than 150 lines because one class holds the whole client authentication of every grant: the throttle slot, the credentials, the lookup, the constant-time comparison and the audited failure.
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
