@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using AuthPlatform.Application.OAuth.Common;
 using Microsoft.Extensions.Options;
 
@@ -10,38 +9,15 @@ namespace AuthPlatform.WebApi.Http;
 /// <c>RateLimiting:WindowSeconds</c>, the same budget as the other endpoints where a secret can
 /// be guessed (SPEC section 2). Only failures spend it; once spent, every client authentication
 /// from the address is refused (429) until the window ends, the right secret too, so that the
-/// answer tells a guesser nothing. In memory, per instance.
+/// answer tells a guesser nothing. Each attempt holds a slot while its secret is compared
+/// (<see cref="FailureBudget"/>): a parallel burst gets no more than the budget evaluated. In memory, per instance.
 /// </summary>
-public sealed class ClientAuthenticationThrottle : IClientAuthenticationThrottle, IDisposable
+public sealed class ClientAuthenticationThrottle(IOptions<RateLimitingOptions> options, TimeProvider clock) : IClientAuthenticationThrottle
 {
-    private readonly PartitionedRateLimiter<string> _limiter;
+    private readonly FailureBudget _budget = new(
+        Math.Max(1, options.Value.PermitLimit), TimeSpan.FromSeconds(Math.Max(1, options.Value.WindowSeconds)), clock);
 
-    public ClientAuthenticationThrottle(IOptions<RateLimitingOptions> options)
-    {
-        var limits = options.Value;
-        _limiter = PartitionedRateLimiter.Create<string, string>(address => RateLimitPartition.GetFixedWindowLimiter(
-            address,
-            _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = Math.Max(1, limits.PermitLimit),
-                Window = TimeSpan.FromSeconds(Math.Max(1, limits.WindowSeconds)),
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            }));
-    }
+    public Task<TimeSpan?> ReserveAsync(string addressKey, CancellationToken cancellationToken) => _budget.ReserveAsync(addressKey, cancellationToken);
 
-    public bool MayTry(string addressKey, out TimeSpan retryAfter)
-    {
-        // Zero permits asks whether any is left, without spending one.
-        using var lease = _limiter.AttemptAcquire(addressKey, 0);
-        retryAfter = !lease.IsAcquired && lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.Zero;
-        return lease.IsAcquired;
-    }
-
-    public void RecordFailure(string addressKey)
-    {
-        using var lease = _limiter.AttemptAcquire(addressKey, 1);
-    }
-
-    public void Dispose() => _limiter.Dispose();
+    public void Complete(string addressKey, bool failed) => _budget.Complete(addressKey, failed);
 }

@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using AuthPlatform.Application.Common.Options;
 using AuthPlatform.Application.OAuth.Device.Common;
 using Microsoft.Extensions.Options;
@@ -9,38 +8,17 @@ namespace AuthPlatform.WebApi.Http;
 /// Wrong user codes entered on the device verification page (RFC 8628 5.1), per key (an address, a
 /// signed-in user): a fixed window of <c>OAuth:DeviceUserCodeMaxFailures</c> failures per
 /// <c>OAuth:DeviceUserCodeWindow</c>. Only failures spend it; once spent, every entry for that key is
-/// refused until the window ends, the right code too. In memory, per instance (like
-/// <see cref="ClientAuthenticationThrottle"/>).
+/// refused until the window ends, the right code too. Each entry holds a slot while its code is
+/// looked up (<see cref="FailureBudget"/>, as <see cref="ClientAuthenticationThrottle"/>). In memory, per instance.
 /// </summary>
-public sealed class UserCodeThrottle : IUserCodeThrottle, IDisposable
+public sealed class UserCodeThrottle(IOptions<OAuthOptions> options, TimeProvider clock) : IUserCodeThrottle
 {
-    private readonly PartitionedRateLimiter<string> _limiter;
+    private readonly FailureBudget _budget = new(
+        Math.Max(1, options.Value.DeviceUserCodeMaxFailures),
+        options.Value.DeviceUserCodeWindow > TimeSpan.Zero ? options.Value.DeviceUserCodeWindow : TimeSpan.FromMinutes(15),
+        clock);
 
-    public UserCodeThrottle(IOptions<OAuthOptions> options)
-    {
-        var limits = options.Value;
-        _limiter = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(
-            key,
-            _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = Math.Max(1, limits.DeviceUserCodeMaxFailures),
-                Window = limits.DeviceUserCodeWindow > TimeSpan.Zero ? limits.DeviceUserCodeWindow : TimeSpan.FromMinutes(15),
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            }));
-    }
+    public Task<TimeSpan?> ReserveAsync(string key, CancellationToken cancellationToken) => _budget.ReserveAsync(key, cancellationToken);
 
-    public bool MayTry(string key, out TimeSpan retryAfter)
-    {
-        using var lease = _limiter.AttemptAcquire(key, 0);
-        retryAfter = !lease.IsAcquired && lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.Zero;
-        return lease.IsAcquired;
-    }
-
-    public void RecordFailure(string key)
-    {
-        using var lease = _limiter.AttemptAcquire(key, 1);
-    }
-
-    public void Dispose() => _limiter.Dispose();
+    public void Complete(string key, bool failed) => _budget.Complete(key, failed);
 }

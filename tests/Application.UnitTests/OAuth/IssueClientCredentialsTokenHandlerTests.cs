@@ -24,7 +24,7 @@ public sealed class IssueClientCredentialsTokenHandlerTests : IDisposable
 
     public IssueClientCredentialsTokenHandlerTests()
     {
-        _throttle.MayTry(Arg.Any<string>(), out Arg.Any<TimeSpan>()).Returns(true);
+        _throttle.ReserveAsync(Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns((TimeSpan?)null);
         _ports.AccessTokens.IssueForClientAsync(Arg.Any<ClientAccessTokenRequest>(), Arg.Any<CancellationToken>())
             .Returns(call => new IssuedAccessToken($"jwt-for-{call.Arg<ClientAccessTokenRequest>().ClientId}", Ports.Start.AddHours(1), 3600));
         Register();
@@ -63,7 +63,7 @@ public sealed class IssueClientCredentialsTokenHandlerTests : IDisposable
         Assert.Equal(new TokenResponse($"jwt-for-{ClientId}", "Bearer", 3600, "profile models.read"), result.Value);
         _audit.Received(1).Record(Arg.Is<IssuedTokenRecord>(r => r.ClientId == ClientId && r.UserId == _owner && r.GrantType == "client_credentials"));
         _ports.DomainEvents.DidNotReceiveWithAnyArgs().Raise(default!);
-        _throttle.DidNotReceiveWithAnyArgs().RecordFailure(default!);
+        _throttle.Received(1).Complete(Arg.Any<string>(), false);
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public sealed class IssueClientCredentialsTokenHandlerTests : IDisposable
 
         Assert.Equal(OAuthErrorCodes.InvalidClient, result.Error!.Code);
         Assert.True(result.KeepsChanges);
-        _throttle.Received(1).RecordFailure(Arg.Any<string>());
+        _throttle.Received(1).Complete(Arg.Any<string>(), true);
         Assert.Equal(reason, Assert.Single(Failures()).Reason);
     }
 
@@ -138,11 +138,7 @@ public sealed class IssueClientCredentialsTokenHandlerTests : IDisposable
     [Fact]
     public async Task Handle_ThrottledAddress_IsRateLimitedBeforeTheClientIsRead()
     {
-        _throttle.MayTry(Arg.Any<string>(), out Arg.Any<TimeSpan>()).Returns(call =>
-        {
-            call[1] = TimeSpan.FromSeconds(42);
-            return false;
-        });
+        _throttle.ReserveAsync(Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(TimeSpan.FromSeconds(42));
 
         var result = await Grant();
 

@@ -25,7 +25,7 @@ public sealed class RedeemAuthorizationCodeHandlerTests : IDisposable
 
     public RedeemAuthorizationCodeHandlerTests()
     {
-        _throttle.MayTry(Arg.Any<string>(), out Arg.Any<TimeSpan>()).Returns(true);
+        _throttle.ReserveAsync(Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns((TimeSpan?)null);
         Register(ClientId, confidential: false);
         Register("oc_BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB", confidential: false);
     }

@@ -21,7 +21,7 @@ public sealed class UserCodeLookupTests
 
     public UserCodeLookupTests()
     {
-        _throttle.MayTry(Arg.Any<string>(), out Arg.Any<TimeSpan>()).Returns(true);
+        _throttle.ReserveAsync(Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns((TimeSpan?)null);
         _pending = DeviceAuthorization.Request(
             Guid.NewGuid(), "device", Ports.HashOf(Code), "oc_0123456789abcdefghijABCDEFGHIJ01", ScopeSet.Parse("openid"),
             TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(5), _ports.Clock.GetUtcNow());
@@ -42,7 +42,7 @@ public sealed class UserCodeLookupTests
         var result = await Find(typed);
 
         Assert.Same(_pending, result.Value);
-        _throttle.DidNotReceive().RecordFailure(Arg.Any<string>());
+        _throttle.DidNotReceive().Complete(Arg.Any<string>(), true);
         _ports.DomainEvents.DidNotReceive().Raise(Arg.Any<DeviceUserCodeRejected>());
     }
 
@@ -57,8 +57,8 @@ public sealed class UserCodeLookupTests
 
         Assert.Equal(UserCodeLookup.Unknown, result.Error);
         Assert.True(result.KeepsChanges, "the audit row is kept");
-        _throttle.Received(1).RecordFailure("ip:" + ClientAddressKey());
-        _throttle.Received(1).RecordFailure("user:" + _user.ToString("N"));
+        _throttle.Received(1).Complete("ip:" + ClientAddressKey(), true);
+        _throttle.Received(1).Complete("user:" + _user.ToString("N"), true);
         _ports.DomainEvents.Received(1).Raise(Arg.Is<DeviceUserCodeRejected>(e => e.UserId == _user && e.Reason == UserCodeLookup.UnknownOrExpired));
     }
 
@@ -70,7 +70,7 @@ public sealed class UserCodeLookupTests
         var result = await Find(Code);
 
         Assert.Equal(UserCodeLookup.Unknown, result.Error);
-        _throttle.Received(2).RecordFailure(Arg.Any<string>());
+        _throttle.Received(2).Complete(Arg.Any<string>(), true);
     }
 
     [Theory]
@@ -78,8 +78,8 @@ public sealed class UserCodeLookupTests
     [InlineData("user:")]
     public async Task FindPending_WhenTheAddressOrThePersonIsThrottled_RefusesTheRightCodeWithoutLookingItUp(string throttledKey)
     {
-        _throttle.MayTry(Arg.Is<string>(k => k.StartsWith(throttledKey, StringComparison.Ordinal)), out Arg.Any<TimeSpan>())
-            .Returns(call => { call[1] = TimeSpan.FromSeconds(90); return false; });
+        _throttle.ReserveAsync(Arg.Is<string>(k => k.StartsWith(throttledKey, StringComparison.Ordinal)), Arg.Any<CancellationToken>())
+            .Returns(TimeSpan.FromSeconds(90));
 
         var result = await Find(Code);
 

@@ -53,6 +53,39 @@ public abstract class ClientAuthenticationThrottleTests<TFixture>(TFixture fixtu
     }
 
     [Fact]
+    public async Task Token_ParallelBurstOfWrongSecrets_GetsNoMoreThanTheBudgetEvaluated_ThenRecoversAfterTheWindow()
+    {
+        var (_, account) = await NewServiceAccountAsync();
+        var address = $"203.0.113.{Random.Shared.Next(100, 200)}";
+        var attacker = From(address);
+        var form = new[] { P("grant_type", "client_credentials") };
+
+        var burst = await Task.WhenAll(Enumerable.Range(0, 60).Select(i => TokenAsync(form, (Str(account, "client_id"), $"parallel-guess-{i}"), attacker)));
+
+        // Only the budget's worth of guesses reached the secret comparison (answered invalid_client); the rest were refused unread.
+        Assert.Equal(ThrottleFixture.Limit, burst.Count(r => r.StatusCode == HttpStatusCode.Unauthorized));
+        Assert.Equal(60 - ThrottleFixture.Limit, burst.Count(r => r.StatusCode == HttpStatusCode.TooManyRequests));
+        var rightSecret = await TokenAsync(form, (Str(account, "client_id"), Str(account, "client_secret")), attacker);
+        await AssertOAuthErrorAsync(rightSecret, HttpStatusCode.TooManyRequests, "temporarily_unavailable");
+        Assert.NotNull(rightSecret.Headers.RetryAfter);
+
+        Factory.Clock.Advance(TimeSpan.FromSeconds(61));
+
+        Assert.Equal(HttpStatusCode.OK, (await TokenAsync(form, (Str(account, "client_id"), Str(account, "client_secret")), From(address))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Token_ParallelBurstOfRightSecrets_IsNeverThrottled()
+    {
+        var (_, account) = await NewServiceAccountAsync();
+        var client = From($"203.0.113.{Random.Shared.Next(10, 99)}");
+
+        var burst = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => TokenAsync([P("grant_type", "client_credentials")], (Str(account, "client_id"), Str(account, "client_secret")), client)));
+
+        Assert.All(burst, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+    }
+
+    [Fact]
     public async Task Token_SuccessfulGrants_SpendNoBudget()
     {
         var (_, account) = await NewServiceAccountAsync();

@@ -1,3 +1,4 @@
+// Longer than 150 lines because one class holds the whole client authentication of every grant: the throttle slot, the credentials, the lookup, the constant-time comparison and the audited failure.
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -34,7 +35,7 @@ public sealed class ClientAuthentication(
     public async Task<Result<ClientRegistration>> AuthenticateAsync(ClientCredentialsInput input, CancellationToken cancellationToken)
     {
         var address = ClientAddresses.ThrottleKey(client.IpAddress);
-        if (!throttle.MayTry(address, out var retryAfter))
+        if (await throttle.ReserveAsync(address, cancellationToken) is { } retryAfter)
         {
             var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
             return new Error(
@@ -43,11 +44,27 @@ public sealed class ClientAuthentication(
                 new Dictionary<string, string[]> { [RetryAfterField] = [seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)] });
         }
 
+        // The slot taken above is kept by a failure (every failure is invalid_client) and given back otherwise, an exception too.
+        var failed = false;
+        try
+        {
+            var result = await EvaluateAsync(input, cancellationToken);
+            failed = result.IsFailure && result.Error!.Code == OAuthErrorCodes.InvalidClient;
+            return result;
+        }
+        finally
+        {
+            throttle.Complete(address, failed);
+        }
+    }
+
+    private async Task<Result<ClientRegistration>> EvaluateAsync(ClientCredentialsInput input, CancellationToken cancellationToken)
+    {
         var presented = PresentedClient.Read(input);
         if (presented.IsFailure)
         {
             return presented.Error!.Code == OAuthErrorCodes.InvalidClient
-                ? Fail(address, input.FormClientId, null, ClientAuthenticationFailures.Malformed,
+                ? Fail(input.FormClientId, null, ClientAuthenticationFailures.Malformed,
                     string.IsNullOrEmpty(input.AuthorizationHeader) ? ClientAuthMethods.Post : ClientAuthMethods.Basic, presented.Error)
                 : presented.Error!;
         }
@@ -56,31 +73,31 @@ public sealed class ClientAuthentication(
         var registration = await FindAsync(credentials.ClientId, cancellationToken);
         if (registration is null)
         {
-            return Fail(address, credentials.ClientId, null, ClientAuthenticationFailures.UnknownClient, credentials.Method);
+            return Fail(credentials.ClientId, null, ClientAuthenticationFailures.UnknownClient, credentials.Method);
         }
 
         if (registration.IsConfidential)
         {
             if (credentials.Secret is null)
             {
-                return Fail(address, registration.ClientId, registration.OwnerId, ClientAuthenticationFailures.NoSecret, credentials.Method);
+                return Fail(registration.ClientId, registration.OwnerId, ClientAuthenticationFailures.NoSecret, credentials.Method);
             }
 
             var outcome = Match(registration, credentials.Secret);
             if (outcome is not null)
             {
-                return Fail(address, registration.ClientId, registration.OwnerId, outcome, credentials.Method);
+                return Fail(registration.ClientId, registration.OwnerId, outcome, credentials.Method);
             }
         }
         else if (credentials.Secret is not null)
         {
             // A public client has no secret to present: sending one is a confused client.
-            return Fail(address, registration.ClientId, registration.OwnerId, ClientAuthenticationFailures.WrongSecret, credentials.Method);
+            return Fail(registration.ClientId, registration.OwnerId, ClientAuthenticationFailures.WrongSecret, credentials.Method);
         }
 
         if (registration.OwnerDisabled)
         {
-            return Fail(address, registration.ClientId, registration.OwnerId, ClientAuthenticationFailures.Disabled, credentials.Method);
+            return Fail(registration.ClientId, registration.OwnerId, ClientAuthenticationFailures.Disabled, credentials.Method);
         }
 
         return registration;
@@ -132,9 +149,8 @@ public sealed class ClientAuthentication(
     public static string Printable(string text) =>
         string.Concat(text.Select(c => char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format ? '?' : c));
 
-    private Result<ClientRegistration> Fail(string address, string? clientId, Guid? ownerId, string reason, string method, Error? error = null)
+    private Result<ClientRegistration> Fail(string? clientId, Guid? ownerId, string reason, string method, Error? error = null)
     {
-        throttle.RecordFailure(address);
         metrics.ClientAuthenticationFailed(reason);
         // The id is the client's input: clipped, and without control or format characters (LOG-03;
         // Unicode category Cf holds the bidirectional overrides that reorder a log line as shown).

@@ -63,13 +63,15 @@ public interface IRevokedClients
 /// Failed client authentications per client address (<c>ClientAddresses.ThrottleKey</c>): past the
 /// budget (<c>RateLimiting:PermitLimit</c> per <c>RateLimiting:WindowSeconds</c>), every client
 /// authentication from that address is refused until the window ends. Successes cost nothing.
+/// An attempt holds a slot while it is evaluated: parallel attempts never get more than the budget evaluated.
 /// </summary>
 public interface IClientAuthenticationThrottle
 {
-    /// <summary>False (with the wait) when the address has spent its budget of failures.</summary>
-    bool MayTry(string addressKey, out TimeSpan retryAfter);
+    /// <summary>Takes a slot for an attempt (it may wait for attempts in flight); the wait instead when the address has spent its budget of failures.</summary>
+    Task<TimeSpan?> ReserveAsync(string addressKey, CancellationToken cancellationToken);
 
-    void RecordFailure(string addressKey);
+    /// <summary>Ends an attempt that was let through: a failure keeps its slot until the window ends, anything else gives it back.</summary>
+    void Complete(string addressKey, bool failed);
 }
 
 /// <summary>A token issued at the token endpoint, for the audit trail (never the token itself).</summary>

@@ -27,13 +27,15 @@ public interface IDeviceAuthorizationRepository
 /// <c>ClientAddresses.ThrottleKey</c>, and a signed-in user): past the budget
 /// (<c>OAuth:DeviceUserCodeMaxFailures</c> per <c>OAuth:DeviceUserCodeWindow</c>) every entry for that
 /// key is refused until the window ends, the right code too (RFC 8628 5.1). Successes cost nothing.
+/// An entry holds a slot while its code is looked up: parallel entries never get more than the budget looked up.
 /// </summary>
 public interface IUserCodeThrottle
 {
-    /// <summary>False (with the wait) when the key has spent its budget of failures.</summary>
-    bool MayTry(string key, out TimeSpan retryAfter);
+    /// <summary>Takes a slot for an entry (it may wait for entries in flight); the wait instead when the key has spent its budget of failures.</summary>
+    Task<TimeSpan?> ReserveAsync(string key, CancellationToken cancellationToken);
 
-    void RecordFailure(string key);
+    /// <summary>Ends an entry that was let through: a failure keeps its slot until the window ends, anything else gives it back.</summary>
+    void Complete(string key, bool failed);
 }
 
 /// <summary>

@@ -31,38 +31,51 @@ public sealed class UserCodeLookup(
     public async Task<Result<DeviceAuthorization>> FindPendingAsync(string? userCode, Guid userId, CancellationToken cancellationToken)
     {
         var keys = new[] { "ip:" + ClientAddresses.ThrottleKey(context.IpAddress), "user:" + userId.ToString("N") };
+        var reserved = new List<string>(keys.Length);
         var wait = TimeSpan.Zero;
         foreach (var key in keys)
         {
-            if (!throttle.MayTry(key, out var retryAfter))
+            if (await throttle.ReserveAsync(key, cancellationToken) is { } retryAfter)
             {
                 wait = retryAfter > wait ? retryAfter : wait;
             }
-        }
-
-        if (wait > TimeSpan.Zero)
-        {
-            events.Raise(new DeviceUserCodeRejected(userId, Throttled));
-            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
-            return Result<DeviceAuthorization>.Refused(new Error(
-                ErrorCodes.RateLimited,
-                $"Too many wrong codes. Retry after {seconds} seconds.",
-                new Dictionary<string, string[]> { [ClientAuthentication.RetryAfterField] = [seconds.ToString(CultureInfo.InvariantCulture)] }));
-        }
-
-        var normalized = UserCodes.Normalize(userCode);
-        var found = normalized is null ? null : await authorizations.FindByUserCodeHashAsync(hasher.Hash(normalized), cancellationToken);
-        if (found is null || !found.AwaitsDecision(clock.GetUtcNow()))
-        {
-            foreach (var key in keys)
+            else
             {
-                throttle.RecordFailure(key);
+                reserved.Add(key);
+            }
+        }
+
+        // Each key's slot is kept by a wrong code and given back otherwise (a throttled entry, a found code, an exception).
+        var failed = false;
+        try
+        {
+            if (wait > TimeSpan.Zero || reserved.Count < keys.Length)
+            {
+                events.Raise(new DeviceUserCodeRejected(userId, Throttled));
+                var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+                return Result<DeviceAuthorization>.Refused(new Error(
+                    ErrorCodes.RateLimited,
+                    $"Too many wrong codes. Retry after {seconds} seconds.",
+                    new Dictionary<string, string[]> { [ClientAuthentication.RetryAfterField] = [seconds.ToString(CultureInfo.InvariantCulture)] }));
             }
 
-            events.Raise(new DeviceUserCodeRejected(userId, UnknownOrExpired));
-            return Result<DeviceAuthorization>.Refused(Unknown);
-        }
+            var normalized = UserCodes.Normalize(userCode);
+            var found = normalized is null ? null : await authorizations.FindByUserCodeHashAsync(hasher.Hash(normalized), cancellationToken);
+            if (found is null || !found.AwaitsDecision(clock.GetUtcNow()))
+            {
+                failed = true;
+                events.Raise(new DeviceUserCodeRejected(userId, UnknownOrExpired));
+                return Result<DeviceAuthorization>.Refused(Unknown);
+            }
 
-        return found;
+            return found;
+        }
+        finally
+        {
+            foreach (var key in reserved)
+            {
+                throttle.Complete(key, failed);
+            }
+        }
     }
 }
