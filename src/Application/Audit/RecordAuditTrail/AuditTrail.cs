@@ -14,7 +14,8 @@ namespace AuthPlatform.Application.Audit.RecordAuditTrail;
 
 /// <summary>
 /// The audit trail (LOG-01) is a handler of the domain events: each event that an operator must
-/// be able to trace becomes one row, written in the transaction of the change it records, with
+/// be able to trace becomes one row, written in the transaction of the change it records (a
+/// token issuance, <see cref="IsIssuance"/>: with the batch of issued tokens after it), with
 /// its details as a JSON object. Events not listed here are not audited.
 /// </summary>
 public sealed class AuditTrail(IAuditLog audit) : INotificationHandler<DomainEventNotification>
