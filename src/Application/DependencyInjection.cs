@@ -27,6 +27,7 @@ public static class DependencyInjection
         services.AddScoped<TwoFactor.Common.SecondFactorVerifier>();
         services.AddScoped<TwoFactor.Common.StepUp>();
         services.AddScoped<OAuth.Common.ClientAuthentication>();
+        services.AddScoped<OAuth.Common.UserGrantTokens>();
         services.AddScoped<OAuth.Authorize.Common.BrowserSignInCheck>();
         services.AddScoped<OAuth.Device.Common.UserCodeLookup>();
         services.AddScoped<ApiKeys.Common.ApiKeyLineage>();

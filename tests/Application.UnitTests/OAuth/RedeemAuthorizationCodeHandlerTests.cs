@@ -41,8 +41,9 @@ public sealed class RedeemAuthorizationCodeHandlerTests : IDisposable
     {
         var metrics = new AuthMetrics(_meters);
         var authentication = new ClientAuthentication([_store], Substitute.For<IClientRegistrationCache>(), _throttle, _ports.Client, _ports.DomainEvents, _ports.Secrets, metrics, _ports.Clock);
-        return new(authentication, _codes, _ports.Users, _ports.Families, _ports.Secrets, _ports.AccessTokens, _idTokens, _ports.ScopeCatalog,
-            _ports.Sessions, _ports.UnitOfWork, _ports.DomainEvents, Substitute.For<IIssuedTokenAudit>(), _ports.Client, metrics, _ports.Clock);
+        var grants = new UserGrantTokens(
+            _ports.Families, _ports.Secrets, _ports.AccessTokens, _idTokens, _ports.ScopeCatalog, _ports.Sessions, Substitute.For<IIssuedTokenAudit>(), _ports.Client, metrics);
+        return new(authentication, _codes, _ports.Users, _ports.Families, _ports.Secrets, grants, _ports.UnitOfWork, _ports.DomainEvents, _ports.Clock);
     }
 
     private AuthorizationCode StoredCode(string code = "the-code", bool pkce = true)

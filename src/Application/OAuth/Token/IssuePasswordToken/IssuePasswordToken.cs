@@ -41,11 +41,9 @@ public sealed class IssuePasswordTokenValidator : AbstractValidator<IssuePasswor
 public sealed class IssuePasswordTokenHandler(
     ClientAuthentication clientAuthentication,
     PasswordSignIn passwordSignIn,
-    IRefreshTokenFamilyRepository families,
-    ISecretGenerator secrets,
+    UserGrantTokens grants,
     IAccessTokenIssuer accessTokens,
     SessionIssuer sessions,
-    IScopeCatalog scopeCatalog,
     IDomainEvents events,
     IIssuedTokenAudit audit,
     IClientContext context,
@@ -113,28 +111,16 @@ public sealed class IssuePasswordTokenHandler(
     private async Task<Result<TokenResponse>> IssueAsync(ClientRegistration client, User user, ScopeSet requested, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var held = Scopes.ForRole(user.Role, scopeCatalog.OperatorScopes);
-        var scopes = ScopeSet.From(requested.Where(s => OAuthIdentityScopes.Contains(s) || held.Contains(s, StringComparer.Ordinal)));
+        var scopes = grants.Holdable(requested, user);
         user.RecordSuccessfulLogin(AuthenticationMethods.Password);
-        string? refreshToken = null;
-        IssuedAccessToken access;
-        if (client.Allows(GrantTypes.RefreshToken))
-        {
-            refreshToken = secrets.NewSecret();
-            var family = RefreshTokenFamily.Start(
-                Guid.CreateVersion7(now), user.Id, secrets.Hash(refreshToken), scopes, AuthenticationMethods.Password,
-                context.IpAddress, context.UserAgent, sessions.Lifetimes, now, client.ClientId);
-            families.Add(family);
-            access = await sessions.IssueAccessTokenAsync(user, family, cancellationToken);
-        }
-        else
-        {
-            access = await accessTokens.IssueAsync(
+        var (refreshToken, family) = grants.StartFamily(client, user, scopes, AuthenticationMethods.Password, now, authTime: null);
+        var access = family is not null
+            ? await sessions.IssueAccessTokenAsync(user, family, cancellationToken)
+            : await accessTokens.IssueAsync(
                 new AccessTokenRequest(
                     user.Id, Guid.CreateVersion7(now), scopes, AuthenticationMethods.Password, now, UserResponse.RoleName(user.Role),
                     SecurityStamps.Fingerprint(user.SecurityStamp), client.ClientId),
                 cancellationToken);
-        }
 
         metrics.TokenIssued(AuthMetrics.TokenKinds.Access);
         audit.Record(new IssuedTokenRecord(client.ClientId, user.Id, GrantTypes.Password, scopes.ToString(), context.IpAddress, context.UserAgent, now));

@@ -43,15 +43,9 @@ public sealed class RedeemAuthorizationCodeHandler(
     IUserRepository users,
     IRefreshTokenFamilyRepository families,
     ISecretGenerator secrets,
-    IAccessTokenIssuer accessTokens,
-    IIdTokenIssuer idTokens,
-    IScopeCatalog scopeCatalog,
-    SessionIssuer sessions,
+    UserGrantTokens grants,
     IUnitOfWork unitOfWork,
     IDomainEvents events,
-    IIssuedTokenAudit audit,
-    IClientContext context,
-    AuthMetrics metrics,
     TimeProvider clock) : ICommandHandler<RedeemAuthorizationCodeCommand, Result<TokenResponse>>
 {
     internal static readonly Error Unknown = OAuthProtocolErrors.Grant("The authorization code is invalid, expired or already used.");
@@ -114,18 +108,8 @@ public sealed class RedeemAuthorizationCodeHandler(
             return Unavailable;
         }
 
-        var scopes = Granted(code.Scopes, user);
-        string? refreshToken = null;
-        RefreshTokenFamily? family = null;
-        if (client.Allows(GrantTypes.RefreshToken))
-        {
-            refreshToken = secrets.NewSecret();
-            family = RefreshTokenFamily.Start(
-                Guid.CreateVersion7(now), user.Id, secrets.Hash(refreshToken), scopes, code.AuthenticationMethodList,
-                context.IpAddress, context.UserAgent, sessions.Lifetimes, now, client.ClientId, code.AuthTime);
-            families.Add(family);
-        }
-
+        var scopes = grants.Holdable(code.Scopes, user);
+        var (refreshToken, family) = grants.StartFamily(client, user, scopes, code.AuthenticationMethodList, now, code.AuthTime);
         code.RecordIssued(family?.Id, null);
         try
         {
@@ -142,18 +126,11 @@ public sealed class RedeemAuthorizationCodeHandler(
                 : Unknown;
         }
 
-        var access = await accessTokens.IssueAsync(
-            new AccessTokenRequest(
-                user.Id, family?.Id ?? code.Id, scopes, code.AuthenticationMethodList, code.AuthTime,
-                UserResponse.RoleName(user.Role), SecurityStamps.Fingerprint(user.SecurityStamp), client.ClientId),
+        return await grants.IssueAsync(
+            new UserTokenGrant(
+                client, user, family?.Id ?? code.Id, scopes, code.AuthenticationMethodList, code.AuthTime, code.Nonce,
+                GrantTypes.AuthorizationCode, refreshToken, now),
             cancellationToken);
-        var idToken = scopes.Contains(OAuthIdentityScopes.OpenId)
-            ? await idTokens.IssueAsync(new IdTokenRequest(user.Id, client.ClientId, code.Nonce, code.AuthTime, code.AuthenticationMethodList), cancellationToken)
-            : null;
-        metrics.TokenIssued(AuthMetrics.TokenKinds.Access);
-        audit.Record(new IssuedTokenRecord(
-            client.ClientId, user.Id, GrantTypes.AuthorizationCode, scopes.ToString(), context.IpAddress, context.UserAgent, now));
-        return new TokenResponse(access.Token, "Bearer", access.ExpiresIn, scopes.ToString(), refreshToken, idToken);
     }
 
     /// <summary>RFC 7636 4.1: 43 to 128 characters of <c>[A-Za-z0-9-._~]</c>.</summary>
@@ -196,12 +173,6 @@ public sealed class RedeemAuthorizationCodeHandler(
     }
 
     /// <summary>The granted scopes the user still holds: identity scopes, and API scopes their role grants today.</summary>
-    private ScopeSet Granted(ScopeSet granted, User user)
-    {
-        var held = Scopes.ForRole(user.Role, scopeCatalog.OperatorScopes);
-        return ScopeSet.From(granted.Where(s => OAuthIdentityScopes.Contains(s) || held.Contains(s)));
-    }
-
     /// <summary>A second use revokes what the first issued (RFC 6749 4.1.2); the reuse event (audited) is kept.</summary>
     private async Task<Result<TokenResponse>> RevokeForReuseAsync(AuthorizationCode code, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -37,17 +37,10 @@ public sealed class RedeemDeviceCodeHandler(
     ClientAuthentication clientAuthentication,
     IDeviceAuthorizationRepository authorizations,
     IUserRepository users,
-    IRefreshTokenFamilyRepository families,
     ISecretGenerator secrets,
-    IAccessTokenIssuer accessTokens,
-    IIdTokenIssuer idTokens,
-    IScopeCatalog scopeCatalog,
-    SessionIssuer sessions,
+    UserGrantTokens grants,
     IUnitOfWork unitOfWork,
     IDomainEvents events,
-    IIssuedTokenAudit audit,
-    IClientContext context,
-    AuthMetrics metrics,
     TimeProvider clock) : ICommandHandler<RedeemDeviceCodeCommand, Result<TokenResponse>>
 {
     internal static readonly Error Unknown = OAuthProtocolErrors.Grant("The device code is invalid or was issued to another client.");
@@ -107,19 +100,10 @@ public sealed class RedeemDeviceCodeHandler(
             return Unavailable;
         }
 
-        var scopes = Granted(authorization.Scopes, user);
+        var scopes = grants.Holdable(authorization.Scopes, user);
         var authTime = authorization.AuthTime!.Value;
-        string? refreshToken = null;
-        RefreshTokenFamily? family = null;
-        if (client.Allows(GrantTypes.RefreshToken))
-        {
-            refreshToken = secrets.NewSecret();
-            family = RefreshTokenFamily.Start(
-                Guid.CreateVersion7(now), user.Id, secrets.Hash(refreshToken), scopes, authorization.AuthenticationMethodList,
-                context.IpAddress, context.UserAgent, sessions.Lifetimes, now, client.ClientId, authTime);
-            families.Add(family);
-        }
-
+        var methods = authorization.AuthenticationMethodList;
+        var (refreshToken, family) = grants.StartFamily(client, user, scopes, methods, now, authTime);
         authorization.RecordIssued(family?.Id);
         try
         {
@@ -134,18 +118,9 @@ public sealed class RedeemDeviceCodeHandler(
             return again is not null && again.Poll(now) == DevicePollOutcome.AlreadyRedeemed ? Replayed(client, again) : Unknown;
         }
 
-        var methods = authorization.AuthenticationMethodList;
-        var access = await accessTokens.IssueAsync(
-            new AccessTokenRequest(
-                user.Id, family?.Id ?? authorization.Id, scopes, methods, authTime,
-                UserResponse.RoleName(user.Role), SecurityStamps.Fingerprint(user.SecurityStamp), client.ClientId),
+        return await grants.IssueAsync(
+            new UserTokenGrant(client, user, family?.Id ?? authorization.Id, scopes, methods, authTime, null, GrantTypes.DeviceCode, refreshToken, now),
             cancellationToken);
-        var idToken = scopes.Contains(OAuthIdentityScopes.OpenId)
-            ? await idTokens.IssueAsync(new IdTokenRequest(user.Id, client.ClientId, null, authTime, methods), cancellationToken)
-            : null;
-        metrics.TokenIssued(AuthMetrics.TokenKinds.Access);
-        audit.Record(new IssuedTokenRecord(client.ClientId, user.Id, GrantTypes.DeviceCode, scopes.ToString(), context.IpAddress, context.UserAgent, now));
-        return new TokenResponse(access.Token, "Bearer", access.ExpiresIn, scopes.ToString(), refreshToken, idToken);
     }
 
     /// <summary>A pending poll is remembered (its time, a longer interval after <c>slow_down</c>); two polls at once: the one saved second is too soon.</summary>
@@ -171,9 +146,4 @@ public sealed class RedeemDeviceCodeHandler(
     }
 
     /// <summary>The granted scopes the user still holds: identity scopes, and API scopes their role grants today.</summary>
-    private ScopeSet Granted(ScopeSet granted, User user)
-    {
-        var held = Scopes.ForRole(user.Role, scopeCatalog.OperatorScopes);
-        return ScopeSet.From(granted.Where(s => OAuthIdentityScopes.Contains(s) || held.Contains(s)));
-    }
 }
