@@ -65,12 +65,11 @@ public sealed class OAuthController(ISender sender, PasswordGrantLimiter passwor
     [ProducesResponseType<OAuthErrorResponse>(StatusCodes.Status400BadRequest)]
     [ProducesResponseType<OAuthErrorResponse>(StatusCodes.Status401Unauthorized)]
     [ProducesResponseType<OAuthErrorResponse>(StatusCodes.Status429TooManyRequests)]
+    [NoStore]
     public async Task<IActionResult> Token()
     {
         // No action parameter on purpose (see OAuthForms).
         var ct = HttpContext.RequestAborted;
-        Response.Headers.CacheControl = "no-store";
-        Response.Headers.Pragma = "no-cache";
         var (form, invalid) = await OAuthForms.ReadAsync(Request, ct);
         if (form is null)
         {
@@ -125,12 +124,11 @@ public sealed class OAuthController(ISender sender, PasswordGrantLimiter passwor
     [ProducesResponseType<OAuthErrorResponse>(StatusCodes.Status400BadRequest)]
     [ProducesResponseType<OAuthErrorResponse>(StatusCodes.Status401Unauthorized)]
     [ProducesResponseType<OAuthErrorResponse>(StatusCodes.Status429TooManyRequests)]
+    [NoStore]
     public async Task<IActionResult> DeviceAuthorization()
     {
         // No action parameter on purpose (see OAuthForms).
         var ct = HttpContext.RequestAborted;
-        Response.Headers.CacheControl = "no-store";
-        Response.Headers.Pragma = "no-cache";
         var (form, invalid) = await OAuthForms.ReadAsync(Request, ct);
         if (form is null)
         {

@@ -135,11 +135,8 @@ public static partial class AuthorizeEndpoints
             return;
         }
 
-        var form = http.Request.Form;
-        var mfaToken = form["mfa_token"].ToString();
-        var code = form["code"].ToString().Trim();
-        var isTotp = code.Length == 6 && code.All(char.IsAsciiDigit);
-        var result = await sender.Send(new LoginWithSecondFactorCommand(mfaToken, isTotp ? code : null, isTotp ? null : code), ct);
+        var mfaToken = http.Request.Form["mfa_token"].ToString();
+        var result = await sender.Send(SecondFactorCommand(http.Request.Form), ct);
         if (result.IsFailure)
         {
             var error = result.Error!;
@@ -333,6 +330,17 @@ public static partial class AuthorizeEndpoints
         ErrorCodes.RateLimited => StatusCodes.Status429TooManyRequests,
         _ => StatusCodes.Status400BadRequest,
     };
+
+    /// <summary>
+    /// The second-factor page's one input, <c>code</c>: six digits are a TOTP code, anything else a
+    /// recovery code (the sign-in pages of <c>/oauth/authorize</c> and <c>/oauth/device</c>).
+    /// </summary>
+    internal static LoginWithSecondFactorCommand SecondFactorCommand(IFormCollection form)
+    {
+        var code = form["code"].ToString().Trim();
+        var isTotp = code.Length == 6 && code.All(char.IsAsciiDigit);
+        return new LoginWithSecondFactorCommand(form["mfa_token"].ToString(), isTotp ? code : null, isTotp ? null : code);
+    }
 
     internal static string MessageFor(Error error) =>
         error.Fields is { Count: > 0 } fields ? string.Join(" ", fields.Values.SelectMany(v => v)) : error.Message;

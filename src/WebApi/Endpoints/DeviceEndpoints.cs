@@ -211,11 +211,8 @@ public static class DeviceEndpoints
             return;
         }
 
-        var form = http.Request.Form;
-        var mfaToken = form["mfa_token"].ToString();
-        var code = form["code"].ToString().Trim();
-        var isTotp = code.Length == 6 && code.All(char.IsAsciiDigit);
-        var result = await sender.Send(new LoginWithSecondFactorCommand(mfaToken, isTotp ? code : null, isTotp ? null : code), ct);
+        var mfaToken = http.Request.Form["mfa_token"].ToString();
+        var result = await sender.Send(AuthorizeEndpoints.SecondFactorCommand(http.Request.Form), ct);
         if (result.IsFailure)
         {
             var error = result.Error!;
