@@ -19,6 +19,7 @@ public sealed class AuthPlatformClient : IDisposable
     private readonly HttpClient _anonymousHttp;
     private readonly HttpMessageHandler? _ownedHandler;
     private readonly TokenEndpoint _endpoint;
+    private readonly StoredTokens _storedTokens;
 
     private AuthPlatformClient(AuthPlatformClientOptions options)
     {
@@ -44,12 +45,13 @@ public sealed class AuthPlatformClient : IDisposable
         var anonymousAdapter = new HttpClientRequestAdapter(new AnonymousAuthenticationProvider(), httpClient: _anonymousHttp) { BaseUrl = root };
         _endpoint = new TokenEndpoint(new AuthPlatformApiClient(anonymousAdapter), anonymousAdapter, options.Clock);
 
+        _storedTokens = new StoredTokens(TokenStore, _endpoint, options.RefreshBefore, options.Clock);
         Credential = options switch
         {
             { ApiKey: { Length: > 0 } key } => new ApiKeyCredential(key),
             { ClientId: { Length: > 0 } id, ClientSecret: { Length: > 0 } secret } =>
                 new ClientCredentials(_endpoint, id, secret, options.Scope, options.RefreshBefore, options.Clock),
-            _ => new StoredTokens(TokenStore, _endpoint, options.RefreshBefore, options.Clock),
+            _ => _storedTokens,
         };
 
         _apiHttp = Http(new ErrorAnswers(new Authentication(Credential, new NotDisposing(inner))), userAgent);
@@ -124,6 +126,17 @@ public sealed class AuthPlatformClient : IDisposable
         var tokens = await _endpoint.WaitForDeviceAuthorizationAsync(authorization, ct).ConfigureAwait(false);
         await TokenStore.SaveAsync(tokens, ct).ConfigureAwait(false);
         return tokens;
+    }
+
+    /// <summary>
+    /// Refreshes the stored tokens now (single-flight with the automatic refreshes), e.g. after enabling 2FA or changing
+    /// the password, which revoke the access tokens issued before. A refused refresh clears the store and throws
+    /// <see cref="AuthPlatformSessionEndedException"/>.
+    /// </summary>
+    public async Task<TokenSet> RefreshAsync(CancellationToken ct = default)
+    {
+        var tokens = await TokenStore.LoadAsync(ct).ConfigureAwait(false) ?? throw new AuthPlatformSessionEndedException("not signed in");
+        return await _storedTokens.RefreshAsync(tokens.AccessToken, ct).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -85,8 +85,11 @@ internal sealed class StoredTokens(ITokenStore store, TokenEndpoint endpoint, Ti
 
     public override async ValueTask<string?> ApplyAsync(HttpRequestMessage request, CancellationToken ct)
     {
-        var tokens = await store.LoadAsync(ct).ConfigureAwait(false)
-            ?? throw new AuthPlatformException("Not signed in: no API key, client credentials or stored tokens (sign in first, or set AUTHPLATFORM_API_KEY).");
+        if (await store.LoadAsync(ct).ConfigureAwait(false) is not { } tokens)
+        {
+            return null; // signed out: the anonymous operations work, the others answer 401 unauthenticated
+        }
+
         if (tokens.ExpiresAt - refreshBefore <= clock.GetUtcNow())
         {
             tokens = await RefreshAsync(tokens.AccessToken, ct).ConfigureAwait(false);
