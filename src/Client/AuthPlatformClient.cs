@@ -1,3 +1,4 @@
+// Longer than 150 lines because it is the SDK's public entry point: each step (sign-in, second factor, device grant, refresh, sign-out) is a few lines with the documentation its users read.
 using System.Reflection;
 using AuthPlatform.Client.Credentials;
 using AuthPlatform.Client.Generated;

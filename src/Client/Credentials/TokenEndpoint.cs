@@ -1,3 +1,4 @@
+// Longer than 150 lines because every call that obtains, renews or ends tokens is here, one place for the shapes of the token answers.
 using System.Text;
 using AuthPlatform.Client.Generated;
 using AuthPlatform.Client.Generated.Api.V1.Auth.Login;
