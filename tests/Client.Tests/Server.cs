@@ -1,7 +1,6 @@
 using System.Net;
-using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using AuthPlatform.Client.Generated.Models;
+using AuthPlatform.Integration.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
@@ -16,11 +15,11 @@ namespace AuthPlatform.Client.Tests;
 /// tests can move; the SDK reaches it through <see cref="Handler"/> (<see cref="AuthPlatformClientOptions.InnerHandler"/>),
 /// which counts the requests by path.
 /// </summary>
-public sealed partial class Server : WebApplicationFactory<AuthPlatform.WebApi.Controllers.WellKnownController>, IAsyncLifetime
+public sealed class Server : WebApplicationFactory<AuthPlatform.WebApi.Controllers.WellKnownController>, IAsyncLifetime
 {
     public const string BaseUrl = "http://localhost";
-    public const string AdminEmail = "admin@authplatform.test";
-    public const string AdminPassword = "bootstrap-admin-passphrase";
+    public const string AdminEmail = TestServerSettings.AdminEmail;
+    public const string AdminPassword = TestServerSettings.AdminPassword;
     public const string Password = "correct horse battery staple";
 
     private readonly string _database = Path.Combine(Path.GetTempPath(), $"authplatform-client-{Guid.NewGuid():N}.db");
@@ -31,15 +30,7 @@ public sealed partial class Server : WebApplicationFactory<AuthPlatform.WebApi.C
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
-        builder.UseSetting("Database:Provider", "Sqlite");
-        builder.UseSetting("ConnectionStrings:Default", $"Data Source={_database};Pooling=False");
-        builder.UseSetting("Passwords:Iterations", "10000");
-        builder.UseSetting("RateLimiting:PermitLimit", "100000");
-        builder.UseSetting("RateLimiting:CredentialLookupLimit", "1000000");
-        builder.UseSetting("Bootstrap:AdminEmail", AdminEmail);
-        builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
-        builder.UseSetting("Jwt:KeyActivationDelay", "00:00:00");
+        builder.UseTestServerSettings("Sqlite", $"Data Source={_database};Pooling=False");
         builder.UseSetting("Jwt:Issuer", BaseUrl);
         builder.UseSetting("OAuth:DevicePollingInterval", "00:00:01");
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
@@ -99,13 +90,13 @@ public sealed partial class Server : WebApplicationFactory<AuthPlatform.WebApi.C
         using var browser = new HttpClient(new CookieContainerHandler { InnerHandler = server }) { BaseAddress = new Uri("https://localhost") };
         var link = authorization.VerificationUriComplete!;
         var login = await browser.GetAsync(link.PathAndQuery);
-        var signedIn = await SubmitAsync(browser, login, ("email", email), ("password", Password));
+        var signedIn = await HtmlForms.SubmitAsync(browser, login, ("email", email), ("password", Password));
         Assert.Equal(HttpStatusCode.SeeOther, signedIn.StatusCode);
         var entry = await browser.GetAsync(signedIn.Headers.Location);
-        var consent = await SubmitAsync(browser, entry, ("user_code", authorization.UserCode));
+        var consent = await HtmlForms.SubmitAsync(browser, entry, ("user_code", authorization.UserCode));
         var html = await consent.Content.ReadAsStringAsync();
         Assert.True(consent.StatusCode == HttpStatusCode.OK && html.Contains("value=\"approve\"", StringComparison.Ordinal), html);
-        var done = await SubmitAsync(browser, consent, ("decision", decision));
+        var done = await HtmlForms.SubmitAsync(browser, consent, ("decision", decision));
         Assert.Equal(HttpStatusCode.OK, done.StatusCode);
     }
 
@@ -124,35 +115,6 @@ public sealed partial class Server : WebApplicationFactory<AuthPlatform.WebApi.C
         return created!.ClientId!;
     }
 
-    private static async Task<HttpResponseMessage> SubmitAsync(HttpClient browser, HttpResponseMessage page, params (string Name, string Value)[] fields)
-    {
-        var html = await page.Content.ReadAsStringAsync();
-        var action = WebUtility.HtmlDecode(FormAction().Match(html).Groups[1].Value);
-        Assert.False(string.IsNullOrEmpty(action), html);
-        var body = fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value)).ToList();
-        foreach (Match hidden in HiddenField().Matches(html))
-        {
-            body.Add(new(hidden.Groups[1].Value, WebUtility.HtmlDecode(hidden.Groups[2].Value)));
-        }
-
-        foreach (Match token in TokenField().Matches(html))
-        {
-            body.Add(new("__RequestVerificationToken", WebUtility.HtmlDecode(token.Groups[1].Value)));
-        }
-
-        return await browser.PostAsync(action, new FormUrlEncodedContent(body.DistinctBy(p => p.Key)));
-    }
-
-    public static JsonObject Json(string text) => JsonNode.Parse(text)!.AsObject();
-
-    [GeneratedRegex("<form method=\"post\" action=\"([^\"]+)\"")]
-    private static partial Regex FormAction();
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex TokenField();
-
-    [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\"")]
-    private static partial Regex HiddenField();
 }
 
 /// <summary>Counts the SDK's requests by path and remembers the last request's headers.</summary>
