@@ -2,6 +2,7 @@
 using System.Reflection;
 using AuthPlatform.Client.Credentials;
 using AuthPlatform.Client.Generated;
+using AuthPlatform.Client.Generated.Api.V1;
 using AuthPlatform.Client.Http;
 using Microsoft.Kiota.Abstractions.Authentication;
 using Microsoft.Kiota.Http.HttpClientLibrary;
@@ -72,6 +73,9 @@ public sealed class AuthPlatformClient : IDisposable
 
     /// <summary>The generated client of the whole REST API and the OAuth endpoints, authenticated.</summary>
     public AuthPlatformApiClient Api { get; }
+
+    /// <summary>The REST API under <c>/api/v1</c>: <see cref="Api"/><c>.Api.V1</c>.</summary>
+    public V1RequestBuilder V1 => Api.Api.V1;
 
     /// <summary>Where the user's tokens are kept.</summary>
     public ITokenStore TokenStore { get; }

@@ -11,6 +11,27 @@ namespace AuthPlatform.Client.Tests;
 /// </summary>
 public sealed class WalkThroughTests(Server server) : IClassFixture<Server>
 {
+    /// <summary>README's "The SDK in five lines", as written there (but for the address and the in-process server).</summary>
+    [Fact]
+    public async Task Readme_SdkInFiveLines()
+    {
+        string email, password = Server.Password;
+        using (var registrar = server.NewClient())
+        {
+            email = await server.RegisterAsync(registrar);
+        }
+
+        static string ReadCode() => throw new InvalidOperationException("2FA is off for this user");
+        using var client = AuthPlatformClient.Create(new() { BaseUrl = new("http://localhost"), InnerHandler = server.Handler });
+        if (await client.SignInAsync(email, password) is SignInResult.SecondFactorRequired mfa)
+            await client.CompleteSecondFactorAsync(mfa.Challenge, ReadCode());
+        var me = await client.V1.Auth.Me.GetAsync();                       // the token is refreshed before it expires
+        var key = await client.V1.Auth.ApiKeys.PostAsync(new() { Name = "ci", Permissions = ["profile"] });
+
+        Assert.Equal(email, me!.Email);
+        Assert.StartsWith("ap_", key!.Key, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Sessions_RegisterSignInMeVerifySessionsJwksRefreshLogout()
     {
