@@ -19,6 +19,8 @@ dotnet tool restore >&2
 # --exclude-backward-compatible: a new client, no obsolete duplicates.
 # --additional-data: fields the document does not name are kept (an extension's answers).
 # The log file Kiota writes next to the code is not part of it.
+# No update check against GitHub (CI may have no route there), no hints after the run.
+export KIOTA_OFFLINE_ENABLED=true KIOTA_TUTORIAL_ENABLED=false
 dotnet tool run --allow-roll-forward kiota generate \
   --openapi "$ROOT/docs/openapi/v1.json" \
   --language CSharp \
