@@ -16,7 +16,7 @@ public sealed class AuthenticationTests(Server server) : IClassFixture<Server>
         using var _u = user;
         var account = await user.Api.Api.V1.ServiceAccounts.PostAsync(new CreateServiceAccountRequest { Name = "cached", Scopes = ["profile"] });
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        using var counted = new CountingHandler(server.Server.CreateHandler());
+        using var counted = server.NewHandler();
         using var service = server.NewClient(
             o =>
             {
@@ -51,7 +51,7 @@ public sealed class AuthenticationTests(Server server) : IClassFixture<Server>
         var tokens = (await signedIn.TokenStore.LoadAsync(default))!;
         // The client's view: the access token is past its expiry (the server would still accept it).
         var store = new InMemoryTokenStore(tokens with { ExpiresAt = DateTimeOffset.UtcNow.AddMinutes(-1) });
-        using var counted = new CountingHandler(server.Server.CreateHandler());
+        using var counted = server.NewHandler();
         using var client = server.NewClient(o => o.TokenStore = store, counted);
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => client.Api.Api.V1.Auth.Me.GetAsync()));
@@ -75,7 +75,7 @@ public sealed class AuthenticationTests(Server server) : IClassFixture<Server>
         Assert.Null(await signedIn.TokenStore.LoadAsync(default));
 
         var store = new InMemoryTokenStore(tokens with { ExpiresAt = DateTimeOffset.UtcNow.AddMinutes(-1) });
-        using var counted = new CountingHandler(server.Server.CreateHandler());
+        using var counted = server.NewHandler();
         using var client = server.NewClient(o => o.TokenStore = store, counted);
         var calls = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Assert.ThrowsAsync<AuthPlatformSessionEndedException>(() => client.Api.Api.V1.Auth.Me.GetAsync())));
 
@@ -89,7 +89,7 @@ public sealed class AuthenticationTests(Server server) : IClassFixture<Server>
     [Fact]
     public async Task NotSignedIn_NoCredentialSent_ServerSaysUnauthenticated()
     {
-        using var counted = new CountingHandler(server.Server.CreateHandler());
+        using var counted = server.NewHandler();
         using var client = server.NewClient(handler: counted);
         var e = await Assert.ThrowsAsync<AuthPlatformException>(() => client.Api.Api.V1.Auth.Me.GetAsync());
         Assert.Equal((401, "unauthenticated"), (e.Status, e.Code));
@@ -118,7 +118,7 @@ public sealed class AuthenticationTests(Server server) : IClassFixture<Server>
         var clientId = await server.NewDeviceClientAsync();
         using var helper = server.NewClient();
         var email = await server.RegisterAsync(helper);
-        using var counted = new CountingHandler(server.Server.CreateHandler());
+        using var counted = server.NewHandler();
         using var device = server.NewClient(handler: counted);
 
         var authorization = await device.StartDeviceAuthorizationAsync(clientId, "openid profile");
@@ -205,7 +205,7 @@ public sealed class ServerSideExpiryTests(Server server) : IClassFixture<Server>
         using var _s = signedIn;
         var tokens = (await signedIn.TokenStore.LoadAsync(default))!;
         var store = new InMemoryTokenStore(tokens with { ExpiresAt = DateTimeOffset.UtcNow.AddHours(1) });
-        using var counted = new CountingHandler(server.Server.CreateHandler());
+        using var counted = server.NewHandler();
         using var client = server.NewClient(o => o.TokenStore = store, counted);
         server.Clock.Advance(TimeSpan.FromHours(2));
 

@@ -13,7 +13,7 @@ namespace AuthPlatform.Client.Tests;
 /// <summary>
 /// The real AuthPlatform server (WebApi, migrations and all) in-process over a SQLite file of its own, on a clock the
 /// tests can move; the SDK reaches it through <see cref="Handler"/> (<see cref="AuthPlatformClientOptions.InnerHandler"/>),
-/// which counts the requests by path.
+/// which counts the requests by path and checks every answer against the OpenAPI document.
 /// </summary>
 public sealed class Server : WebApplicationFactory<AuthPlatform.WebApi.Controllers.WellKnownController>, IAsyncLifetime
 {
@@ -38,9 +38,13 @@ public sealed class Server : WebApplicationFactory<AuthPlatform.WebApi.Controlle
 
     public Task InitializeAsync()
     {
-        Handler = new CountingHandler(Server.CreateHandler()); // starts it: migrations, signing key, bootstrap administrator
+        Handler = NewHandler(); // starts it: migrations, signing key, bootstrap administrator
         return Task.CompletedTask;
     }
+
+    /// <summary>A handler into the server of its own: it counts the requests, and an answer that breaks docs/openapi/v1.json fails the call.</summary>
+    public CountingHandler NewHandler() =>
+        new(new OpenApiContractHandler(OpenApiContract.Document) { InnerHandler = Server.CreateHandler() });
 
     async Task IAsyncLifetime.DisposeAsync()
     {
