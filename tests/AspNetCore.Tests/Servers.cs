@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using AuthPlatform.Integration.Tests.Infrastructure;
 using AuthPlatform.WebApi.Controllers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -17,23 +18,15 @@ namespace AuthPlatform.AspNetCore.Tests;
 public sealed class AuthServer(string signingAlgorithm = "ES256") : WebApplicationFactory<WellKnownController>
 {
     public const string Authority = "http://localhost";
-    public const string AdminEmail = "admin@authplatform.test";
-    public const string AdminPassword = "bootstrap-admin-passphrase";
+    public const string AdminEmail = TestServerSettings.AdminEmail;
+    public const string AdminPassword = TestServerSettings.AdminPassword;
     public const string Password = "correct horse battery staple";
 
     private readonly string _database = Path.Combine(Path.GetTempPath(), $"authplatform-aspnetcore-{Guid.NewGuid():N}.db");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
-        builder.UseSetting("Database:Provider", "Sqlite");
-        builder.UseSetting("ConnectionStrings:Default", $"Data Source={_database};Pooling=False");
-        builder.UseSetting("Passwords:Iterations", "10000");
-        builder.UseSetting("RateLimiting:PermitLimit", "100000");
-        builder.UseSetting("RateLimiting:CredentialLookupLimit", "1000000");
-        builder.UseSetting("Bootstrap:AdminEmail", AdminEmail);
-        builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
-        builder.UseSetting("Jwt:KeyActivationDelay", "00:00:00");
+        builder.UseTestServerSettings("Sqlite", $"Data Source={_database};Pooling=False");
         builder.UseSetting("Jwt:Issuer", Authority);
         builder.UseSetting("Jwt:SigningAlgorithm", signingAlgorithm);
         builder.UseSetting("Scopes:Custom:0", "models.read");

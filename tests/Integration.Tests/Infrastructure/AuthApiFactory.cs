@@ -16,8 +16,8 @@ public sealed class AuthApiFactory(
     TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? testServices = null)
     : WebApplicationFactory<Program>
 {
-    public const string AdminEmail = "admin@authplatform.test";
-    public const string AdminPassword = "bootstrap-admin-passphrase";
+    public const string AdminEmail = TestServerSettings.AdminEmail;
+    public const string AdminPassword = TestServerSettings.AdminPassword;
 
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
@@ -27,15 +27,7 @@ public sealed class AuthApiFactory(
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
-        builder.UseSetting("Database:Provider", database.Provider);
-        builder.UseSetting("ConnectionStrings:Default", database.ConnectionString);
-        builder.UseSetting("Passwords:Iterations", "10000");
-        builder.UseSetting("RateLimiting:PermitLimit", "100000");
-        builder.UseSetting("RateLimiting:CredentialLookupLimit", "1000000");
-        builder.UseSetting("Bootstrap:AdminEmail", AdminEmail);
-        builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
-        builder.UseSetting("Jwt:KeyActivationDelay", "00:00:00");
+        builder.UseTestServerSettings(database.Provider, database.ConnectionString);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);

@@ -87,24 +87,8 @@ public abstract partial class AuthorizeFlowTestBase<TFixture>(TFixture fixture) 
     }
 
     /// <summary>Posts the page's form with its antiforgery token and <paramref name="fields"/>.</summary>
-    protected static async Task<HttpResponseMessage> SubmitAsync(HttpClient browser, HttpResponseMessage page, params (string Name, string Value)[] fields)
-    {
-        var html = await page.Content.ReadAsStringAsync();
-        var action = WebUtility.HtmlDecode(FormAction().Match(html).Groups[1].Value);
-        var token = WebUtility.HtmlDecode(TokenField().Match(html).Groups[1].Value);
-        Assert.False(string.IsNullOrEmpty(action), html);
-        Assert.False(string.IsNullOrEmpty(token), html);
-        var body = fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value)).Append(new("__RequestVerificationToken", token));
-        foreach (Match hidden in HiddenField().Matches(html))
-        {
-            if (hidden.Groups[1].Value != "__RequestVerificationToken")
-            {
-                body = body.Append(new(hidden.Groups[1].Value, WebUtility.HtmlDecode(hidden.Groups[2].Value)));
-            }
-        }
-
-        return await browser.PostAsync(action, new FormUrlEncodedContent(body));
-    }
+    protected static Task<HttpResponseMessage> SubmitAsync(HttpClient browser, HttpResponseMessage page, params (string Name, string Value)[] fields) =>
+        HtmlForms.SubmitAsync(browser, page, fields);
 
     /// <summary>The parameters of a redirect to the application.</summary>
     protected static Dictionary<string, string> RedirectParameters(HttpResponseMessage response)
@@ -232,13 +216,4 @@ public abstract partial class AuthorizeFlowTestBase<TFixture>(TFixture fixture) 
         Factory.Clock.Advance(TimeSpan.FromSeconds(30));
         return secret;
     }
-
-    [GeneratedRegex("<form method=\"post\" action=\"([^\"]+)\"")]
-    private static partial Regex FormAction();
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex TokenField();
-
-    [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\"")]
-    private static partial Regex HiddenField();
 }
