@@ -21,10 +21,14 @@
 #   AUTHPLATFORM_PG_SETUP_ONLY=1 only do the PostgreSQL setup, then exit 0
 #   AUTHPLATFORM_SKIP_CONFORMANCE=1  do not run the OAuth/OIDC conformance suite
 #   AUTHPLATFORM_SKIP_OPENAPI=1      do not run the OpenAPI document's checks
+#   AUTHPLATFORM_SKIP_CLIENT=1       do not run the SDK's checks (tests/client)
 #
 # - Then runs the OpenAPI document's checks (tests/openapi/run.sh: the build's docs/openapi/v1.json
 #   is the committed copy, and Redocly's recommended rules find no error; Node.js as below) and
 #   adds its counts to the summary.
+# - Then runs the SDK's checks (tests/client/run.sh: src/Client/Generated is what Kiota generates from
+#   docs/openapi/v1.json, and `dotnet pack` of src/Client and src/AspNetCore succeeds) and adds its
+#   counts to the summary.
 # - Then runs the OAuth/OpenID Connect conformance suite (tests/conformance/run.sh: the real
 #   server on loopback, Node.js's test runner with oauth4webapi and openid-client; Node.js and
 #   npm are installed with apt-get when missing, as root) and adds its counts to the summary.
@@ -309,7 +313,23 @@ run_tests() {
     echo "OpenAPI (tests/openapi): $o_pass passed, $o_fail failed, $o_skip skipped"
   fi
 
-  passed=$((passed + c_pass + o_pass)); failed=$((failed + c_fail + o_fail)); skipped=$((skipped + c_skip + o_skip))
+  # The SDK (tests/client): the generated code is the generator's, and the packages pack.
+  local client_rc=0 k_pass=0 k_fail=0 k_skip=0
+  if [ "${AUTHPLATFORM_SKIP_CLIENT:-}" = "1" ]; then
+    log "AUTHPLATFORM_SKIP_CLIENT=1: not running tests/client."
+  else
+    local client_tap="$results_dir/client.tap"
+    bash "$SCRIPT_DIR/client/run.sh" >"$client_tap" || client_rc=$?
+    cat "$client_tap"
+    read -r k_pass k_fail k_skip < <(tap_counters "$client_tap")
+    if [ "$client_rc" -ne 0 ] && [ "$k_fail" -eq 0 ]; then
+      log "tests/client failed before its checks ran (exit $client_rc): counted as 1 failed."
+      k_fail=1
+    fi
+    echo "SDK (tests/client): $k_pass passed, $k_fail failed, $k_skip skipped"
+  fi
+
+  passed=$((passed + c_pass + o_pass + k_pass)); failed=$((failed + c_fail + o_fail + k_fail)); skipped=$((skipped + c_skip + o_skip + k_skip))
   echo "Tests: $passed passed, $failed failed, $skipped skipped"
   if [ "$executed" -eq 0 ]; then
     echo "No tests were executed (found ${#trx_files[@]} .trx file(s); dotnet test exit code $rc)." >&2
@@ -317,7 +337,8 @@ run_tests() {
   fi
   [ "$rc" -ne 0 ] && exit "$rc"
   [ "$conformance_rc" -ne 0 ] && exit "$conformance_rc"
-  exit "$openapi_rc"
+  [ "$openapi_rc" -ne 0 ] && exit "$openapi_rc"
+  exit "$client_rc"
 }
 
 # The last "# pass N", "# fail N" (+ "# cancelled N") and "# skipped N" of a node --test TAP file.

@@ -29,6 +29,15 @@ public sealed class MiddlewareDependencyTests
         Assert.Empty(ServerAssembliesReferencedBy(Layers.Middleware));
     }
 
+    /// <summary>The SDK (AuthPlatform.Client) ships to other teams too: HTTP only, no server layer.</summary>
+    [Fact]
+    public void Client_Always_ReferencesNoServerAssembly()
+    {
+        var client = typeof(AuthPlatform.Client.AuthPlatformClient).Assembly;
+        Assert.Equal("AuthPlatform.Client", client.GetName().Name);
+        Assert.Empty(ServerAssembliesReferencedBy(client));
+    }
+
     [Fact]
     public void ReferenceCheck_OnWebApi_FindsTheServerLayers()
     {
