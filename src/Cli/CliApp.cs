@@ -20,7 +20,7 @@ public static class CliApp
 
     private static readonly Option<bool> JsonOption = new("--json") { Description = "Print results (and errors, on stderr) as JSON.", Recursive = true };
 
-    private static readonly Option<Uri?> UrlOption = new("--url")
+    private static readonly Option<string?> UrlOption = new("--url")
     {
         Description = "The server, e.g. https://auth.example.com (default: AUTHPLATFORM_URL, else the server of the last login).",
         Recursive = true,
@@ -33,7 +33,7 @@ public static class CliApp
         if (parsed.Errors.Count > 0)
         {
             var output = new Output(env, parsed.GetValue(JsonOption));
-            output.Error(ExitCodes.Usage, string.Join("; ", parsed.Errors.Select(e => e.Message)) + ". See 'authplatform --help'.");
+            output.Error(ExitCodes.Usage, string.Join("; ", parsed.Errors.Select(e => e.Message.TrimEnd('.'))) + ". See 'authplatform --help'.");
             return ExitCodes.Usage;
         }
 

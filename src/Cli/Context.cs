@@ -30,7 +30,7 @@ internal sealed class Context
     public AuthPlatformClient Client { get; }
 
     public static async Task<int> RunAsync(
-        CliEnvironment env, bool json, Uri? url, bool needsCredentials, Func<Context, CancellationToken, Task<int>> command, CancellationToken ct)
+        CliEnvironment env, bool json, string? url, bool needsCredentials, Func<Context, CancellationToken, Task<int>> command, CancellationToken ct)
     {
         var output = new Output(env, json);
         var store = new CredentialsFile(env.ConfigDirectory ?? CredentialsFile.DefaultDirectory(env.Variable));
@@ -102,27 +102,22 @@ internal sealed class Context
     private static string Reason(HttpRequestException e) =>
         e.InnerException is SocketException socket ? socket.Message : e.HttpRequestError.ToString();
 
-    private static bool TryServer(Uri? url, CliEnvironment env, CredentialsFile.Stored? stored, out Uri server, out string problem)
+    private static bool TryServer(string? url, CliEnvironment env, CredentialsFile.Stored? stored, out Uri server, out string problem)
     {
         problem = string.Empty;
         server = null!;
-        var text = CliApp.Text(env.Variable("AUTHPLATFORM_URL"));
-        var chosen = url ?? (text is null ? null : Uri.TryCreate(text, UriKind.Absolute, out var fromEnv) ? fromEnv : null) ?? stored?.Server;
-        if (text is not null && url is null && !Uri.TryCreate(text, UriKind.Absolute, out _))
-        {
-            problem = $"AUTHPLATFORM_URL is not an absolute URL: '{text}'.";
-            return false;
-        }
-
-        if (chosen is null)
+        var (text, source) = CliApp.Text(url) is { } given ? (given, "--url")
+            : CliApp.Text(env.Variable("AUTHPLATFORM_URL")) is { } fromEnv ? (fromEnv, "AUTHPLATFORM_URL")
+            : (stored?.Server?.AbsoluteUri, "the stored login");
+        if (text is null)
         {
             problem = "Which server? Pass --url https://auth.example.com (or set AUTHPLATFORM_URL).";
             return false;
         }
 
-        if (!chosen.IsAbsoluteUri || chosen.Scheme is not ("http" or "https"))
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var chosen) || chosen.Scheme is not ("http" or "https"))
         {
-            problem = $"--url must be an http or https address: '{chosen}'.";
+            problem = $"{source} must be an http or https address: '{text}'.";
             return false;
         }
 
