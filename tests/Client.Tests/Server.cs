@@ -87,7 +87,8 @@ public sealed class Server : WebApplicationFactory<AuthPlatform.WebApi.Controlle
     }
 
     /// <summary>A person in a browser (cookies, an address of its own) who signs in on the device page, enters the code and answers <paramref name="decision"/>.</summary>
-    public async Task DecideOnTheDevicePageAsync(DeviceAuthorization authorization, string email, string decision = "approve")
+    /// <param name="secondFactorCode">The current TOTP code, for an account with 2FA on (its second page).</param>
+    public async Task DecideOnTheDevicePageAsync(DeviceAuthorization authorization, string email, string decision = "approve", Func<string>? secondFactorCode = null)
     {
         var address = $"10.{Random.Shared.Next(1, 255)}.{Random.Shared.Next(1, 255)}.{Random.Shared.Next(1, 255)}";
         var server = Server.CreateHandler(context => context.Connection.RemoteIpAddress = IPAddress.Parse(address));
@@ -95,6 +96,11 @@ public sealed class Server : WebApplicationFactory<AuthPlatform.WebApi.Controlle
         var link = authorization.VerificationUriComplete!;
         var login = await browser.GetAsync(link.PathAndQuery);
         var signedIn = await HtmlForms.SubmitAsync(browser, login, ("email", email), ("password", Password));
+        if (secondFactorCode is not null)
+        {
+            signedIn = await HtmlForms.SubmitAsync(browser, signedIn, ("code", secondFactorCode()));
+        }
+
         Assert.Equal(HttpStatusCode.SeeOther, signedIn.StatusCode);
         var entry = await browser.GetAsync(signedIn.Headers.Location);
         var consent = await HtmlForms.SubmitAsync(browser, entry, ("user_code", authorization.UserCode));

@@ -52,14 +52,26 @@ public sealed class RevokedAccessTokenCacheTests
     [Fact]
     public void RevokedClient_IsRefusedUntilItsLastTokenHasExpired()
     {
+        var issued = _clock.GetUtcNow();
         _clients.Remember("sa_deleted", _clock.GetUtcNow());
 
         _clock.Advance(_options.AccessTokenLifetime + _options.ClockSkew);
-        Assert.True(_clients.IsRevoked("sa_deleted"));
-        Assert.False(_clients.IsRevoked("sa_other"));
+        Assert.True(_clients.IsRevoked("sa_deleted", issued));
+        Assert.True(_clients.IsRevoked("sa_deleted", null));
+        Assert.False(_clients.IsRevoked("sa_other", issued));
 
         _clock.Advance(_clients.Horizon);
-        Assert.False(_clients.IsRevoked("sa_deleted"));
+        Assert.False(_clients.IsRevoked("sa_deleted", issued));
+    }
+
+    [Fact]
+    public void RevokedClient_RegisteredAgainUnderItsId_TokensIssuedAfterTheDeletionPass()
+    {
+        var deletedAt = _clock.GetUtcNow();
+        _clients.Remember("oc_AuthPlatformCommandLine", deletedAt);
+
+        Assert.True(_clients.IsRevoked("oc_AuthPlatformCommandLine", deletedAt));
+        Assert.False(_clients.IsRevoked("oc_AuthPlatformCommandLine", deletedAt.AddSeconds(1)));
     }
 
     [Fact]

@@ -38,7 +38,11 @@ public sealed class OAuthClient : AggregateRoot
     /// <summary>The public identifier (<c>oc_</c> and random base62): what apps send as <c>client_id</c>.</summary>
     public string ClientId { get; private set; } = string.Empty;
 
-    public Guid OwnerId { get; private set; }
+    /// <summary>The user who registered the client; null for the server's built-in client (<see cref="RegisterBuiltIn"/>), which no user owns.</summary>
+    public Guid? OwnerId { get; private set; }
+
+    /// <summary>The server's own client, kept by configuration rather than by a user (<see cref="RegisterBuiltIn"/>).</summary>
+    public bool BuiltIn => OwnerId is null;
 
     public string Name { get; private set; } = string.Empty;
 
@@ -111,12 +115,35 @@ public sealed class OAuthClient : AggregateRoot
         return client;
     }
 
+    /// <summary>
+    /// Registers a client the server itself provides (the built-in client of the <c>authplatform</c> CLI): no
+    /// owner, no secret (public), first-party. Configuration keeps it (<c>ReconfigureBuiltIn</c>), never a user.
+    /// </summary>
+    public static OAuthClient RegisterBuiltIn(Guid id, string clientId, OAuthClientSettings settings, DateTimeOffset now)
+    {
+        if (id == Guid.Empty)
+        {
+            throw new DomainException("A client needs an id.");
+        }
+
+        Guard.Utc(now, nameof(now));
+        if (!IsWellFormedClientId(clientId))
+        {
+            throw new DomainException($"A client id is '{ClientIdPrefix}' and 22 to 64 base62 characters.");
+        }
+
+        var client = new OAuthClient { Id = id, ClientId = clientId, OwnerId = null, Type = OAuthClientType.Public, CreatedAt = now, UpdatedAt = now };
+        client.Apply(settings);
+        client.Raise(new OAuthClientCreated(id, clientId, null, OAuthClientType.Public, null));
+        return client;
+    }
+
     public static bool IsWellFormedClientId(string? clientId) =>
         clientId is { Length: >= 25 and <= 67 } && clientId.StartsWith(ClientIdPrefix, StringComparison.Ordinal)
         && clientId[ClientIdPrefix.Length..].All(char.IsAsciiLetterOrDigit);
 
     /// <summary>Replaces the settings; raises <see cref="OAuthClientUpdated"/> with what changed (nothing when nothing did).</summary>
-    public void Reconfigure(OAuthClientSettings settings, Guid actorId, DateTimeOffset now)
+    public void Reconfigure(OAuthClientSettings settings, Guid? actorId, DateTimeOffset now)
     {
         Guard.Utc(now, nameof(now));
         var before = (Name, RedirectUris, PostLogoutRedirectUris, GrantTypes, Scopes, RequireConsent, FirstParty);
@@ -205,7 +232,7 @@ public sealed class OAuthClient : AggregateRoot
         presented is not null && PostLogoutRedirectUris.Contains(presented, StringComparer.Ordinal);
 
     /// <summary>Marks the client for deletion by its repository (its secrets, codes and consents go with it).</summary>
-    public void Delete(Guid actorId) => Raise(new OAuthClientDeleted(Id, ClientId, OwnerId, actorId));
+    public void Delete(Guid? actorId) => Raise(new OAuthClientDeleted(Id, ClientId, OwnerId, actorId));
 
     private void Apply(OAuthClientSettings settings)
     {

@@ -10,7 +10,8 @@ namespace AuthPlatform.Infrastructure.OAuth;
 /// Registered OAuth clients as clients of the token endpoint (ADR 0014): one read by the unique
 /// client id (with the secrets' hashes and the registrant's role, standing and stamp), for ids with
 /// the <c>oc_</c> prefix only. A public client has no secret; a confidential one authenticates
-/// with one of its unexpired secrets. A client of a disabled registrant authenticates nothing.
+/// with one of its unexpired secrets. A client of a disabled registrant authenticates nothing; the
+/// server's built-in client has no registrant.
 /// </summary>
 public sealed class OAuthClientStore(AuthDbContext db) : IClientStore
 {
@@ -51,7 +52,7 @@ public sealed class OAuthClientStore(AuthDbContext db) : IClientStore
             found.Secrets.Select(s => new StoredClientSecret(s.Id, s.SecretHash, s.ExpiresAt)).ToArray(),
             found.OwnerId,
             found.Owner?.Role,
-            found.Owner is null || found.Owner.IsDisabled)
+            found.OwnerId is not null && (found.Owner is null || found.Owner.IsDisabled))
         {
             OwnerStampFingerprint = found.Owner is null ? null : SecurityStamps.Fingerprint(found.Owner.SecurityStamp),
             FirstParty = found.FirstParty,

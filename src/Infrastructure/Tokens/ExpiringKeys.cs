@@ -42,19 +42,22 @@ internal sealed class ExpiringKeys<TKey>(TimeProvider clock, IEqualityComparer<T
     }
 
     /// <summary>True while <paramref name="key"/> is held.</summary>
-    public bool Holds(TKey key)
+    public bool Holds(TKey key) => HeldUntil(key) is not null;
+
+    /// <summary>Until when <paramref name="key"/> is held; null when it is not (any more).</summary>
+    public DateTimeOffset? HeldUntil(TKey key)
     {
         if (!_until.TryGetValue(key, out var until))
         {
-            return false;
+            return null;
         }
 
         if (until < clock.GetUtcNow())
         {
             _until.TryRemove(KeyValuePair.Create(key, until));
-            return false;
+            return null;
         }
 
-        return true;
+        return until;
     }
 }

@@ -155,7 +155,7 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator
     private TokenValidation StillAccepted(Guid? stampOwner, string? stamp, TokenValidation result)
     {
         var identity = result.Caller!.Identity;
-        if (identity.ClientId is { } clientId && _revokedClients.IsRevoked(clientId))
+        if (identity.ClientId is { } clientId && _revokedClients.IsRevoked(clientId, identity.IssuedAt))
         {
             return ClientRevoked;
         }

@@ -25,8 +25,13 @@ public sealed class RevokedClientCache(IOptions<JwtOptions> options, TimeProvide
     /// <summary>Every token of the client was issued before <paramref name="revokedAt"/>: refused until the last of them expires.</summary>
     public void Remember(string clientId, DateTimeOffset revokedAt) => _revoked.Hold(clientId, revokedAt + Horizon);
 
-    /// <summary>True when the client's tokens must be refused.</summary>
-    public bool IsRevoked(string clientId) => _revoked.Holds(clientId);
+    /// <summary>
+    /// True when a token of the client issued at <paramref name="issuedAt"/> (its <c>iat</c>; unknown: any time) must be
+    /// refused: it was issued no later than the deletion. A client registered again under the same id (the built-in CLI
+    /// client, ADR 0019, after being disabled and enabled) gets tokens issued after it, which pass.
+    /// </summary>
+    public bool IsRevoked(string clientId, DateTimeOffset? issuedAt) =>
+        _revoked.HeldUntil(clientId) is { } until && (issuedAt is not { } iat || iat <= until - Horizon);
 
     /// <summary>At start-up: the service accounts deleted within <see cref="Horizon"/>.</summary>
     public async Task LoadRecentAsync(AuthDbContext db, CancellationToken cancellationToken)

@@ -86,7 +86,7 @@ public sealed class ScopeForbiddenResultHandler : IAuthorizationMiddlewareResult
 
         if (authorizeResult.Forbidden && authorizeResult.AuthorizationFailure?.FailedRequirements.OfType<SessionRequirement>().Any() == true)
         {
-            return Problems.WriteAsync(context, new Error(ErrorCodes.Forbidden, "This call needs a user's signed-in session: API keys cannot manage 2FA, sessions or the password, and a service account manages no account."));
+            return Problems.WriteAsync(context, new Error(ErrorCodes.Forbidden, "This call needs a user's signed-in session: API keys cannot manage 2FA, sessions or the password, a service account manages no account, and a third-party app's token cannot manage the account."));
         }
 
         return _default.HandleAsync(next, context, policy, authorizeResult);

@@ -40,7 +40,7 @@ public sealed class SessionRequirementHandler : AuthorizationHandler<SessionRequ
             return; // not authenticated: the policy's authenticated-user requirement answers
         }
 
-        if (caller.Method != AuthMethods.Jwt)
+        if (caller.Method != AuthMethods.Jwt && !(caller.Method == AuthMethods.OAuth && caller.UserId is not null))
         {
             // A service account's key (no user behind it) manages no account: it is refused here.
             if (requirement.AllowsApiKeys && caller.Method == AuthMethods.ApiKey && caller.UserId is not null)
@@ -55,6 +55,7 @@ public sealed class SessionRequirementHandler : AuthorizationHandler<SessionRequ
             return;
         }
 
+        // A user's token held by an app passes when the app is first-party (ADR 0019); the query says which.
         var live = await http.RequestServices.GetRequiredService<ISender>().Send(new CheckSessionQuery(caller), http.RequestAborted);
         if (live.IsSuccess)
         {
@@ -62,7 +63,7 @@ public sealed class SessionRequirementHandler : AuthorizationHandler<SessionRequ
         }
         else
         {
-            context.Fail(new AuthorizationFailureReason(this, SessionEnded));
+            context.Fail(new AuthorizationFailureReason(this, live.Error == CheckSessionHandler.NotFirstParty ? NotASession : SessionEnded));
         }
     }
 }

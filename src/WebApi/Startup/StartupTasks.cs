@@ -1,5 +1,6 @@
 using AuthPlatform.Application.Admin.EnsureBootstrapAdministrator;
 using AuthPlatform.Application.Common.Options;
+using AuthPlatform.Application.OAuth.Clients.EnsureCliClient;
 using AuthPlatform.Application.Signing.EnsureSigningKey;
 using AuthPlatform.Infrastructure.Persistence;
 using Mediator;
@@ -27,6 +28,23 @@ public static partial class StartupTasks
             .LoadRecentAsync(services.GetRequiredService<AuthDbContext>(), CancellationToken.None);
         await EnsureSigningKeyAsync(services);
         await EnsureBootstrapAdministratorAsync(services);
+        await EnsureCliClientAsync(services);
+    }
+
+    /// <summary>Registers, restores or removes the built-in client of the <c>authplatform</c> CLI as <c>OAuth:CliClient:Enabled</c> says (ADR 0019).</summary>
+    public static async Task EnsureCliClientAsync(IServiceProvider services)
+    {
+        var enabled = services.GetRequiredService<IOptions<OAuthOptions>>().Value.CliClient.Enabled;
+        var result = await services.GetRequiredService<ISender>().Send(new EnsureCliClientCommand(enabled));
+        if (!result.IsSuccess)
+        {
+            throw new InvalidOperationException($"Could not set up the built-in CLI client: {result.Error!.Code} {result.Error.Message}");
+        }
+
+        if (result.Value != CliClientOutcome.Unchanged)
+        {
+            LogCliClient(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StartupTasks)), result.Value);
+        }
     }
 
     /// <summary>Creates a key that signs at once if none can sign (or is waiting to), and loads the key ring.</summary>
@@ -65,6 +83,9 @@ public static partial class StartupTasks
 
     [LoggerMessage(Level = LogLevel.Information, Message = "No bootstrap administrator configured (Bootstrap__AdminEmail, Bootstrap__AdminPassword).")]
     private static partial void LogNoBootstrap(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Built-in CLI client (OAuth__CliClient__Enabled): {Outcome}.")]
+    private static partial void LogCliClient(ILogger logger, CliClientOutcome outcome);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bootstrap administrator created.")]
     private static partial void LogCreated(ILogger logger);

@@ -81,4 +81,14 @@ public sealed class OAuthOptions
     public int DeviceUserCodeMaxFailures { get; set; } = 5;
 
     public TimeSpan DeviceUserCodeWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>The built-in client of the <c>authplatform</c> CLI (ADR 0019).</summary>
+    public CliClientOptions CliClient { get; set; } = new();
+}
+
+/// <summary>The built-in client of the <c>authplatform</c> CLI (configuration section <c>OAuth:CliClient</c>).</summary>
+public sealed class CliClientOptions
+{
+    /// <summary>On by default; off deletes the client at the next start (its grants and sessions end).</summary>
+    public bool Enabled { get; set; } = true;
 }

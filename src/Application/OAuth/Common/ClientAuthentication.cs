@@ -107,7 +107,7 @@ public sealed class ClientAuthentication(
     /// The client from this instance's cache (ADR 0015), else from its store, then kept. An unknown
     /// id is never kept: a client created a moment later is found at once.
     /// </summary>
-    private async Task<ClientRegistration?> FindAsync(string clientId, CancellationToken cancellationToken)
+    public async Task<ClientRegistration?> FindAsync(string clientId, CancellationToken cancellationToken)
     {
         if (cache.TryGet(clientId, out var cached))
         {

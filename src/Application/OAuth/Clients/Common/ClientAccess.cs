@@ -34,6 +34,18 @@ public static class ClientAccess
         return client is not null && MaySee(caller, client) ? client : NotFound;
     }
 
+    /// <summary>The server's built-in client is kept by configuration (<c>OAuth:CliClient</c>): seen by an administrator, changed by nobody here.</summary>
+    public static readonly Error BuiltInClient =
+        new(ErrorCodes.Forbidden, "This is the server's built-in client of the authplatform CLI: its settings come from the server's configuration (OAuth__CliClient__Enabled), not from this API.");
+
+    /// <summary>The client a call may change: visible to the caller (<see cref="FindVisibleAsync"/>) and not the server's built-in one.</summary>
+    public static async Task<Result<OAuthClient>> FindChangeableAsync(
+        this IOAuthClientRepository clients, CallerIdentity caller, Guid id, CancellationToken cancellationToken)
+    {
+        var client = await clients.FindVisibleAsync(caller, id, cancellationToken);
+        return client.IsSuccess && client.Value.BuiltIn ? BuiltInClient : client;
+    }
+
     /// <summary>
     /// Least privilege: a client never holds an API scope its registrant lacks (identity scopes
     /// such as <c>openid</c> are the user's to consent to, not the registrant's). Null when it holds none.

@@ -3,7 +3,7 @@ namespace AuthPlatform.Application.OAuth.Clients.Common;
 /// <summary>A client secret as listed: never the secret itself.</summary>
 public sealed record OAuthClientSecretResponse(Guid Id, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt);
 
-/// <summary>A registered client, without any secret. <see cref="Secrets"/> is empty for a public client.</summary>
+/// <summary>A registered client, without any secret. <see cref="Secrets"/> is empty for a public client; <see cref="OwnerId"/> is null for the server's built-in client.</summary>
 public sealed record OAuthClientResponse(
     Guid Id,
     string ClientId,
@@ -15,7 +15,7 @@ public sealed record OAuthClientResponse(
     IReadOnlyList<string> Scopes,
     bool RequireConsent,
     bool FirstParty,
-    Guid OwnerId,
+    Guid? OwnerId,
     IReadOnlyList<OAuthClientSecretResponse> Secrets,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt);
@@ -36,7 +36,7 @@ public sealed record OAuthClientCreatedResponse(
     IReadOnlyList<string> Scopes,
     bool RequireConsent,
     bool FirstParty,
-    Guid OwnerId,
+    Guid? OwnerId,
     IReadOnlyList<OAuthClientSecretResponse> Secrets,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt);

@@ -21,7 +21,7 @@ public sealed class DeleteClientHandler(IOAuthClientRepository clients, IRefresh
 {
     public async ValueTask<Result> Handle(DeleteClientCommand command, CancellationToken cancellationToken)
     {
-        var client = await clients.FindVisibleAsync(command.Caller, command.Id, cancellationToken);
+        var client = await clients.FindChangeableAsync(command.Caller, command.Id, cancellationToken);
         if (client.IsFailure)
         {
             return client.Error!;

@@ -41,7 +41,7 @@ public sealed class RotateClientSecretHandler(
             return CallerAccounts.NotAUser;
         }
 
-        var client = await clients.FindVisibleAsync(caller, command.Id, cancellationToken);
+        var client = await clients.FindChangeableAsync(caller, command.Id, cancellationToken);
         if (client.IsFailure)
         {
             return client.Error!;

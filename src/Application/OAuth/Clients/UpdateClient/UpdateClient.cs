@@ -58,7 +58,7 @@ public sealed class UpdateClientHandler(IOAuthClientRepository clients, CallerAc
     public async ValueTask<Result<OAuthClientResponse>> Handle(UpdateClientCommand command, CancellationToken cancellationToken)
     {
         var caller = command.Caller;
-        var found = await clients.FindVisibleAsync(caller, command.Id, cancellationToken);
+        var found = await clients.FindChangeableAsync(caller, command.Id, cancellationToken);
         if (found.IsFailure)
         {
             return found.Error!;

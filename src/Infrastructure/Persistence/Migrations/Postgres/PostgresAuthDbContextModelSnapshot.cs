@@ -385,7 +385,7 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(100)")
                         .HasColumnName("name");
 
-                    b.Property<Guid>("OwnerId")
+                    b.Property<Guid?>("OwnerId")
                         .HasColumnType("uuid")
                         .HasColumnName("owner_id");
 
@@ -975,8 +975,7 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Postgres
                     b.HasOne("AuthPlatform.Domain.Users.User", null)
                         .WithMany()
                         .HasForeignKey("OwnerId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Cascade);
 
                     b.OwnsMany("AuthPlatform.Domain.OAuth.OAuthClientSecret", "Secrets", b1 =>
                         {

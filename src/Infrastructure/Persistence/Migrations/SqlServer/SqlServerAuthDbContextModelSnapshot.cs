@@ -385,7 +385,7 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.SqlServer
                         .HasColumnType("nvarchar(100)")
                         .HasColumnName("name");
 
-                    b.Property<Guid>("OwnerId")
+                    b.Property<Guid?>("OwnerId")
                         .HasColumnType("uniqueidentifier")
                         .HasColumnName("owner_id");
 
@@ -975,8 +975,7 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.SqlServer
                     b.HasOne("AuthPlatform.Domain.Users.User", null)
                         .WithMany()
                         .HasForeignKey("OwnerId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Cascade);
 
                     b.OwnsMany("AuthPlatform.Domain.OAuth.OAuthClientSecret", "Secrets", b1 =>
                         {

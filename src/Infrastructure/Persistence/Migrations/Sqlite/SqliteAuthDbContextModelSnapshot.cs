@@ -380,7 +380,7 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
 
-                    b.Property<Guid>("OwnerId")
+                    b.Property<Guid?>("OwnerId")
                         .HasColumnType("TEXT")
                         .HasColumnName("owner_id");
 
@@ -968,8 +968,7 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasOne("AuthPlatform.Domain.Users.User", null)
                         .WithMany()
                         .HasForeignKey("OwnerId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Cascade);
 
                     b.OwnsMany("AuthPlatform.Domain.OAuth.OAuthClientSecret", "Secrets", b1 =>
                         {
