@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using AuthPlatform.Client.Generated.Models;
 using AuthPlatform.Integration.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
@@ -67,6 +68,9 @@ public sealed class Server : WebApplicationFactory<AuthPlatform.WebApi.Controlle
     }
 
     public static string NewEmail() => $"user-{Guid.NewGuid():N}@example.com";
+
+    /// <summary>Parses a JSON object (what the CLI printed).</summary>
+    public static JsonObject Json(string text) => JsonNode.Parse(text)!.AsObject();
 
     /// <summary>Registers a new user through the generated client; answers the address.</summary>
     public async Task<string> RegisterAsync(AuthPlatformClient client, string? email = null)
