@@ -12,8 +12,10 @@ namespace AuthPlatform.Infrastructure.Persistence.Repositories;
 public sealed class RefreshTokenFamilyRepository(AuthDbContext db) : IRefreshTokenFamilyRepository
 {
     /// <summary>
-    /// One query on the hot path of every refresh: the family whose id the token row names (an
-    /// uncorrelated subquery, evaluated once and then a primary-key lookup), with only that token.
+    /// The hot path of every refresh: the token by its hash (a unique index), then its family by
+    /// primary key; tracking puts the token in <see cref="RefreshTokenFamily.Tokens"/>, the only one
+    /// loaded. Two simple statements: SQLite prepares every statement anew, and the single nested
+    /// query they replace cost more to prepare than both together to run (docs/performance.md).
     /// </summary>
     public async Task<RefreshTokenFamily?> FindByTokenHashAsync(string tokenHash, CancellationToken cancellationToken)
     {
