@@ -107,8 +107,21 @@ public sealed class OpenApiDocumentTests(SqliteApiFixture fixture) : ApiTestBase
             }
         }
 
-        Walk(JsonNode.Parse(File.ReadAllText(OpenApiContract.DocumentPath)), "#");
+        var document = JsonNode.Parse(File.ReadAllText(OpenApiContract.DocumentPath))!;
+        Walk(document, "#");
         Assert.Empty(unions);
+
+        // And what generators key on: unique operationIds, a JSON answer offered only as JSON (a generator picks the first type).
+        var operations = document["paths"]!.AsObject().SelectMany(p => p.Value!.AsObject().Select(o => (Where: $"{o.Key} {p.Key}", Operation: o.Value!))).ToList();
+        var ids = operations.Select(o => (string?)o.Operation["operationId"]).ToList();
+        Assert.DoesNotContain(null, ids);
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        var textJson = operations.SelectMany(o => o.Operation["responses"]!.AsObject()
+                .Where(r => r.Value!["content"]?.AsObject() is { } content && content.Any(c => c.Key.Contains("json", StringComparison.Ordinal))
+                    && content.Any(c => c.Key is "text/plain" or "text/json"))
+                .Select(r => $"{o.Where} {r.Key}"))
+            .ToList();
+        Assert.Empty(textJson);
     }
 
     [Fact]
