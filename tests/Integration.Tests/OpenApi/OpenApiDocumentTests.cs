@@ -72,7 +72,7 @@ public sealed class OpenApiDocumentTests(SqliteApiFixture fixture) : ApiTestBase
         var answer = schemas["LoginAnswer"]!;
         var fields = answer["properties"]!.AsObject().Select(p => p.Key).ToHashSet();
         Assert.Superset(schemas["SessionResponse"]!["properties"]!.AsObject().Select(p => p.Key).ToHashSet(), fields);
-        Assert.Superset(["mfa_required", "mfa_token", "expires_in"], fields);
+        Assert.Superset(new HashSet<string> { "mfa_required", "mfa_token", "expires_in" }, fields);
         Assert.Equal(["expires_in", "mfa_required"], answer["required"]!.AsArray().Select(r => (string)r!).Order(StringComparer.Ordinal));
         Assert.False((bool)answer["additionalProperties"]!);
     }
