@@ -24,8 +24,9 @@
 #   AUTHPLATFORM_SKIP_CLIENT=1       do not run the SDK's checks (tests/client)
 #
 # - Then runs the OpenAPI document's checks (tests/openapi/run.sh: the build's docs/openapi/v1.json
-#   is the committed copy, and Redocly's recommended rules find no error; Node.js as below) and
-#   adds its counts to the summary.
+#   is the committed copy, Redocly's recommended rules find no error, and the README's walk-throughs
+#   pass through a client openapi-typescript generates from the document the real server serves;
+#   Node.js as below) and adds its counts to the summary.
 # - Then runs the SDK's checks (tests/client/run.sh: src/Client/Generated is what Kiota generates from
 #   docs/openapi/v1.json, and `dotnet pack` of src/Client and src/AspNetCore succeeds) and adds its
 #   counts to the summary.

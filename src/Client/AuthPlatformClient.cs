@@ -45,7 +45,7 @@ public sealed class AuthPlatformClient : IDisposable
 
         _anonymousHttp = Http(new ErrorAnswers(new NotDisposing(inner)), userAgent);
         var anonymousAdapter = new HttpClientRequestAdapter(new AnonymousAuthenticationProvider(), httpClient: _anonymousHttp) { BaseUrl = root };
-        _endpoint = new TokenEndpoint(new AuthPlatformApiClient(anonymousAdapter), anonymousAdapter, options.Clock);
+        _endpoint = new TokenEndpoint(new AuthPlatformApiClient(anonymousAdapter), options.Clock);
 
         _storedTokens = new StoredTokens(TokenStore, _endpoint, options.RefreshBefore, options.Clock);
         Credential = options switch

@@ -1,4 +1,5 @@
 using AuthPlatform.Client.Generated.Models;
+using AuthPlatform.Integration.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AuthPlatform.Client.Tests;
@@ -182,16 +183,37 @@ public sealed class AuthenticationTests(Server server) : IClassFixture<Server>
     }
 
     [Fact]
-    public async Task GeneratedLogin_CannotTellTheAnswersApart_SignInCan()
+    public async Task GeneratedLogin_AnswersTheSession()
     {
-        // Documents why SignInAsync reads login's answer itself: the document's oneOf has no discriminator, so the
-        // generated wrapper fills neither member. When it does, SignInAsync can use the generated call as it is.
+        // The generated call as it is (no hand-written reading): the document's login answer is one object, told apart by mfa_required.
         using var client = server.NewClient();
         var email = await server.RegisterAsync(client);
         var answer = await client.Api.Api.V1.Auth.Login.PostAsync(new LoginRequest { Email = email, Password = Server.Password });
-        Assert.Null(answer!.SessionResponse?.Token);
-        Assert.Null(answer.MfaChallenge?.MfaToken);
-        Assert.IsType<SignInResult.Completed>(await client.SignInAsync(email, Server.Password));
+        Assert.False(answer!.MfaRequired);
+        Assert.Null(answer.MfaToken);
+        Assert.Equal(3, answer.Token!.Split('.').Length);
+        Assert.NotNull(answer.RefreshToken);
+        Assert.Equal(("Bearer", email), (answer.TokenType, answer.User?.Email));
+    }
+
+    [Fact]
+    public async Task GeneratedLogin_AnswersTheChallenge_WhenTwoFactorIsOn()
+    {
+        var (user, email) = await server.SignedInAsync();
+        using var _u = user;
+        var setup = await user.Api.Api.V1.Auth.Twofa.Setup.PostAsync(new TwoFactorSetupRequest { CurrentPassword = Server.Password });
+        server.Clock.Advance(TimeSpan.FromSeconds(30)); // a step of its own: each code is accepted once
+        await user.Api.Api.V1.Auth.Twofa.Enable.PostAsync(
+            new TwoFactorEnableRequest { Code = IndependentTotp.Code(setup!.Secret!, server.Clock.GetUtcNow()), CurrentPassword = Server.Password });
+
+        using var client = server.NewClient();
+        var answer = await client.Api.Api.V1.Auth.Login.PostAsync(new LoginRequest { Email = email, Password = Server.Password });
+        Assert.True(answer!.MfaRequired);
+        Assert.False(string.IsNullOrEmpty(answer.MfaToken));
+        Assert.Equal(300, answer.ExpiresIn);
+        Assert.Null(answer.Token);
+        Assert.Null(answer.RefreshToken);
+        Assert.Null(answer.User);
     }
 }
 

@@ -20,28 +20,8 @@ REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
 log() { echo "[conformance] $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
-
-ensure_node() {
-  if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && [ "$(node_major)" -ge 18 ]; then
-    return 0
-  fi
-  [ "$(id -u)" -eq 0 ] || die "Node.js 18+ and npm are needed (e.g. sudo apt-get install -y nodejs npm)."
-  command -v apt-get >/dev/null 2>&1 || die "Node.js and npm are missing and apt-get is unavailable."
-  log "Installing Node.js and npm via apt-get ..."
-  apt-get update >&2
-  local packages=(nodejs npm)
-  # A Node.js from elsewhere (e.g. NodeSource) ships its own npm, which Debian's npm conflicts with.
-  if command -v node >/dev/null 2>&1 && [ "$(node_major)" -ge 18 ]; then packages=(npm); fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${packages[@]}" >&2 \
-    || die "apt-get install ${packages[*]} failed"
-  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || die "node or npm still missing after apt-get"
-  [ "$(node_major)" -ge 18 ] || die "Node.js $(node --version) is too old: 18 or later is needed"
-}
-
-free_port() {
-  node -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
-}
+# ensure_node, npm_ci_once, free_port, start_server, stop_server
+source "$SCRIPT_DIR/../lib/server.sh"
 
 ensure_node
 log "Node.js $(node --version), npm $(npm --version)"
@@ -49,11 +29,7 @@ log "Node.js $(node --version), npm $(npm --version)"
 if [ "$(node_major)" -lt 19 ]; then export NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-global-webcrypto"; fi
 
 cd "$SCRIPT_DIR"
-if ! cmp -s package-lock.json node_modules/.conformance-lock.json 2>/dev/null; then
-  log "npm ci (oauth4webapi and openid-client at the versions of package-lock.json) ..."
-  npm ci --no-audit --no-fund >&2 || die "npm ci failed"
-  cp package-lock.json node_modules/.conformance-lock.json
-fi
+npm_ci_once conformance # oauth4webapi and openid-client
 
 DLL="$REPO_ROOT/src/WebApi/bin/Release/net10.0/AuthPlatform.WebApi.dll"
 if [ "${CONFORMANCE_NO_BUILD:-}" != "1" ]; then
@@ -71,11 +47,7 @@ PHASE=start
 
 cleanup() {
   local rc=$?
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 1 40); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.25; done
-    kill -KILL "$SERVER_PID" 2>/dev/null || true
-  fi
+  stop_server
   if [ "$rc" -ne 0 ] && [ -f "$WORK/server.log" ]; then
     if [ "$PHASE" = "tests" ]; then
       if grep -q -E '^(fail|crit):' "$WORK/server.log"; then
@@ -100,36 +72,8 @@ trap 'exit 130' INT TERM
 ADMIN_EMAIL="admin@conformance.test"
 ADMIN_PASSWORD="conformance admin passphrase $(node -p 'require("crypto").randomBytes(9).toString("base64url")')"
 
-# Development: the sign-in cookies follow the request's scheme (plain HTTP on loopback here);
-# outside Development they are Secure-only and the pages answer 400 over plain HTTP.
 log "Starting the server on $BASE_URL (data in $WORK) ..."
-(
-  cd "$WORK"
-  exec env \
-    ASPNETCORE_ENVIRONMENT=Development \
-    Urls="$BASE_URL" \
-    Jwt__Issuer="$BASE_URL" \
-    Database__Provider=Sqlite \
-    ConnectionStrings__Default="Data Source=$WORK/authplatform.db" \
-    Bootstrap__AdminEmail="$ADMIN_EMAIL" \
-    Bootstrap__AdminPassword="$ADMIN_PASSWORD" \
-    Passwords__Iterations=10000 \
-    Jwt__KeyActivationDelay=00:00:00 \
-    RateLimiting__PermitLimit=1000 \
-    Logging__LogLevel__Default=Warning \
-    dotnet "$DLL"
-) >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-
-ready=0
-for _ in $(seq 1 120); do
-  kill -0 "$SERVER_PID" 2>/dev/null || die "the server exited during start-up"
-  if node -e 'fetch(process.argv[1]).then(r => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))' "$BASE_URL/health/ready"; then
-    ready=1; break
-  fi
-  sleep 0.5
-done
-[ "$ready" -eq 1 ] || die "the server did not answer /health/ready within 60 s"
+start_server "$DLL" "$WORK" "$BASE_URL" Bootstrap__AdminEmail="$ADMIN_EMAIL" Bootstrap__AdminPassword="$ADMIN_PASSWORD"
 log "Server ready."
 
 export CONFORMANCE_BASE_URL="$BASE_URL"

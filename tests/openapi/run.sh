@@ -6,6 +6,10 @@
 #    the API that was not regenerated and committed fails CI. Skipped outside a git work tree.
 # 2. lint: Redocly CLI (the version of package-lock.json) with its recommended rules: zero errors.
 #    Warnings are allowed only where docs/api.md says why ("Linting the document").
+# 3. an independent generator: the real server on loopback (a throwaway SQLite database); openapi-typescript
+#    generates client/generated/schema.ts from the document it serves (GET /openapi/v1.json); tsc type-checks
+#    the README's walk-throughs (client/walkthrough.test.mts, openapi-fetch) against it; Node.js's test runner
+#    runs them against the server. Each test counts.
 #
 # Prints "# pass N", "# fail N", "# skipped N" like node --test's TAP, for tests/run.sh's summary;
 # exits non-zero when a check failed. Installs Node.js and npm from Debian's packages (apt-get,
@@ -13,6 +17,7 @@
 #
 # Environment:
 #   OPENAPI_NO_BUILD=1  do not build src/WebApi first (tests/run.sh has just built it)
+#   OPENAPI_PORT        port of the server for check 3 (default: a free port chosen at start)
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -22,22 +27,8 @@ DOCUMENT="docs/openapi/v1.json"
 log() { echo "[openapi] $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
-
-ensure_node() {
-  if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && [ "$(node_major)" -ge 18 ]; then
-    return 0
-  fi
-  [ "$(id -u)" -eq 0 ] || die "Node.js 18+ and npm are needed (e.g. sudo apt-get install -y nodejs npm)."
-  command -v apt-get >/dev/null 2>&1 || die "Node.js and npm are missing and apt-get is unavailable."
-  log "Installing Node.js and npm via apt-get ..."
-  apt-get update >&2
-  local packages=(nodejs npm)
-  if command -v node >/dev/null 2>&1 && [ "$(node_major)" -ge 18 ]; then packages=(npm); fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${packages[@]}" >&2 \
-    || die "apt-get install ${packages[*]} failed"
-  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || die "node or npm still missing after apt-get"
-}
+# ensure_node, npm_ci_once, free_port, start_server, stop_server
+source "$SCRIPT_DIR/../lib/server.sh"
 
 pass=0 fail=0 skip=0
 
@@ -64,11 +55,7 @@ fi
 
 ensure_node
 cd "$SCRIPT_DIR"
-if ! cmp -s package-lock.json node_modules/.openapi-lock.json 2>/dev/null; then
-  log "npm ci (@redocly/cli at the version of package-lock.json) ..."
-  npm ci --no-audit --no-fund >&2 || die "npm ci failed"
-  cp package-lock.json node_modules/.openapi-lock.json
-fi
+npm_ci_once openapi # @redocly/cli; openapi-typescript, openapi-fetch, typescript
 
 if npx --no-install redocly lint --config redocly.yaml "$REPO_ROOT/$DOCUMENT" >&2; then
   echo "ok - redocly lint (recommended rules): no errors"
@@ -76,6 +63,40 @@ if npx --no-install redocly lint --config redocly.yaml "$REPO_ROOT/$DOCUMENT" >&
 else
   echo "not ok - redocly lint (recommended rules) reported errors"
   fail=$((fail + 1))
+fi
+
+# 3. The walk-throughs through the client openapi-typescript generates from the served document.
+WORK="$(mktemp -d -t authplatform-openapi.XXXXXX)"
+SERVER_PID=""
+trap 'stop_server; rm -rf "$WORK"' EXIT
+BASE_URL="http://127.0.0.1:${OPENAPI_PORT:-$(free_port)}"
+generated=0
+log "Starting the server on $BASE_URL (data in $WORK) ..."
+start_server "$REPO_ROOT/src/WebApi/bin/Release/net10.0/AuthPlatform.WebApi.dll" "$WORK" "$BASE_URL"
+rm -rf client/generated
+mkdir -p client/generated
+if node -e 'fetch(process.argv[1]).then(async r => { if (r.status !== 200) process.exit(1); process.stdout.write(await r.text()); }, () => process.exit(1))' \
+    "$BASE_URL/openapi/v1.json" >"$WORK/served.json" \
+  && npx --no-install openapi-typescript "$WORK/served.json" -o client/generated/schema.ts >&2 \
+  && npx --no-install tsc -p client/tsconfig.json >&2; then
+  echo "ok - openapi-typescript generated a client from the served document, and the walk-throughs type-check against it"
+  pass=$((pass + 1))
+  generated=1
+else
+  echo "not ok - generating a client from the served document (openapi-typescript) or type-checking the walk-throughs against it (tsc) failed"
+  fail=$((fail + 1))
+fi
+if [ "$generated" -eq 1 ]; then
+  OPENAPI_CLIENT_BASE_URL="$BASE_URL" node --test --test-reporter=spec --test-reporter-destination=stderr \
+    --test-reporter=tap --test-reporter-destination="$WORK/walkthrough.tap" client/generated/out/*.test.mjs || true
+  read -r w_pass w_fail w_skip < <(awk '/^# pass [0-9]+$/ { p = $3 } /^# fail [0-9]+$/ { f = $3 } /^# cancelled [0-9]+$/ { c = $3 }
+    /^# skipped [0-9]+$/ { s = $3 } END { printf "%d %d %d\n", p, f + c, s }' "$WORK/walkthrough.tap")
+  if [ "$((w_pass + w_fail + w_skip))" -eq 0 ]; then w_fail=1; fi
+  echo "# walk-throughs through the generated client: $w_pass passed, $w_fail failed, $w_skip skipped"
+  pass=$((pass + w_pass)) fail=$((fail + w_fail)) skip=$((skip + w_skip))
+fi
+if [ "$fail" -ne 0 ] && grep -q -E '^(fail|crit):' "$WORK/server.log"; then
+  grep -A 6 -E '^(fail|crit):' "$WORK/server.log" | head -n 60 >&2 || true
 fi
 
 echo "# pass $pass"

@@ -1,13 +1,11 @@
 // Longer than 150 lines because every call that obtains, renews or ends tokens is here, one place for the shapes of the token answers.
 using System.Text;
 using AuthPlatform.Client.Generated;
-using AuthPlatform.Client.Generated.Api.V1.Auth.Login;
 using AuthPlatform.Client.Generated.Models;
 using AuthPlatform.Client.Generated.Oauth.Device_authorization;
 using AuthPlatform.Client.Generated.Oauth.Revoke;
 using AuthPlatform.Client.Generated.Oauth.Token;
 using Microsoft.Kiota.Abstractions;
-using Microsoft.Kiota.Abstractions.Serialization;
 
 namespace AuthPlatform.Client.Credentials;
 
@@ -15,40 +13,22 @@ namespace AuthPlatform.Client.Credentials;
 /// The calls that obtain, renew and end tokens, through the generated client without a credential (they carry
 /// their own: a password, a refresh token, a client's secret).
 /// </summary>
-internal sealed class TokenEndpoint(AuthPlatformApiClient anonymous, IRequestAdapter adapter, TimeProvider clock)
+internal sealed class TokenEndpoint(AuthPlatformApiClient anonymous, TimeProvider clock)
 {
     public const string DeviceCodeGrant = "urn:ietf:params:oauth:grant-type:device_code";
 
-    /// <summary>POST /api/v1/auth/login: a session, or the 2FA challenge.</summary>
+    /// <summary>POST /api/v1/auth/login: a session, or the 2FA challenge (<c>mfa_required</c> says which).</summary>
     public async Task<SignInResult> SignInAsync(string email, string password, CancellationToken ct)
     {
-        // The document's answer is oneOf(session, challenge) without a discriminator (nothing in the wire format to
-        // map), so the generated wrapper cannot tell them apart: the same request, read with a factory that can.
-        var request = anonymous.Api.V1.Auth.Login.ToPostRequestInformation(new LoginRequest { Email = email, Password = password });
-        var answer = await adapter.SendAsync(request, LoginAnswer, null, ct).ConfigureAwait(false) ?? throw Empty("login");
-        if (answer.MfaChallenge is { MfaToken: { } mfaToken } challenge)
+        var answer = await anonymous.Api.V1.Auth.Login.PostAsync(new LoginRequest { Email = email, Password = password }, cancellationToken: ct)
+            .ConfigureAwait(false) ?? throw Empty("login");
+        if (answer.MfaRequired == true)
         {
-            return new SignInResult.SecondFactorRequired(new SecondFactorChallenge(mfaToken, clock.GetUtcNow().AddSeconds(challenge.ExpiresIn ?? 300)));
+            return new SignInResult.SecondFactorRequired(
+                new SecondFactorChallenge(answer.MfaToken ?? throw Empty("login"), clock.GetUtcNow().AddSeconds(answer.ExpiresIn ?? 300)));
         }
 
-        var session = answer.SessionResponse ?? throw Empty("login");
-        return new SignInResult.Completed(Session(session.Token, session.RefreshToken, session.ExpiresAt, session.ExpiresIn));
-    }
-
-    /// <summary>The generated wrapper of login's answer, with the member the answer's fields say.</summary>
-    internal static LoginRequestBuilder.LoginPostResponse LoginAnswer(IParseNode node)
-    {
-        var answer = new LoginRequestBuilder.LoginPostResponse();
-        if (node.GetChildNode("mfa_token") is not null)
-        {
-            answer.MfaChallenge = new MfaChallenge();
-        }
-        else
-        {
-            answer.SessionResponse = new SessionResponse();
-        }
-
-        return answer;
+        return new SignInResult.Completed(Session(answer.Token, answer.RefreshToken, answer.ExpiresAt, answer.ExpiresIn));
     }
 
     /// <summary>POST /api/v1/auth/login/2fa with a TOTP code (6 digits) or a recovery code.</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using AuthPlatform.Application.Auth.ChangePassword;
 using AuthPlatform.Application.Auth.Common;
 using AuthPlatform.Application.Auth.GetMe;
@@ -19,6 +20,28 @@ namespace AuthPlatform.WebApi.Controllers;
 public sealed record RegisterRequest(string? Email, string? Password, string? Name);
 
 public sealed record LoginRequest(string? Email, string? Password);
+
+/// <summary>
+/// The answer of <c>POST /login</c> on the wire (SPEC section 2), from the use case's <see cref="LoginResponse"/>: one object for both outcomes, told apart by
+/// <c>mfa_required</c>, so that every client generator reads it (a oneOf of the session and the challenge
+/// has nothing a generator can discriminate on: ADR 0016).
+/// </summary>
+[Description("The login's answer. `mfa_required` false: the session (`token`, `refresh_token`, `token_type`, `expires_in`, `expires_at`, `user`). "
+    + "`mfa_required` true: the 2FA challenge (`mfa_token`, `expires_in`), whose `mfa_token` goes to `POST /api/v1/auth/login/2fa` with a code; no token is issued yet.")]
+public sealed record LoginAnswer(
+    [property: Description("True: the account has 2FA on and this is the challenge; false: this is the session.")] bool MfaRequired,
+    [property: Description("The challenge only: the short-lived token for `POST /api/v1/auth/login/2fa`.")] string? MfaToken,
+    [property: Description("The session only: the access token (a JWT).")] string? Token,
+    [property: Description("The session only: the refresh token.")] string? RefreshToken,
+    [property: Description("The session only: `Bearer`.")] string? TokenType,
+    [property: Description("Seconds until the access token (session) or the `mfa_token` (challenge) expires.")] int ExpiresIn,
+    [property: Description("The session only: when the access token expires.")] DateTimeOffset? ExpiresAt,
+    [property: Description("The session only: the signed-in account.")] SessionUser? User)
+{
+    public static LoginAnswer Of(LoginResponse login) => login.Challenge is { } challenge
+        ? new(true, challenge.MfaToken, null, null, null, challenge.ExpiresIn, null, null)
+        : new(false, null, login.Session!.Token, login.Session.RefreshToken, login.Session.TokenType, login.Session.ExpiresIn, login.Session.ExpiresAt, login.Session.User);
+}
 
 public sealed record LoginSecondFactorRequest(string? MfaToken, string? Code, string? RecoveryCode);
 
@@ -56,15 +79,14 @@ public sealed class AuthController(ISender sender) : ControllerBase
     [NoStore]
     [AllowAnonymous]
     [EnableRateLimiting(RateLimits.Credentials)]
-    [ProducesResponseType<SessionResponse>(StatusCodes.Status200OK)]
-    [ProducesOneOf(StatusCodes.Status200OK, typeof(SessionResponse), typeof(MfaChallenge))]
+    [ProducesResponseType<LoginAnswer>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status401Unauthorized, "application/problem+json")]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status423Locked, "application/problem+json")]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
     public async Task<IActionResult> Login(LoginRequest request, CancellationToken ct) =>
         this.ToActionResult(
             await sender.Send(new LoginCommand(request.Email ?? "", request.Password ?? ""), ct),
-            login => login.Session is not null ? Ok(login.Session) : Ok(login.Challenge));
+            login => Ok(LoginAnswer.Of(login)));
 
     /// <summary>The second step of a login with 2FA on: the <c>mfa_token</c> and a TOTP code or a recovery code.</summary>
     [EndpointSummary("Complete a login with the second factor")]

@@ -16,7 +16,7 @@ public sealed class WellKnownController(ISender sender) : ControllerBase
     [EndpointSummary("JSON Web Key Set")]
     [EndpointDescription("The public keys that sign access and ID tokens (RFC 7517), including the next and the retiring key. Cacheable for 5 minutes.")]
     [HttpGet("/.well-known/jwks.json", Name = "GetJwks")]
-    [ProducesResponseType(StatusCodes.Status200OK, Type = typeof(JwksDocument))]
+    [ProducesResponseType<JwksDocument>(StatusCodes.Status200OK, "application/json")]
     public async Task<ContentResult> Jwks(CancellationToken ct)
     {
         var jwks = await sender.Send(new GetJwksQuery(), ct);

@@ -16,15 +16,6 @@ public sealed class ApiTagAttribute(string name, string description) : Attribute
     public IReadOnlyList<string> Tags => [Name];
 }
 
-/// <summary>A success answer whose body is one of several shapes (e.g. login: the session, or the 2FA challenge).</summary>
-[AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
-public sealed class ProducesOneOfAttribute(int statusCode, params Type[] types) : Attribute
-{
-    public int StatusCode { get; } = statusCode;
-
-    public IReadOnlyList<Type> Types { get; } = types;
-}
-
 /// <summary>
 /// The parameters of a protocol endpoint that reads them itself (OAuth 2.0 / OpenID Connect):
 /// the properties of <paramref name="parameters"/>, snake_case, as an

@@ -155,7 +155,6 @@ public static class OpenApiContract
             EnsureProblem(operation, document, StatusCodes.Status423Locked);
         }
 
-        await DescribeOneOfAsync(operation, context, metadata, ct);
         DescribeResponses(operation, metadata);
         operation.Responses = SortedResponses(operation.Responses);
     }
@@ -254,26 +253,6 @@ public static class OpenApiContract
         }
 
         return stepUp;
-    }
-
-    private static async Task DescribeOneOfAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, IList<object> metadata, CancellationToken ct)
-    {
-        foreach (var oneOf in metadata.OfType<ProducesOneOfAttribute>())
-        {
-            var schemas = new List<IOpenApiSchema>();
-            foreach (var type in oneOf.Types)
-            {
-                var schema = await context.GetOrCreateSchemaAsync(type, null, ct);
-                context.Document!.AddComponent<IOpenApiSchema>(type.Name, schema);
-                schemas.Add(new OpenApiSchemaReference(type.Name, context.Document));
-            }
-
-            operation.Responses![oneOf.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new OpenApiResponse
-            {
-                Description = "One of: " + string.Join(", ", oneOf.Types.Select(t => t.Name)) + ".",
-                Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = new OpenApiSchema { OneOf = schemas } } },
-            };
-        }
     }
 
     /// <summary>No content on 204 nor where nothing is written; the codes of every error; <c>Retry-After</c>, <c>Location</c>, <c>WWW-Authenticate</c>.</summary>

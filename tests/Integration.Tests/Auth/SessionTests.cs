@@ -99,6 +99,11 @@ public abstract class SessionTests<TFixture>(TFixture fixture) : ApiTestBase<TFi
         Assert.True(Str(session, "refresh_token").Length >= 43); // 256 bits, base64url
         Assert.Equal(Str(user, "id"), Str(session["user"], "id"));
         Assert.Equal("user", Str(session["user"], "role"));
+        // SPEC's session fields, and mfa_required false (docs/api.md): the one object both login answers share.
+        Assert.Equal(
+            ["expires_at", "expires_in", "mfa_required", "refresh_token", "token", "token_type", "user"],
+            session.Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.False((bool)session["mfa_required"]!);
     }
 
     [Fact]

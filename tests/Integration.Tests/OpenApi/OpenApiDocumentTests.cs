@@ -60,8 +60,68 @@ public sealed class OpenApiDocumentTests(SqliteApiFixture fixture) : ApiTestBase
         Assert.Contains("expires_in", session.Select(p => p.Key));
         Assert.DoesNotContain("\"refreshToken\"", text);
         Assert.DoesNotContain("\"traceId\"", text);
-        var login = document["paths"]!["/api/v1/auth/login"]!["post"]!["responses"]!["200"]!["content"]!["application/json"]!["schema"]!["oneOf"]!.AsArray();
-        Assert.Equal(2, login.Count);
+    }
+
+    [Fact]
+    public void Login_AnswersOneObject_WithTheSessionsAndTheChallengesFields()
+    {
+        var document = JsonNode.Parse(File.ReadAllText(OpenApiContract.DocumentPath))!;
+        var schemas = document["components"]!["schemas"]!;
+        var login = document["paths"]!["/api/v1/auth/login"]!["post"]!["responses"]!["200"]!["content"]!["application/json"]!["schema"]!;
+        Assert.Equal("#/components/schemas/LoginAnswer", (string?)login["$ref"]);
+        var answer = schemas["LoginAnswer"]!;
+        var fields = answer["properties"]!.AsObject().Select(p => p.Key).ToHashSet();
+        Assert.Superset(schemas["SessionResponse"]!["properties"]!.AsObject().Select(p => p.Key).ToHashSet(), fields);
+        Assert.Superset(new HashSet<string> { "mfa_required", "mfa_token", "expires_in" }, fields);
+        Assert.Equal(["expires_in", "mfa_required"], answer["required"]!.AsArray().Select(r => (string)r!).Order(StringComparer.Ordinal));
+        Assert.False((bool)answer["additionalProperties"]!);
+    }
+
+    [Fact]
+    public void Document_HasNoUnionAGeneratorMustTellApart()
+    {
+        // A oneOf/anyOf of object shapes without a discriminator defeats client generators (Kiota fills neither member):
+        // the only unions allowed are "null or X", the document's form of an optional property.
+        var unions = new List<string>();
+        void Walk(JsonNode? node, string path)
+        {
+            if (node is JsonArray array)
+            {
+                for (var i = 0; i < array.Count; i++)
+                {
+                    Walk(array[i], $"{path}/{i}");
+                }
+            }
+            else if (node is JsonObject obj)
+            {
+                foreach (var (key, value) in obj)
+                {
+                    if (key is "oneOf" or "anyOf" && value is JsonArray members
+                        && members.Count(m => m?["type"]?.ToJsonString() != "\"null\"") > 1)
+                    {
+                        unions.Add($"{path}/{key}");
+                    }
+
+                    Walk(value, $"{path}/{key}");
+                }
+            }
+        }
+
+        var document = JsonNode.Parse(File.ReadAllText(OpenApiContract.DocumentPath))!;
+        Walk(document, "#");
+        Assert.Empty(unions);
+
+        // And what generators key on: unique operationIds, a JSON answer offered only as JSON (a generator picks the first type).
+        var operations = document["paths"]!.AsObject().SelectMany(p => p.Value!.AsObject().Select(o => (Where: $"{o.Key} {p.Key}", Operation: o.Value!))).ToList();
+        var ids = operations.Select(o => (string?)o.Operation["operationId"]).ToList();
+        Assert.DoesNotContain(null, ids);
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        var textJson = operations.SelectMany(o => o.Operation["responses"]!.AsObject()
+                .Where(r => r.Value!["content"]?.AsObject() is { } content && content.Any(c => c.Key.Contains("json", StringComparison.Ordinal))
+                    && content.Any(c => c.Key is "text/plain" or "text/json"))
+                .Select(r => $"{o.Where} {r.Key}"))
+            .ToList();
+        Assert.Empty(textJson);
     }
 
     [Fact]

@@ -42,7 +42,7 @@ namespace AuthPlatform.Client.Generated.Api.V1.Auth.Login
         /// <summary>
         /// Answers the session (access and refresh tokens) or, when the account has 2FA on, a challenge whose `mfa_token` goes to `POST /api/v1/auth/login/2fa`. Repeated failures lock the account (423).
         /// </summary>
-        /// <returns>A <see cref="global::AuthPlatform.Client.Generated.Api.V1.Auth.Login.LoginRequestBuilder.LoginPostResponse"/></returns>
+        /// <returns>A <see cref="global::AuthPlatform.Client.Generated.Models.LoginAnswer"/></returns>
         /// <param name="body">The request body</param>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -55,11 +55,11 @@ namespace AuthPlatform.Client.Generated.Api.V1.Auth.Login
         /// <exception cref="global::AuthPlatform.Client.Generated.Models.ProblemDetailsResponse">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::AuthPlatform.Client.Generated.Api.V1.Auth.Login.LoginRequestBuilder.LoginPostResponse?> PostAsync(global::AuthPlatform.Client.Generated.Models.LoginRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::AuthPlatform.Client.Generated.Models.LoginAnswer?> PostAsync(global::AuthPlatform.Client.Generated.Models.LoginRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::AuthPlatform.Client.Generated.Api.V1.Auth.Login.LoginRequestBuilder.LoginPostResponse> PostAsync(global::AuthPlatform.Client.Generated.Models.LoginRequest body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::AuthPlatform.Client.Generated.Models.LoginAnswer> PostAsync(global::AuthPlatform.Client.Generated.Models.LoginRequest body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
@@ -74,7 +74,7 @@ namespace AuthPlatform.Client.Generated.Api.V1.Auth.Login
                 { "429", global::AuthPlatform.Client.Generated.Models.ProblemDetailsResponse.CreateFromDiscriminatorValue },
                 { "503", global::AuthPlatform.Client.Generated.Models.ProblemDetailsResponse.CreateFromDiscriminatorValue },
             };
-            return await RequestAdapter.SendAsync<global::AuthPlatform.Client.Generated.Api.V1.Auth.Login.LoginRequestBuilder.LoginPostResponse>(requestInfo, global::AuthPlatform.Client.Generated.Api.V1.Auth.Login.LoginRequestBuilder.LoginPostResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
+            return await RequestAdapter.SendAsync<global::AuthPlatform.Client.Generated.Models.LoginAnswer>(requestInfo, global::AuthPlatform.Client.Generated.Models.LoginAnswer.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
         /// Answers the session (access and refresh tokens) or, when the account has 2FA on, a challenge whose `mfa_token` goes to `POST /api/v1/auth/login/2fa`. Repeated failures lock the account (423).
@@ -106,81 +106,6 @@ namespace AuthPlatform.Client.Generated.Api.V1.Auth.Login
         public global::AuthPlatform.Client.Generated.Api.V1.Auth.Login.LoginRequestBuilder WithUrl(string rawUrl)
         {
             return new global::AuthPlatform.Client.Generated.Api.V1.Auth.Login.LoginRequestBuilder(rawUrl, RequestAdapter);
-        }
-        /// <summary>
-        /// Composed type wrapper for classes <see cref="global::AuthPlatform.Client.Generated.Models.MfaChallenge"/>, <see cref="global::AuthPlatform.Client.Generated.Models.SessionResponse"/>
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-        public partial class LoginPostResponse : IComposedTypeWrapper, IParsable
-        {
-            /// <summary>Composed type representation for type <see cref="global::AuthPlatform.Client.Generated.Models.MfaChallenge"/></summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-            public global::AuthPlatform.Client.Generated.Models.MfaChallenge? MfaChallenge { get; set; }
-#nullable restore
-#else
-            public global::AuthPlatform.Client.Generated.Models.MfaChallenge MfaChallenge { get; set; }
-#endif
-            /// <summary>Composed type representation for type <see cref="global::AuthPlatform.Client.Generated.Models.SessionResponse"/></summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-            public global::AuthPlatform.Client.Generated.Models.SessionResponse? SessionResponse { get; set; }
-#nullable restore
-#else
-            public global::AuthPlatform.Client.Generated.Models.SessionResponse SessionResponse { get; set; }
-#endif
-            /// <summary>
-            /// Creates a new instance of the appropriate class based on discriminator value
-            /// </summary>
-            /// <returns>A <see cref="global::AuthPlatform.Client.Generated.Api.V1.Auth.Login.LoginRequestBuilder.LoginPostResponse"/></returns>
-            /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-            public static global::AuthPlatform.Client.Generated.Api.V1.Auth.Login.LoginRequestBuilder.LoginPostResponse CreateFromDiscriminatorValue(IParseNode parseNode)
-            {
-                if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-                var mappingValue = parseNode.GetChildNode("")?.GetStringValue();
-                var result = new global::AuthPlatform.Client.Generated.Api.V1.Auth.Login.LoginRequestBuilder.LoginPostResponse();
-                if("MfaChallenge".Equals(mappingValue, StringComparison.OrdinalIgnoreCase))
-                {
-                    result.MfaChallenge = new global::AuthPlatform.Client.Generated.Models.MfaChallenge();
-                }
-                else if("SessionResponse".Equals(mappingValue, StringComparison.OrdinalIgnoreCase))
-                {
-                    result.SessionResponse = new global::AuthPlatform.Client.Generated.Models.SessionResponse();
-                }
-                return result;
-            }
-            /// <summary>
-            /// The deserialization information for the current model
-            /// </summary>
-            /// <returns>A IDictionary&lt;string, Action&lt;IParseNode&gt;&gt;</returns>
-            public virtual IDictionary<string, Action<IParseNode>> GetFieldDeserializers()
-            {
-                if(MfaChallenge != null)
-                {
-                    return MfaChallenge.GetFieldDeserializers();
-                }
-                else if(SessionResponse != null)
-                {
-                    return SessionResponse.GetFieldDeserializers();
-                }
-                return new Dictionary<string, Action<IParseNode>>();
-            }
-            /// <summary>
-            /// Serializes information the current object
-            /// </summary>
-            /// <param name="writer">Serialization writer to use to serialize this model</param>
-            public virtual void Serialize(ISerializationWriter writer)
-            {
-                if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-                if(MfaChallenge != null)
-                {
-                    writer.WriteObjectValue<global::AuthPlatform.Client.Generated.Models.MfaChallenge>(null, MfaChallenge);
-                }
-                else if(SessionResponse != null)
-                {
-                    writer.WriteObjectValue<global::AuthPlatform.Client.Generated.Models.SessionResponse>(null, SessionResponse);
-                }
-            }
         }
     }
 }
