@@ -117,18 +117,14 @@ public sealed class RefreshTokenFamily : AggregateRoot
         var presented = _tokens.SingleOrDefault(t => t.TokenHash == presentedTokenHash)
             ?? throw new DomainException("The presented token does not belong to this family.");
 
-        // A token that is not the current one was redeemed (only a rotation replaces the current
-        // token), even when the copy read of it predates its redemption: the token and the family
-        // may be read by two statements, the family after a racing rotation committed.
-        var redeemed = presented.RedeemedAt is not null || presented.Id != CurrentTokenId;
         if (RevokedAt is not null)
         {
             // Replaying a redeemed token is still reuse; any other token of a revoked session is
             // simply over.
-            return redeemed ? ReuseDetected() : RotationOutcome.Revoked;
+            return presented.RedeemedAt is not null ? ReuseDetected() : RotationOutcome.Revoked;
         }
 
-        if (redeemed)
+        if (presented.RedeemedAt is not null || presented.Id != CurrentTokenId)
         {
             return ReuseDetected();
         }

@@ -39,25 +39,7 @@ public sealed class UnitOfWork(AuthDbContext db, IServiceProvider services, Data
         return new Scope(this);
     }
 
-    public IAsyncDisposable DeferTransaction()
-    {
-        if (_transaction is not null)
-        {
-            return NoOp.Instance;
-        }
-
-        // SQLite: the command's reads and its writes share one connection, opened here once. Every
-        // open and close of a pooled connection takes the pool's lock and finalises the prepared
-        // statements, and a deferred command reads several times before it writes (a refresh: the
-        // token, the family, the user). Opening a SQLite file takes no lock of the database.
-        if (gate.IsEnabled)
-        {
-            db.Database.OpenConnection();
-            return new Scope(this, closesConnection: true);
-        }
-
-        return new Scope(this);
-    }
+    public IAsyncDisposable DeferTransaction() => _transaction is null ? new Scope(this) : NoOp.Instance;
 
     public async Task StartWritesAsync(CancellationToken cancellationToken)
     {
@@ -96,8 +78,6 @@ public sealed class UnitOfWork(AuthDbContext db, IServiceProvider services, Data
 
         return writes;
     }
-
-    private Task CloseConnectionAsync() => db.Database.CloseConnectionAsync();
 
     private void LeaveGate() => Interlocked.Exchange(ref _writes, null)?.Leave();
 
@@ -247,25 +227,15 @@ public sealed class UnitOfWork(AuthDbContext db, IServiceProvider services, Data
             _ => false,
         };
 
-    private sealed class Scope(UnitOfWork owner, bool closesConnection = false) : IAsyncDisposable
+    private sealed class Scope(UnitOfWork owner) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
-            try
+            // Still open here means an exception escaped the command: undo everything.
+            if (owner._transaction is not null)
             {
-                // Still open here means an exception escaped the command: undo everything.
-                if (owner._transaction is not null)
-                {
-                    owner.DiscardChanges();
-                    await owner.RollbackAsync(CancellationToken.None);
-                }
-            }
-            finally
-            {
-                if (closesConnection)
-                {
-                    await owner.CloseConnectionAsync();
-                }
+                owner.DiscardChanges();
+                await owner.RollbackAsync(CancellationToken.None);
             }
         }
     }

@@ -21,7 +21,7 @@ namespace AuthPlatform.Integration.Tests.Faults;
 /// that grant needs nothing but the cache and the signing key. When the server is back, the same
 /// app serves again without a restart. Runs on its own server (<see cref="FaultsPostgres"/>).
 /// </summary>
-public sealed partial class OAuthOutageTests
+public sealed class OAuthOutageTests
 {
     private const string Password = "oauth outage passphrase";
     private const string Redirect = "https://app.example.com/callback";
@@ -57,8 +57,8 @@ public sealed partial class OAuthOutageTests
         var loginPage = await browser.GetAsync(authorize);
         Assert.Equal(HttpStatusCode.OK, loginPage.StatusCode);
         using var signedIn = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = new Uri("https://localhost") });
-        var consent = await SubmitAsync(signedIn, await signedIn.GetAsync(authorize), ("email", email), ("password", Password));
-        var approved = await SubmitAsync(signedIn, consent, ("decision", "approve"));
+        var consent = await HtmlForms.SubmitAsync(signedIn, await signedIn.GetAsync(authorize), ("email", email), ("password", Password));
+        var approved = await HtmlForms.SubmitAsync(signedIn, consent, ("decision", "approve"));
         var code = Regex.Match(approved.Headers.Location!.ToString(), "[?&]code=([^&]+)").Groups[1].Value;
         var issued = await JsonAsync(await TokenAsync(client, appId, appSecret, ("grant_type", "authorization_code"), ("code", Uri.UnescapeDataString(code)), ("redirect_uri", Redirect), ("code_verifier", "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")));
         var (userToken, refreshToken) = ((string)issued["access_token"]!, (string)issued["refresh_token"]!);
@@ -102,9 +102,9 @@ public sealed partial class OAuthOutageTests
             var malformed = await browser.GetAsync($"/oauth/authorize?response_type=code&client_id=x{unknown}&redirect_uri={Uri.EscapeDataString("https://evil.example/cb")}&scope=openid&state=s");
             Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
             Assert.Null(malformed.Headers.Location);
-            await AssertUnavailableAsync(await SubmitAsync(browser, loginPage, ("email", email), ("password", Password)), "authorize login");
-            await AssertUnavailableAsync(await SubmitAsync(browser, deviceLogin, ("email", email), ("password", Password)), "device page login");
-            await AssertUnavailableAsync(await SubmitAsync(signedIn, codeEntry, ("user_code", "BCDF-GHJK")), "device code entry");
+            await AssertUnavailableAsync(await HtmlForms.SubmitAsync(browser, loginPage, ("email", email), ("password", Password)), "authorize login");
+            await AssertUnavailableAsync(await HtmlForms.SubmitAsync(browser, deviceLogin, ("email", email), ("password", Password)), "device page login");
+            await AssertUnavailableAsync(await HtmlForms.SubmitAsync(signedIn, codeEntry, ("user_code", "BCDF-GHJK")), "device code entry");
 
             // The REST API.
             await AssertUnavailableAsync(await SendJsonAsync(client, HttpMethod.Get, "/api/v1/oauth/clients", session, null), "list clients");
@@ -174,31 +174,10 @@ public sealed partial class OAuthOutageTests
         return client.SendAsync(request);
     }
 
-    /// <summary>Posts the page's form (read before the stop) with its antiforgery token and hidden fields.</summary>
-    private static async Task<HttpResponseMessage> SubmitAsync(HttpClient browser, HttpResponseMessage page, params (string Name, string Value)[] fields)
-    {
-        var html = await page.Content.ReadAsStringAsync();
-        var action = WebUtility.HtmlDecode(FormAction().Match(html).Groups[1].Value);
-        Assert.False(string.IsNullOrEmpty(action), html);
-        var body = fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value)).ToList();
-        body.Add(new("__RequestVerificationToken", WebUtility.HtmlDecode(TokenField().Match(html).Groups[1].Value)));
-        body.AddRange(HiddenField().Matches(html).Where(m => m.Groups[1].Value != "__RequestVerificationToken").Select(m => new KeyValuePair<string, string>(m.Groups[1].Value, WebUtility.HtmlDecode(m.Groups[2].Value))));
-        return await browser.PostAsync(action, new FormUrlEncodedContent(body));
-    }
-
     private static async Task<JsonNode> JsonAsync(HttpResponseMessage response)
     {
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {body}");
         return JsonNode.Parse(body)!;
     }
-
-    [GeneratedRegex("<form[^>]*action=\"([^\"]+)\"")]
-    private static partial Regex FormAction();
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex TokenField();
-
-    [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\"")]
-    private static partial Regex HiddenField();
 }

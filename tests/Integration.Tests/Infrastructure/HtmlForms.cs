@@ -29,7 +29,7 @@ public static partial class HtmlForms
         return await browser.PostAsync(action, new FormUrlEncodedContent(body));
     }
 
-    [GeneratedRegex("<form method=\"post\" action=\"([^\"]+)\"")]
+    [GeneratedRegex("<form[^>]*action=\"([^\"]+)\"")]
     private static partial Regex FormAction();
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]

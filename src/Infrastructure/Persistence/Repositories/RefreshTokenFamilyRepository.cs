@@ -12,16 +12,14 @@ namespace AuthPlatform.Infrastructure.Persistence.Repositories;
 public sealed class RefreshTokenFamilyRepository(AuthDbContext db) : IRefreshTokenFamilyRepository
 {
     /// <summary>
-    /// The hot path of every refresh: the token by its hash (a unique index), then its family by
-    /// primary key; tracking puts the token in <see cref="RefreshTokenFamily.Tokens"/>, the only one
-    /// loaded. Two simple statements: SQLite prepares every statement anew, and the single nested
-    /// query they replace cost more to prepare than both together to run (docs/performance.md).
+    /// One query on the hot path of every refresh: the family whose id the token row names (an
+    /// uncorrelated subquery, evaluated once and then a primary-key lookup), with only that token.
     /// </summary>
-    public async Task<RefreshTokenFamily?> FindByTokenHashAsync(string tokenHash, CancellationToken cancellationToken)
-    {
-        var token = await db.RefreshTokens.FirstOrDefaultAsync(t => t.TokenHash == tokenHash, cancellationToken);
-        return token is null ? null : await db.RefreshTokenFamilies.FirstOrDefaultAsync(f => f.Id == token.FamilyId, cancellationToken);
-    }
+    public Task<RefreshTokenFamily?> FindByTokenHashAsync(string tokenHash, CancellationToken cancellationToken) =>
+        db.RefreshTokenFamilies
+            .Include(f => f.Tokens.Where(t => t.TokenHash == tokenHash))
+            .Where(f => f.Id == db.RefreshTokens.Where(t => t.TokenHash == tokenHash).Select(t => t.FamilyId).FirstOrDefault())
+            .FirstOrDefaultAsync(cancellationToken);
 
     public Task<RefreshTokenFamily?> FindByIdAsync(Guid id, CancellationToken cancellationToken) =>
         db.RefreshTokenFamilies.FirstOrDefaultAsync(f => f.Id == id, cancellationToken);
