@@ -75,6 +75,8 @@ public static class DependencyInjection
         services.AddScoped<IAttemptThrottle>(sp => sp.GetRequiredService<Persistence.Throttling.AttemptThrottle>());
         services.AddSingleton<Persistence.Throttling.AttemptCounterPruner>();
         services.AddHostedService(sp => sp.GetRequiredService<Persistence.Throttling.AttemptCounterPruner>());
+        services.AddSingleton<OAuth.ExpiredGrantPruner>();
+        services.AddHostedService(sp => sp.GetRequiredService<OAuth.ExpiredGrantPruner>());
         services.AddScoped<IRefreshTokenFamilyRepository, RefreshTokenFamilyRepository>();
         services.AddScoped<IAuditLog, AuditLog>();
         services.AddScoped<Application.Audit.ListAuditEvents.IAuditEventReader, AuditEventReader>();

@@ -62,7 +62,7 @@ public static class TokenSettingsRules
         CheckOAuth(reader);
     }
 
-    /// <summary>Section <c>OAuth</c>: the device authorization grant's lifetimes and its user-code throttle.</summary>
+    /// <summary>Section <c>OAuth</c>: the device authorization grant's lifetimes, its user-code throttle and the pruning of expired grants.</summary>
     private static void CheckOAuth(SettingsReader reader)
     {
         const string oauth = OAuthOptions.SectionName;
@@ -76,5 +76,12 @@ public static class TokenSettingsRules
 
         reader.Integer($"{oauth}:DeviceUserCodeMaxFailures", options.DeviceUserCodeMaxFailures, 1, 1000);
         reader.Duration($"{oauth}:DeviceUserCodeWindow", options.DeviceUserCodeWindow, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+        if (options.PruneInterval != TimeSpan.Zero)
+        {
+            // 00:00:00 turns pruning off; anything else is a run at least a minute apart.
+            reader.Duration($"{oauth}:PruneInterval", options.PruneInterval, TimeSpan.FromMinutes(1), TimeSpan.FromDays(1));
+        }
+
+        reader.Duration($"{oauth}:ExpiredGrantRetention", options.ExpiredGrantRetention, TimeSpan.Zero, TimeSpan.FromDays(365));
     }
 }

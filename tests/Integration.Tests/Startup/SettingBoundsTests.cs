@@ -46,6 +46,8 @@ public sealed class SettingBoundsTests
         { "OAuth:DevicePollingInterval", "00:00:02.5", "whole seconds" },
         { "OAuth:DeviceUserCodeMaxFailures", "0", "a whole number from 1 to 1,000" },
         { "OAuth:DeviceUserCodeWindow", "00:00:00", "from 00:00:01 (1 second) to 1.00:00:00 (1 day)" },
+        { "OAuth:PruneInterval", "00:00:59", "from 00:01:00 (1 minute) to 1.00:00:00 (1 day)" },
+        { "OAuth:ExpiredGrantRetention", "-00:00:01", "from 00:00:00 to 365.00:00:00 (365 days)" },
     };
 
     [Theory]
@@ -83,6 +85,8 @@ public sealed class SettingBoundsTests
     [InlineData("Shutdown:Timeout=00:00:01")]
     [InlineData("Shutdown:Timeout=00:10:00")]
     [InlineData("OAuth:DeviceCodeLifetime=00:01:00", "OAuth:DevicePollingInterval=00:00:01", "OAuth:DeviceUserCodeMaxFailures=1", "OAuth:DeviceUserCodeWindow=00:00:01")]
+    [InlineData("OAuth:PruneInterval=00:00:00", "OAuth:ExpiredGrantRetention=00:00:00")]
+    [InlineData("OAuth:PruneInterval=1.00:00:00", "OAuth:ExpiredGrantRetention=365.00:00:00")]
     [InlineData("OAuth:DeviceCodeLifetime=00:30:00", "OAuth:DevicePollingInterval=00:01:00", "OAuth:DeviceUserCodeMaxFailures=1000", "OAuth:DeviceUserCodeWindow=1.00:00:00")]
     public void Validate_ValuesAtTheBounds_AreAccepted(params string[] settings)
     {

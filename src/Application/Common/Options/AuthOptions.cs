@@ -82,6 +82,12 @@ public sealed class OAuthOptions
 
     public TimeSpan DeviceUserCodeWindow { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>How often expired authorization codes and device authorizations are deleted; zero or less: never.</summary>
+    public TimeSpan PruneInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long past its expiry a code or device authorization is kept (a late reuse of a redeemed code is still recognised as reuse).</summary>
+    public TimeSpan ExpiredGrantRetention { get; set; } = TimeSpan.FromDays(1);
+
     /// <summary>The built-in client of the <c>authplatform</c> CLI (ADR 0019).</summary>
     public CliClientOptions CliClient { get; set; } = new();
 }

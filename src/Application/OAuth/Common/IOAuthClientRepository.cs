@@ -30,9 +30,6 @@ public interface IAuthorizationCodeRepository
     Task<AuthorizationCode?> FindByHashAsync(string codeHash, CancellationToken cancellationToken);
 
     void Add(AuthorizationCode code);
-
-    /// <summary>Deletes the codes that expired before <paramref name="before"/>; answers how many.</summary>
-    Task<int> DeleteExpiredAsync(DateTimeOffset before, CancellationToken cancellationToken);
 }
 
 /// <summary>The <see cref="UserGrant"/> (consent) aggregate's repository.</summary>

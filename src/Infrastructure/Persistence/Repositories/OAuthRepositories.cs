@@ -26,9 +26,6 @@ public sealed class AuthorizationCodeRepository(AuthDbContext db) : IAuthorizati
         db.AuthorizationCodes.FirstOrDefaultAsync(c => c.CodeHash == codeHash, cancellationToken);
 
     public void Add(AuthorizationCode code) => db.AuthorizationCodes.Add(code);
-
-    public Task<int> DeleteExpiredAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
-        db.AuthorizationCodes.Where(c => c.ExpiresAt < before).ExecuteDeleteAsync(cancellationToken);
 }
 
 public sealed class UserGrantRepository(AuthDbContext db) : IUserGrantRepository
@@ -58,7 +55,4 @@ public sealed class DeviceAuthorizationRepository(AuthDbContext db) : IDeviceAut
         db.DeviceAuthorizations.AnyAsync(d => d.UserCodeHash == userCodeHash, cancellationToken);
 
     public void Add(DeviceAuthorization authorization) => db.DeviceAuthorizations.Add(authorization);
-
-    public Task<int> DeleteExpiredAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
-        db.DeviceAuthorizations.Where(d => d.ExpiresAt < before).ExecuteDeleteAsync(cancellationToken);
 }

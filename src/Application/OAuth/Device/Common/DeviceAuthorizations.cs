@@ -17,9 +17,6 @@ public interface IDeviceAuthorizationRepository
     Task<bool> UserCodeTakenAsync(string userCodeHash, CancellationToken cancellationToken);
 
     void Add(DeviceAuthorization authorization);
-
-    /// <summary>Deletes the device authorizations that expired before <paramref name="before"/>; answers how many.</summary>
-    Task<int> DeleteExpiredAsync(DateTimeOffset before, CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -1,0 +1,92 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AuthPlatform.Infrastructure.Persistence;
+
+/// <summary>
+/// The loop of a table's pruner: a run every <c>interval</c> on the injected <see cref="TimeProvider"/>
+/// (the first one interval after start-up; zero or less: never); a failed run is logged and the next
+/// one tries again; at shutdown a run in progress is cancelled and is no failure.
+/// </summary>
+public abstract partial class PeriodicPruner(TimeSpan interval, TimeProvider clock, ILogger logger, string what, string setting) : BackgroundService
+{
+    /// <summary>Rows deleted per statement: a short write lock each (SQLite has one for the whole database).</summary>
+    public const int BatchSize = 1000;
+
+    private PeriodicTimer? _timer;
+
+    /// <summary>The clock the runs tick on, and that tells a run what "now" is.</summary>
+    protected TimeProvider Clock => clock;
+
+    /// <summary>One run: deletes what is stale now; returns how many rows went.</summary>
+    public abstract Task<int> PruneAsync(CancellationToken cancellationToken);
+
+    /// <summary>The interval counts from the start: the timer exists before the loop (which the host may start later) does.</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (interval > TimeSpan.Zero)
+        {
+            _timer = new PeriodicTimer(interval, clock);
+        }
+        else
+        {
+            LogDisabled(logger, setting, what);
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (_timer is not { } timer)
+        {
+            return;
+        }
+
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await PruneSafelyAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // shutting down
+        }
+    }
+
+    public override void Dispose()
+    {
+        _timer?.Dispose();
+        base.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    private async Task PruneSafelyAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            var pruned = await PruneAsync(stoppingToken);
+            LogPruned(logger, pruned, what);
+        }
+        catch (Exception e)
+        {
+            // A database that is down, slow or locked: the rows wait for the next run. At shutdown
+            // the run was cut short (a cancelled command, or one the provider interrupted): no failure.
+            if (!stoppingToken.IsCancellationRequested)
+            {
+                LogPruneFailed(logger, e, what);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Pruned {Count} rows of {What} that no longer held anything")]
+    private static partial void LogPruned(ILogger logger, int count, string what);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pruning {What} failed; the next run tries again")]
+    private static partial void LogPruneFailed(ILogger logger, Exception exception, string what);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Setting} is not positive: {What} is never pruned")]
+    private static partial void LogDisabled(ILogger logger, string setting, string what);
+}
