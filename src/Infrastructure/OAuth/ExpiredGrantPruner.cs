@@ -32,37 +32,31 @@ public sealed class ExpiredGrantPruner(
         return await PruneAsync(db, gate, Clock.GetUtcNow() - options.Value.ExpiredGrantRetention, BatchSize, cancellationToken);
     }
 
-    /// <summary>Deletes the codes and device authorizations that expired at or before <paramref name="expiredBy"/>, <paramref name="batchSize"/> rows per statement.</summary>
+    /// <summary>Deletes the codes and device authorizations that expired at or before <paramref name="expiredBy"/>, <paramref name="batchSize"/> rows per statement, oldest first.</summary>
     public static async Task<int> PruneAsync(AuthDbContext db, DatabaseWriteGate gate, DateTimeOffset expiredBy, int batchSize, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        var codes = await DeleteInBatchesAsync(db, gate, db.AuthorizationCodes.Where(c => c.ExpiresAt <= expiredBy), c => c.Id, batchSize, cancellationToken);
-        var devices = await DeleteInBatchesAsync(db, gate, db.DeviceAuthorizations.Where(d => d.ExpiresAt <= expiredBy), d => d.Id, batchSize, cancellationToken);
-        return codes + devices;
+        var codes = db.AuthorizationCodes.Where(c => c.ExpiresAt <= expiredBy);
+        var codeBatch = codes.OrderBy(c => c.ExpiresAt).Take(batchSize).Select(c => c.Id);
+        var devices = db.DeviceAuthorizations.Where(d => d.ExpiresAt <= expiredBy);
+        var deviceBatch = devices.OrderBy(d => d.ExpiresAt).Take(batchSize).Select(d => d.Id);
+        return await DeleteInBatchesAsync(db, gate, ct => codes.Where(c => codeBatch.Contains(c.Id)).ExecuteDeleteAsync(ct), batchSize, cancellationToken)
+            + await DeleteInBatchesAsync(db, gate, ct => devices.Where(d => deviceBatch.Contains(d.Id)).ExecuteDeleteAsync(ct), batchSize, cancellationToken);
     }
 
-    private static async Task<int> DeleteInBatchesAsync<T>(
-        AuthDbContext db, DatabaseWriteGate gate, IQueryable<T> expired, System.Linq.Expressions.Expression<Func<T, Guid>> id, int batchSize, CancellationToken cancellationToken)
-        where T : class
+    /// <summary>Runs <paramref name="deleteBatch"/> through the gate until a statement deletes less than a full batch.</summary>
+    private static async Task<int> DeleteInBatchesAsync(
+        AuthDbContext db, DatabaseWriteGate gate, Func<CancellationToken, Task<int>> deleteBatch, int batchSize, CancellationToken cancellationToken)
     {
-        var batch = expired.OrderBy(id).Take(batchSize).Select(id);
         var pruned = 0;
         int deleted;
         do
         {
-            deleted = await gate.WriteAsync(db, ct => expired.Where(Contains(batch, id)).ExecuteDeleteAsync(ct), cancellationToken);
+            deleted = await gate.WriteAsync(db, deleteBatch, cancellationToken);
             pruned += deleted;
         }
         while (deleted == batchSize);
 
         return pruned;
-    }
-
-    /// <summary><c>row =&gt; batch.Contains(id(row))</c>, built as an expression so the provider translates it to <c>IN (SELECT ...)</c>.</summary>
-    private static System.Linq.Expressions.Expression<Func<T, bool>> Contains<T>(IQueryable<Guid> batch, System.Linq.Expressions.Expression<Func<T, Guid>> id)
-    {
-        var contains = System.Linq.Expressions.Expression.Call(
-            typeof(Queryable), nameof(Queryable.Contains), [typeof(Guid)], batch.Expression, id.Body);
-        return System.Linq.Expressions.Expression.Lambda<Func<T, bool>>(contains, id.Parameters);
     }
 }

@@ -5,10 +5,11 @@ using AuthPlatform.Infrastructure.Persistence;
 using AuthPlatform.Infrastructure.Persistence.Throttling;
 using AuthPlatform.Infrastructure.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+
+using static AuthPlatform.Infrastructure.Tests.TestSupport.PrunerSupport;
 
 namespace AuthPlatform.Infrastructure.Tests.Concurrency;
 
@@ -210,8 +211,8 @@ public abstract class AttemptCounterPruningTests<TDatabase>(TDatabase database)
     [Fact]
     public async Task Pruner_WhenARunFailsOnTheDatabase_LogsItAndTheNextRunPrunes()
     {
-        await using var broken = BrokenDatabase();
-        var scopes = new FirstScopeFrom(broken.GetRequiredService<IServiceScopeFactory>(), database.Services.GetRequiredService<IServiceScopeFactory>());
+        await using var broken = database.BrokenDatabase();
+        var scopes = new PrunerSupport.FirstScopeFrom(broken.GetRequiredService<IServiceScopeFactory>(), database.Services.GetRequiredService<IServiceScopeFactory>());
         var clock = new FakeTimeProvider(NewStart());
         var stale = NewAccount();
         await FailTimesAsync(stale, 2, clock.GetUtcNow() - TimeSpan.FromHours(1));
@@ -269,43 +270,6 @@ public abstract class AttemptCounterPruningTests<TDatabase>(TDatabase database)
         Assert.Empty(logger.Warnings); // a cancelled run is no failure
         await transaction.RollbackAsync();
         Assert.Single(await StoredAccountsAsync([stale])); // the run never got to delete it
-    }
-
-    /// <summary>Services over a database that has no schema at all (SQLite) or does not exist (PostgreSQL).</summary>
-    private ServiceProvider BrokenDatabase()
-    {
-        var connectionString = database.Kind == DatabaseKind.Sqlite
-            ? $"Data Source={Path.Combine(Path.GetTempPath(), $"authplatform-empty-{Guid.NewGuid():N}.db")}"
-            : new Npgsql.NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable(MigratedDatabase.PostgresVariable)) { Database = "authplatform_missing_db" }.ToString();
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Database:Provider"] = database.Kind == DatabaseKind.Sqlite ? nameof(DatabaseProvider.Sqlite) : nameof(DatabaseProvider.Postgres),
-                ["ConnectionStrings:Default"] = connectionString,
-            })
-            .Build();
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddInfrastructure(configuration);
-        return services.BuildServiceProvider();
-    }
-
-    private static async Task Eventually(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 15 seconds");
-            await Task.Delay(20);
-        }
-    }
-
-    /// <summary>The first scope from one factory, every later one from another.</summary>
-    private sealed class FirstScopeFrom(IServiceScopeFactory first, IServiceScopeFactory then) : IServiceScopeFactory
-    {
-        private int _created;
-
-        public IServiceScope CreateScope() => Interlocked.Increment(ref _created) == 1 ? first.CreateScope() : then.CreateScope();
     }
 
     private sealed record Stored(int Failures, int InFlight, DateTimeOffset? LockedUntil);
