@@ -47,7 +47,7 @@ public sealed class SettingBoundsTests
         { "OAuth:DeviceUserCodeMaxFailures", "0", "a whole number from 1 to 1,000" },
         { "OAuth:DeviceUserCodeWindow", "00:00:00", "from 00:00:01 (1 second) to 1.00:00:00 (1 day)" },
         { "OAuth:PruneInterval", "00:00:59", "from 00:01:00 (1 minute) to 1.00:00:00 (1 day)" },
-        { "OAuth:ExpiredGrantRetention", "-00:00:01", "from 00:00:00 to 365.00:00:00 (365 days)" },
+        { "OAuth:ExpiredGrantRetention", "-00:00:01", "from 00:00:00 to 365.00:00:00 (1 year)" },
     };
 
     [Theory]
