@@ -27,10 +27,6 @@ public abstract class AttemptCounterPruningTests<TDatabase>(TDatabase database)
     private const string Address = "198.51.100.9";
     private static readonly LockoutPolicy Policy = new(Limit, TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(20), 100);
 
-    // Each test has times of its own, far from the others', so a prune of one never reaches another's rows.
-    private static DateTimeOffset NewStart() =>
-        new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero).AddDays(Random.Shared.Next(1, 3000)).AddMinutes(Random.Shared.Next(0, 1440));
-
     private static string NewAccount() => Guid.NewGuid().ToString("N");
 
     private async Task<T> WithThrottle<T>(Func<AttemptThrottle, Task<T>> act)

@@ -24,10 +24,6 @@ public abstract class ExpiredGrantPruningTests<TDatabase>(TDatabase database)
     private static readonly TimeSpan Retention = TimeSpan.FromHours(1);
     private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(60);
 
-    // Each test has times of its own, far from the others', as in AttemptCounterPruningTests.
-    private static DateTimeOffset NewStart() =>
-        new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero).AddDays(Random.Shared.Next(1, 3000)).AddMinutes(Random.Shared.Next(0, 1440));
-
     /// <summary>A client of the test's own, so that what a test reads is only its own rows.</summary>
     private async Task<string> NewClientAsync(DateTimeOffset now)
     {

@@ -7,6 +7,10 @@ namespace AuthPlatform.Infrastructure.Tests.TestSupport;
 /// <summary>What the tests of the background pruners share: a broken database, a first scope from it, waiting for a condition.</summary>
 public static class PrunerSupport
 {
+    /// <summary>A start time of a test's own, far from the others', so that a prune of one never reaches another's rows.</summary>
+    public static DateTimeOffset NewStart() =>
+        new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero).AddDays(Random.Shared.Next(1, 3000)).AddMinutes(Random.Shared.Next(0, 1440));
+
     /// <summary>Services over a database that has no schema at all (SQLite) or does not exist (PostgreSQL).</summary>
     public static ServiceProvider BrokenDatabase(this MigratedDatabase database)
     {
