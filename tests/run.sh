@@ -279,67 +279,56 @@ run_tests() {
     read -r total executed passed failed skipped < <(sum_trx_counters "${trx_files[@]}")
   fi
 
-  # The OAuth/OIDC conformance suite (tests/conformance): Node.js's test runner against the real
-  # server; its TAP summary ("# pass N", "# fail N", "# skipped N") is added to the counts.
-  local conformance_rc=0 c_pass=0 c_fail=0 c_skip=0
-  if [ "${AUTHPLATFORM_SKIP_CONFORMANCE:-}" = "1" ]; then
-    log "AUTHPLATFORM_SKIP_CONFORMANCE=1: not running tests/conformance."
-  else
-    local tap="$results_dir/conformance.tap"
-    rm -f "$tap"
-    CONFORMANCE_TAP="$tap" bash "$SCRIPT_DIR/conformance/run.sh" || conformance_rc=$?
-    if [ -s "$tap" ]; then
-      read -r c_pass c_fail c_skip < <(tap_counters "$tap")
-    fi
-    if [ "$conformance_rc" -ne 0 ] && [ "$c_fail" -eq 0 ]; then
-      log "tests/conformance failed before its tests ran (exit $conformance_rc): counted as 1 failed."
-      c_fail=1
-    fi
-    echo "Conformance (tests/conformance): $c_pass passed, $c_fail failed, $c_skip skipped"
-  fi
+  # The suites outside dotnet test, each a script whose TAP summary ("# pass N", "# fail N",
+  # "# skipped N") is added to the counts:
+  # - tests/conformance: the OAuth/OIDC conformance suite, Node.js's test runner against the real server;
+  # - tests/openapi: the committed document is the build's, it lints clean, and a client generated from it works;
+  # - tests/client: the SDK's generated code is the generator's, and the packages pack.
+  run_suite "Conformance" conformance AUTHPLATFORM_SKIP_CONFORMANCE CONFORMANCE_TAP
+  run_suite "OpenAPI" openapi AUTHPLATFORM_SKIP_OPENAPI - OPENAPI_NO_BUILD=1
+  run_suite "SDK" client AUTHPLATFORM_SKIP_CLIENT -
 
-  # The OpenAPI document (tests/openapi): the committed copy is the build's, and it lints clean.
-  local openapi_rc=0 o_pass=0 o_fail=0 o_skip=0
-  if [ "${AUTHPLATFORM_SKIP_OPENAPI:-}" = "1" ]; then
-    log "AUTHPLATFORM_SKIP_OPENAPI=1: not running tests/openapi."
-  else
-    local openapi_tap="$results_dir/openapi.tap"
-    OPENAPI_NO_BUILD=1 bash "$SCRIPT_DIR/openapi/run.sh" >"$openapi_tap" || openapi_rc=$?
-    cat "$openapi_tap"
-    read -r o_pass o_fail o_skip < <(tap_counters "$openapi_tap")
-    if [ "$openapi_rc" -ne 0 ] && [ "$o_fail" -eq 0 ]; then
-      log "tests/openapi failed before its checks ran (exit $openapi_rc): counted as 1 failed."
-      o_fail=1
-    fi
-    echo "OpenAPI (tests/openapi): $o_pass passed, $o_fail failed, $o_skip skipped"
-  fi
-
-  # The SDK (tests/client): the generated code is the generator's, and the packages pack.
-  local client_rc=0 k_pass=0 k_fail=0 k_skip=0
-  if [ "${AUTHPLATFORM_SKIP_CLIENT:-}" = "1" ]; then
-    log "AUTHPLATFORM_SKIP_CLIENT=1: not running tests/client."
-  else
-    local client_tap="$results_dir/client.tap"
-    bash "$SCRIPT_DIR/client/run.sh" >"$client_tap" || client_rc=$?
-    cat "$client_tap"
-    read -r k_pass k_fail k_skip < <(tap_counters "$client_tap")
-    if [ "$client_rc" -ne 0 ] && [ "$k_fail" -eq 0 ]; then
-      log "tests/client failed before its checks ran (exit $client_rc): counted as 1 failed."
-      k_fail=1
-    fi
-    echo "SDK (tests/client): $k_pass passed, $k_fail failed, $k_skip skipped"
-  fi
-
-  passed=$((passed + c_pass + o_pass + k_pass)); failed=$((failed + c_fail + o_fail + k_fail)); skipped=$((skipped + c_skip + o_skip + k_skip))
   echo "Tests: $passed passed, $failed failed, $skipped skipped"
   if [ "$executed" -eq 0 ]; then
     echo "No tests were executed (found ${#trx_files[@]} .trx file(s); dotnet test exit code $rc)." >&2
     exit 1
   fi
   [ "$rc" -ne 0 ] && exit "$rc"
-  [ "$conformance_rc" -ne 0 ] && exit "$conformance_rc"
-  [ "$openapi_rc" -ne 0 ] && exit "$openapi_rc"
-  exit "$client_rc"
+  exit "$suites_rc"
+}
+
+# run_suite LABEL DIR SKIP_VARIABLE TAP [SETTING=VALUE ...]: runs tests/DIR/run.sh with the settings
+# (unless SKIP_VARIABLE is 1) and adds its TAP counts to passed/failed/skipped. TAP is "-" when the
+# script prints its TAP on standard output, else the variable through which it is told the TAP file.
+# A script that fails before any test failed counts as 1 failed; the first failing exit code is kept
+# in suites_rc.
+suites_rc=0
+run_suite() {
+  local label="$1" dir="$2" skip="$3" tap_via="$4"; shift 4
+  if [ "${!skip:-}" = "1" ]; then
+    log "$skip=1: not running tests/$dir."
+    return 0
+  fi
+  local tap="$results_dir/$dir.tap" suite_rc=0 s_pass=0 s_fail=0 s_skip=0
+  rm -f "$tap"
+  if [ "$tap_via" = "-" ]; then
+    env "$@" bash "$SCRIPT_DIR/$dir/run.sh" >"$tap" || suite_rc=$?
+    cat "$tap"
+  else
+    env "$@" "$tap_via=$tap" bash "$SCRIPT_DIR/$dir/run.sh" || suite_rc=$?
+  fi
+  if [ -s "$tap" ]; then
+    read -r s_pass s_fail s_skip < <(tap_counters "$tap")
+  fi
+  if [ "$suite_rc" -ne 0 ] && [ "$s_fail" -eq 0 ]; then
+    log "tests/$dir failed before its tests ran (exit $suite_rc): counted as 1 failed."
+    s_fail=1
+  fi
+  if [ "$suite_rc" -ne 0 ] && [ "$suites_rc" -eq 0 ]; then
+    suites_rc=$suite_rc
+  fi
+  echo "$label (tests/$dir): $s_pass passed, $s_fail failed, $s_skip skipped"
+  passed=$((passed + s_pass)); failed=$((failed + s_fail)); skipped=$((skipped + s_skip))
 }
 
 # The last "# pass N", "# fail N" (+ "# cancelled N") and "# skipped N" of a node --test TAP file.
