@@ -1,4 +1,4 @@
-// DOM helpers: elements are built with h(), text always through textContent (never innerHTML), so
+// DOM helpers: elements are built with h(), text always through text nodes (never parsed as HTML), so
 // nothing the API answers can inject markup.
 
 export function h(tag, attrs = {}, ...children) {

@@ -31,13 +31,13 @@ export async function render(main) {
     });
   });
 
-  const act = (user, verb, path, text) => h('button', {
+  const act = (user, verb, request, text) => h('button', {
     type: 'button', class: verb === 'Disable' ? 'danger' : 'secondary', 'aria-label': `${verb} ${user.email}`,
     onclick: async (event) => {
       if (!(await confirmDialog(`${verb} ${user.email}?`, text, 'Confirm', verb === 'Disable'))) return;
       await busy(event.target, async () => {
         try {
-          await call(path.method ?? 'POST', path.url ?? path, path.body);
+          await request();
           message.show('ok', `${user.email}: done.`);
           await load(find);
         } catch (error) { message.show('error', describe(error)); }
@@ -59,12 +59,12 @@ export async function render(main) {
         user.two_factor_enabled ? h('span', { class: 'tag current' }, '2FA') : null),
       h('td', {}, when(user.created_at)),
       h('td', {}, user.id === session.user.id ? h('span', { class: 'muted' }, 'You') : h('div', { class: 'actions' },
-        user.locked ? act(user, 'Unlock', `/api/v1/admin/users/${user.id}/unlock`, 'The account can sign in again.') : null,
+        user.locked ? act(user, 'Unlock', () => call('POST', `/api/v1/admin/users/${user.id}/unlock`), 'The account can sign in again.') : null,
         user.disabled
-          ? act(user, 'Enable', `/api/v1/admin/users/${user.id}/enable`, 'The account can sign in again.')
-          : act(user, 'Disable', `/api/v1/admin/users/${user.id}/disable`, 'Its sessions, tokens and keys stop at once.'),
+          ? act(user, 'Enable', () => call('POST', `/api/v1/admin/users/${user.id}/enable`), 'The account can sign in again.')
+          : act(user, 'Disable', () => call('POST', `/api/v1/admin/users/${user.id}/disable`), 'Its sessions, tokens and keys stop at once.'),
         act(user, user.role === 'admin' ? 'Make user' : 'Make admin',
-          { method: 'PUT', url: `/api/v1/admin/users/${user.id}/role`, body: { role: user.role === 'admin' ? 'user' : 'admin' } },
+          () => call('PUT', `/api/v1/admin/users/${user.id}/role`, { role: user.role === 'admin' ? 'user' : 'admin' }),
           user.role === 'admin' ? 'The account loses administration.' : 'The account can administer everyone.')))));
     results.replaceChildren(table('Accounts', ['Name', 'Email', 'Role', 'State', 'Created', 'Actions'], rows));
     const pages = Math.max(1, Math.ceil(answer.total / answer.page_size));
