@@ -19,6 +19,7 @@ public static class StartupConfigurationValidator
         HostSettingsRules.Check(reader);
         HostSettingsRules.CheckObservability(reader);
         DataProtectionSettingsRules.Check(reader);
+        ClusterSettingsRules.Check(reader);
         reader.ReportRemainingUnreadable();
         if (reader.Errors.Count == 0 && sqliteFile is not null)
         {
