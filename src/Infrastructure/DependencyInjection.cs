@@ -12,6 +12,7 @@ using AuthPlatform.Application.TwoFactor.Common;
 using AuthPlatform.Application.Users;
 using AuthPlatform.Infrastructure.ApiKeys;
 using AuthPlatform.Infrastructure.Auditing;
+using AuthPlatform.Infrastructure.Cluster;
 using AuthPlatform.Infrastructure.DataProtection;
 using AuthPlatform.Infrastructure.Hashing;
 using AuthPlatform.Infrastructure.Persistence;
@@ -92,15 +93,14 @@ public static class DependencyInjection
         services.AddSingleton<Application.Signing.ISigningKeyMaterialFactory>(sp => sp.GetRequiredService<SigningKeyFactory>());
         services.AddSingleton<SigningKeyRing>();
         services.AddSingleton<IPublishedKeys>(sp => sp.GetRequiredService<SigningKeyRing>());
-        services.AddSingleton<Application.Signing.ISigningKeyRing>(sp => sp.GetRequiredService<SigningKeyRing>());
         services.AddScoped<Application.Signing.ISigningKeyRepository, SigningKeyRepository>();
         services.AddSingleton<IAccessTokenIssuer, JwtAccessTokenIssuer>();
         services.AddSingleton<JwtIdTokenIssuer>();
         services.AddSingleton<Application.OAuth.Common.IIdTokenIssuer>(sp => sp.GetRequiredService<JwtIdTokenIssuer>());
         services.AddSingleton<Application.OAuth.Common.IIdTokenHints>(sp => sp.GetRequiredService<JwtIdTokenIssuer>());
-        services.AddSingleton<IAccessTokenValidator, JwtAccessTokenValidator>();
+        services.AddSingleton<JwtAccessTokenValidator>();
+        services.AddSingleton<IAccessTokenValidator>(sp => sp.GetRequiredService<JwtAccessTokenValidator>());
         services.AddSingleton<SecurityStampCache>();
-        services.AddSingleton<ISecurityStamps>(sp => sp.GetRequiredService<SecurityStampCache>());
         services.AddScoped<DatabaseInitializer>();
 
         services.AddMemoryCache(cache => cache.SizeLimit = 100_000);
@@ -108,7 +108,6 @@ public static class DependencyInjection
         services.AddSingleton<IApiKeyGenerator>(sp => sp.GetRequiredService<ApiKeyFormat>());
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<IApiKeyAuthenticator>(sp => sp.GetRequiredService<ApiKeyAuthenticator>());
-        services.AddSingleton<IApiKeyCache>(sp => sp.GetRequiredService<ApiKeyAuthenticator>());
         services.AddSingleton<ApiKeyUsageTracker>();
         services.AddHostedService(sp => sp.GetRequiredService<ApiKeyUsageTracker>());
         services.AddScoped<IApiKeyRepository, ApiKeyRepository>();
@@ -116,11 +115,10 @@ public static class DependencyInjection
         services.AddScoped<Application.ServiceAccounts.Common.IServiceAccountReader, ServiceAccountReader>();
         services.AddScoped<Application.OAuth.Common.IClientStore, ServiceAccounts.ServiceAccountClientStore>();
         services.AddScoped<Application.OAuth.Common.IClientStore, OAuth.OAuthClientStore>();
-        services.AddSingleton<Application.OAuth.Common.IClientRegistrationCache, OAuth.ClientRegistrationCache>();
+        services.AddSingleton<OAuth.ClientRegistrationCache>();
         services.AddSingleton<RevokedClientCache>();
-        services.AddSingleton<Application.OAuth.Common.IRevokedClients>(sp => sp.GetRequiredService<RevokedClientCache>());
         services.AddSingleton<RevokedAccessTokenCache>();
-        services.AddSingleton<Application.OAuth.Common.IRevokedAccessTokens>(sp => sp.GetRequiredService<RevokedAccessTokenCache>());
+        services.AddCluster(configuration); // the ports of the verification memory, announced to the other nodes when Redis is set
         services.AddSingleton<BatchedTokenAudit>();
         services.AddSingleton<Application.OAuth.Common.IIssuedTokenAudit>(sp => sp.GetRequiredService<BatchedTokenAudit>());
         services.AddHostedService(sp => sp.GetRequiredService<BatchedTokenAudit>());

@@ -71,8 +71,9 @@ services.Configure<ForwardedHeadersOptions>(forwarded =>
     }
 });
 
-services.AddHealthChecks()
+var healthChecks = services.AddHealthChecks()
     .AddDbContextCheck<AuthDbContext>("database", tags: ["ready"]);
+AuthPlatform.Infrastructure.Cluster.RedisHealthCheck.AddTo(healthChecks, builder.Configuration); // Degraded (200) while Redis is out of reach
 services.ConfigureHttpJsonOptions(json => JsonDefaults.Apply(json.SerializerOptions)); // the OpenAPI document's schemas use these names
 services.AddOpenApiContract();
 
@@ -122,7 +123,7 @@ app.MapHealthChecks("/health/ready", new HealthCheckOptions
     Predicate = check => check.Tags.Contains("ready"),
     ResultStatusCodes = { [Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable },
 }).WithMetadata(new PlainTextEndpointAttribute(
-    "HealthReady", OperationsTag, OperationsTagDescription, "Readiness probe", "200 `Healthy` when the database answers, 503 `Unhealthy` when it does not.", 200, 503));
+    "HealthReady", OperationsTag, OperationsTagDescription, "Readiness probe", "200 `Healthy` when the database answers (`Degraded` when Redis is configured but out of reach), 503 `Unhealthy` when the database does not.", 200, 503));
 app.MapOpenApi("/openapi/{documentName}.json");
 if (app.Environment.IsDevelopment())
 {

@@ -34,6 +34,7 @@ public sealed class ApiKeyAuthenticator(
     IScopeCatalog scopeCatalog,
     AuthMetrics metrics,
     IOptions<ApiKeyOptions> options,
+    Cluster.MemoryLifetimes lifetimes,
     TimeProvider clock) : IApiKeyAuthenticator, IApiKeyCache, IDisposable
 {
     private static readonly TokenValidation Invalid = new(null, ErrorCodes.InvalidApiKey, "The API key is invalid, expired or revoked.");
@@ -101,6 +102,14 @@ public sealed class ApiKeyAuthenticator(
         _unknown.Remove(CacheKey(keyHash));
     }
 
+    /// <summary>Forgets every key (another node's revocations may have been missed, ADR 0022).</summary>
+    public void ForgetAll()
+    {
+        Interlocked.Increment(ref _evictions);
+        (cache as MemoryCache)?.Clear();
+        _unknown.Clear();
+    }
+
     /// <summary>True when memory knows the key: <paramref name="entry"/> is then the key, or null for a key known to be unknown.</summary>
     private bool TryRemembered(string hash, out CachedKey? entry)
     {
@@ -152,7 +161,7 @@ public sealed class ApiKeyAuthenticator(
                 found.ExpiresAt,
                 found.RevokedAt,
                 found.Account);
-        var lifetime = found is null ? options.Value.NegativeCacheDuration : options.Value.CacheDuration;
+        var lifetime = lifetimes.Cap(found is null ? options.Value.NegativeCacheDuration : options.Value.CacheDuration);
         var target = found is null ? _unknown : cache;
         target.Set(cacheKey, entry, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = lifetime, Size = 1 });
         if (Interlocked.Read(ref _evictions) != evictionsBefore)

@@ -6,10 +6,10 @@ namespace AuthPlatform.Infrastructure.OAuth;
 /// <summary>
 /// <see cref="IClientRegistrationCache"/> in memory: at most <see cref="MaxEntries"/> clients, each
 /// for <see cref="Lifetime"/> (the API-key cache's 60 s, ADR 0006), so a change committed by another
-/// instance is seen here within a minute. An eviction moves <see cref="Generation"/> on, and a
+/// instance is seen here within a minute (at once with Redis, ADR 0022). An eviction moves <see cref="Generation"/> on, and a
 /// registration read before it is not stored: a grant racing a change never caches the old rows.
 /// </summary>
-public sealed class ClientRegistrationCache(TimeProvider clock) : IClientRegistrationCache
+public sealed class ClientRegistrationCache(TimeProvider clock, Cluster.MemoryLifetimes lifetimes) : IClientRegistrationCache
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(60);
     public const int MaxEntries = 10_000;
@@ -44,7 +44,7 @@ public sealed class ClientRegistrationCache(TimeProvider clock) : IClientRegistr
             _entries.Clear();
         }
 
-        var entry = new Entry(registration, clock.GetUtcNow() + Lifetime);
+        var entry = new Entry(registration, clock.GetUtcNow() + lifetimes.Cap(Lifetime));
         _entries[registration.ClientId] = entry;
 
         // An eviction since the read began: the registration may be older than the change it
@@ -59,6 +59,13 @@ public sealed class ClientRegistrationCache(TimeProvider clock) : IClientRegistr
     {
         Interlocked.Increment(ref _generation);
         _entries.TryRemove(clientId, out _);
+    }
+
+    /// <summary>Forgets every client (another node's changes may have been missed, ADR 0022).</summary>
+    public void ForgetAll()
+    {
+        Interlocked.Increment(ref _generation);
+        _entries.Clear();
     }
 
     public void EvictOwner(Guid ownerId)

@@ -85,6 +85,9 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator
         };
     }
 
+    /// <summary>Forgets every token remembered as verified: each is checked in full once more.</summary>
+    public void ForgetAll() => _validated.Clear();
+
     public bool LooksLikeJwt(string token)
     {
         var dots = 0;

@@ -60,7 +60,7 @@ public sealed class BearerAuthenticationHandler(
             if (!apiKeys.TryAuthenticateFromMemory(credential, out validation))
             {
                 // Only a key that memory cannot answer costs a database read: on a budget per client address.
-                if (!lookups.TryTake(Context, out var retryAfter))
+                if (await lookups.TryTakeAsync(Context) is { } retryAfter)
                 {
                     Context.Items[RetryAfterKey] = retryAfter;
                     return Fail(RateLimits.TooMany(retryAfter));

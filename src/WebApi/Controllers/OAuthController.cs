@@ -88,7 +88,7 @@ public sealed class OAuthController(ISender sender, PasswordGrantLimiter passwor
             return OAuthForms.Error(Response, OAuthErrors.UnsupportedGrantType($"The grant type '{OAuthForms.Shorten(grantType)}' is not supported."));
         }
 
-        if (grantType == GrantTypes.Password && passwordGrants.TryAcquire(HttpContext.Connection.RemoteIpAddress?.ToString()) is { } throttled)
+        if (grantType == GrantTypes.Password && await passwordGrants.TryAcquireAsync(HttpContext.Connection.RemoteIpAddress?.ToString(), ct) is { } throttled)
         {
             return OAuthForms.Error(Response, throttled);
         }

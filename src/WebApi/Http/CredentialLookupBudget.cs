@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using AuthPlatform.Application.Common.Diagnostics;
 using AuthPlatform.Application.Common.Security;
+using AuthPlatform.Infrastructure.Cluster;
 
 namespace AuthPlatform.WebApi.Http;
 
@@ -15,7 +16,7 @@ namespace AuthPlatform.WebApi.Http;
 /// </summary>
 /// <remarks>
 /// A <see cref="PartitionedRateLimiter{TResource}"/> of System.Threading.RateLimiting, keyed by the
-/// throttle key, so that a cluster-wide one (RedisRateLimiting's partitions) can take its place.
+/// throttle key, whose windows are the cluster's with Redis (<see cref="ThrottleLimiters"/>, ADR 0022).
 /// </remarks>
 public sealed class CredentialLookupBudget : IDisposable
 {
@@ -25,39 +26,33 @@ public sealed class CredentialLookupBudget : IDisposable
     private readonly AuthMetrics _metrics;
     private readonly int _windowSeconds;
 
-    public CredentialLookupBudget(RateLimitingOptions options, AuthMetrics metrics)
+    public CredentialLookupBudget(RateLimitingOptions options, AuthMetrics metrics, ThrottleLimiters limiters)
     {
         _metrics = metrics;
         _windowSeconds = Math.Max(1, options.CredentialLookupWindowSeconds);
-        var limiterOptions = new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = Math.Max(1, options.CredentialLookupLimit),
-            Window = TimeSpan.FromSeconds(_windowSeconds),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        };
-        _limiter = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key, _ => limiterOptions));
+        var limit = Math.Max(1, options.CredentialLookupLimit);
+        var window = TimeSpan.FromSeconds(_windowSeconds);
+        _limiter = PartitionedRateLimiter.Create<string, string>(
+            key => RateLimitPartition.Get(key, k => limiters.FixedWindow(PolicyName, k, limit, window)));
     }
 
     /// <summary>
-    /// Takes one lookup from the budget of the request's client address; false (with the seconds
-    /// to wait) when it is spent.
+    /// Takes one lookup from the budget of the request's client address; null when taken, else the
+    /// seconds to wait because it is spent.
     /// </summary>
-    public bool TryTake(HttpContext http, out int retryAfterSeconds)
+    public async ValueTask<int?> TryTakeAsync(HttpContext http)
     {
         var key = ClientAddresses.ThrottleKey(http.Connection.RemoteIpAddress?.ToString());
-        using var lease = _limiter.AttemptAcquire(key);
+        using var lease = await _limiter.AcquireAsync(key, 1, http.RequestAborted);
         if (lease.IsAcquired)
         {
-            retryAfterSeconds = 0;
-            return true;
+            return null;
         }
 
         _metrics.Throttled(PolicyName);
-        retryAfterSeconds = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait)
+        return lease.TryGetMetadata(MetadataName.RetryAfter, out var wait)
             ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))
             : _windowSeconds;
-        return false;
     }
 
     public void Dispose() => _limiter.Dispose();

@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using AuthPlatform.Application.Common.Diagnostics;
 using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Application.Common.Security;
+using AuthPlatform.Infrastructure.Cluster;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace AuthPlatform.WebApi.Http;
@@ -28,7 +29,8 @@ public sealed class RateLimitingOptions
 /// <summary>
 /// Throttling per client address (<see cref="ClientAddresses.ThrottleKey"/>: one IPv4 address or
 /// one IPv6 /64) on the endpoints where a secret can be guessed. It runs before authentication
-/// and the endpoint, so a throttled request never costs a password hash nor a key lookup.
+/// and the endpoint, so a throttled request never costs a password hash nor a key lookup. With
+/// Redis the windows are the cluster's (<see cref="ThrottleLimiters"/>, ADR 0022).
 /// </summary>
 public static class RateLimits
 {
@@ -43,15 +45,10 @@ public static class RateLimits
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.AddPolicy(Credentials, http => RateLimitPartition.GetFixedWindowLimiter(
+            limiter.AddPolicy(Credentials, http => RateLimitPartition.Get(
                 ClientAddresses.ThrottleKey(http.Connection.RemoteIpAddress?.ToString()),
-                _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = Math.Max(1, options.PermitLimit),
-                    Window = TimeSpan.FromSeconds(Math.Max(1, options.WindowSeconds)),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                }));
+                key => http.RequestServices.GetRequiredService<ThrottleLimiters>()
+                    .FixedWindow(Credentials, key, Math.Max(1, options.PermitLimit), TimeSpan.FromSeconds(Math.Max(1, options.WindowSeconds)))));
             limiter.OnRejected = (context, _) =>
             {
                 context.HttpContext.RequestServices.GetRequiredService<AuthMetrics>().Throttled(
@@ -63,8 +60,8 @@ public static class RateLimits
                 return new ValueTask(Problems.WriteAsync(context.HttpContext, TooMany(retryAfter)));
             };
         });
-        services.AddSingleton(sp => new CredentialLookupBudget(options, sp.GetRequiredService<AuthMetrics>()));
-        services.AddSingleton(sp => new PasswordGrantLimiter(options, sp.GetRequiredService<AuthMetrics>()));
+        services.AddSingleton(sp => new CredentialLookupBudget(options, sp.GetRequiredService<AuthMetrics>(), sp.GetRequiredService<ThrottleLimiters>()));
+        services.AddSingleton(sp => new PasswordGrantLimiter(options, sp.GetRequiredService<AuthMetrics>(), sp.GetRequiredService<ThrottleLimiters>()));
         return services;
     }
 
@@ -81,23 +78,18 @@ public static class RateLimits
 /// <c>RateLimiting:WindowSeconds</c> per IPv4 address or IPv6 /64), of its own, checked before the
 /// grant's use case runs, so a throttled request never costs a hash.
 /// </summary>
-public sealed class PasswordGrantLimiter(RateLimitingOptions options, AuthMetrics metrics) : IDisposable
+public sealed class PasswordGrantLimiter(RateLimitingOptions options, AuthMetrics metrics, ThrottleLimiters limiters) : IDisposable
 {
     public const string PolicyName = "password_grant";
 
     private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(
-        key => RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = Math.Max(1, options.PermitLimit),
-            Window = TimeSpan.FromSeconds(Math.Max(1, options.WindowSeconds)),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        }));
+        key => RateLimitPartition.Get(key, k => limiters.FixedWindow(
+            PolicyName, k, Math.Max(1, options.PermitLimit), TimeSpan.FromSeconds(Math.Max(1, options.WindowSeconds)))));
 
     /// <summary>Null when the address may try; else the 429 <c>rate_limited</c> error, with its wait for <c>Retry-After</c>.</summary>
-    public Error? TryAcquire(string? remoteAddress)
+    public async ValueTask<Error?> TryAcquireAsync(string? remoteAddress, CancellationToken cancellationToken)
     {
-        using var lease = _limiter.AttemptAcquire(ClientAddresses.ThrottleKey(remoteAddress));
+        using var lease = await _limiter.AcquireAsync(ClientAddresses.ThrottleKey(remoteAddress), 1, cancellationToken);
         if (lease.IsAcquired)
         {
             return null;

@@ -33,7 +33,7 @@ namespace AuthPlatform.Client.Generated.Health.Ready
         {
         }
         /// <summary>
-        /// 200 `Healthy` when the database answers, 503 `Unhealthy` when it does not.
+        /// 200 `Healthy` when the database answers (`Degraded` when Redis is configured but out of reach), 503 `Unhealthy` when the database does not.
         /// </summary>
         /// <returns>A <see cref="global::AuthPlatform.Client.Generated.Health.Ready.ReadyGetResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -51,7 +51,7 @@ namespace AuthPlatform.Client.Generated.Health.Ready
             return await RequestAdapter.SendPrimitiveAsync<global::AuthPlatform.Client.Generated.Health.Ready.ReadyGetResponse?>(requestInfo, default, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// 200 `Healthy` when the database answers, 503 `Unhealthy` when it does not.
+        /// 200 `Healthy` when the database answers (`Degraded` when Redis is configured but out of reach), 503 `Unhealthy` when the database does not.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
