@@ -18,10 +18,19 @@
 #   AUTHPLATFORM_TEST_POSTGRES_FAULTS_STOP   shell command that stops it (and waits)
 #   AUTHPLATFORM_TEST_POSTGRES_FAULTS_START  shell command that starts it again
 #                                all three caller-provided, or all three set up here (root)
-#   AUTHPLATFORM_PG_SETUP_ONLY=1 only do the PostgreSQL setup, then exit 0
+#   AUTHPLATFORM_TEST_REDIS      host:port of a redis-server for the cluster tests (tests/Integration.Tests/Cluster);
+#                                caller-provided, or set up here (below)
+#   AUTHPLATFORM_TEST_REDIS_PORT loopback port of the redis-server started here (default 16379)
+#   AUTHPLATFORM_PG_SETUP_ONLY=1 only do the PostgreSQL (and Redis) setup, then exit 0
 #   AUTHPLATFORM_SKIP_CONFORMANCE=1  do not run the OAuth/OIDC conformance suite
 #   AUTHPLATFORM_SKIP_OPENAPI=1      do not run the OpenAPI document's checks
 #   AUTHPLATFORM_SKIP_CLIENT=1       do not run the SDK's checks (tests/client)
+#
+# - Ensures a redis-server for the cluster tests (ADR 0022) unless AUTHPLATFORM_TEST_REDIS is set:
+#   Debian's redis-server (installed with apt-get when missing, as root), started on loopback
+#   (127.0.0.1:AUTHPLATFORM_TEST_REDIS_PORT), nothing saved to disk, daemonized, and stopped when
+#   this script exits. The cluster tests fail, never skip, without it; the Redis outage test starts
+#   a redis-server of its own on a free port, so the binary must be on PATH either way.
 #
 # - Then runs the OpenAPI document's checks (tests/openapi/run.sh: the build's docs/openapi/v1.json
 #   is the committed copy, Redocly's recommended rules find no error, and the README's walk-throughs
@@ -242,6 +251,62 @@ setup_faults_postgres() {
   log "Fault-test PostgreSQL ready: $PG_HOST:$FAULTS_PORT (cluster $ver/$FAULTS_CLUSTER)"
 }
 
+REDIS_PORT="${AUTHPLATFORM_TEST_REDIS_PORT:-16379}"
+REDIS_DIR=""
+
+install_redis_server() {
+  is_root || die "redis-server not found. Install it (sudo apt-get install -y redis-server) or set AUTHPLATFORM_TEST_REDIS=host:port."
+  command -v apt-get >/dev/null 2>&1 || die "redis-server not installed and apt-get is unavailable."
+  log "Installing redis-server via apt-get ..."
+  # As for PostgreSQL: no init system here, so keep the package from starting its own service.
+  local policy=/usr/sbin/policy-rc.d created_policy=0 rc=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy"
+    chmod +x "$policy"
+    created_policy=1
+  fi
+  apt-get update || rc=$?
+  if [ "$rc" -eq 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends redis-server || rc=$?
+  fi
+  if [ "$created_policy" -eq 1 ]; then rm -f "$policy"; fi
+  command -v redis-server >/dev/null 2>&1 || die "apt-get install redis-server failed (exit $rc)."
+}
+
+stop_redis() {
+  if [ -n "$REDIS_DIR" ] && [ -s "$REDIS_DIR/redis.pid" ]; then
+    kill "$(cat "$REDIS_DIR/redis.pid")" 2>/dev/null || true
+  fi
+  [ -z "$REDIS_DIR" ] || rm -rf "$REDIS_DIR"
+}
+
+setup_redis() {
+  if [ -n "${AUTHPLATFORM_TEST_REDIS:-}" ]; then
+    log "AUTHPLATFORM_TEST_REDIS is set by caller; skipping the Redis setup."
+    command -v redis-server >/dev/null 2>&1 || log "WARNING: redis-server is not on PATH: the Redis outage test will fail."
+    return 0
+  fi
+  command -v redis-server >/dev/null 2>&1 || install_redis_server
+  REDIS_DIR="$(mktemp -d)"
+  trap stop_redis EXIT
+  # Loopback only, nothing on disk. The pid file is written once the port is bound, so a port
+  # already taken (another server answering PING) is not mistaken for ours.
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
+    --dir "$REDIS_DIR" --pidfile "$REDIS_DIR/redis.pid" --logfile "$REDIS_DIR/redis.log" \
+    || die "redis-server did not start on 127.0.0.1:$REDIS_PORT"
+  local i
+  for ((i = 0; i < 50; i++)); do
+    if [ -s "$REDIS_DIR/redis.pid" ] && redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; then
+      export AUTHPLATFORM_TEST_REDIS="127.0.0.1:$REDIS_PORT"
+      log "Redis ready: $AUTHPLATFORM_TEST_REDIS"
+      return 0
+    fi
+    sleep 0.2
+  done
+  tail -n 20 "$REDIS_DIR/redis.log" >&2 2>/dev/null || true
+  die "redis-server did not become ready on 127.0.0.1:$REDIS_PORT (port taken? set AUTHPLATFORM_TEST_REDIS_PORT)"
+}
+
 # Sum <Counters .../> over the given .trx files; prints "total executed passed failed notExecuted".
 sum_trx_counters() {
   local f
@@ -343,6 +408,7 @@ tap_counters() {
 
 setup_postgres
 setup_faults_postgres
+setup_redis
 if [ "${AUTHPLATFORM_PG_SETUP_ONLY:-}" = "1" ]; then
   log "AUTHPLATFORM_PG_SETUP_ONLY=1: setup done, not running tests."
   exit 0
