@@ -63,8 +63,12 @@ public abstract class ClusterFixture(bool ownRedis) : IAsyncLifetime
         }
     }
 
-    /// <summary>A client of <paramref name="node"/> connected from <paramref name="address"/> (each test its own addresses).</summary>
-    public static HttpClient Client(AuthApiFactory node, string address) => ClientAt.Connection(node, address);
+    /// <summary>A client of each node, both connected from <paramref name="address"/> (each test its own addresses).</summary>
+    public NodeClients Clients(string address) => new(ClientAt.Connection(NodeA, address), ClientAt.Connection(NodeB, address));
+
+    /// <summary>Waits until <paramref name="node"/>'s <c>/verify</c> refuses <paramref name="credential"/>; fails past <paramref name="limit"/>.</summary>
+    public static Task<TimeSpan> RefusedWithinAsync(TimeSpan limit, HttpClient node, string credential, string what) =>
+        WithinAsync(limit, async () => (await VerifyAsync(node, credential)).StatusCode == HttpStatusCode.Unauthorized, what);
 
     /// <summary>Registers a user through <paramref name="client"/> and signs in: the session answer.</summary>
     public static async Task<JsonObject> NewSessionAsync(HttpClient client)
@@ -106,6 +110,16 @@ public abstract class ClusterFixture(bool ownRedis) : IAsyncLifetime
         }
 
         return watch.Elapsed;
+    }
+}
+
+/// <summary>A client of node A and one of node B.</summary>
+public sealed record NodeClients(HttpClient A, HttpClient B) : IDisposable
+{
+    public void Dispose()
+    {
+        A.Dispose();
+        B.Dispose();
     }
 }
 

@@ -21,9 +21,8 @@ public sealed class ClusterTests(SharedRedisClusterFixture fixture) : IClassFixt
     [Fact]
     public async Task ApiKey_RevokedOnNodeA_IsRefusedByNodeBWithinASecond()
     {
-        var address = "192.0.2.71";
-        using var a = Client(fixture.NodeA, address);
-        using var b = Client(fixture.NodeB, address);
+        using var nodes = fixture.Clients("192.0.2.71");
+        var (a, b) = (nodes.A, nodes.B);
         var session = await NewSessionAsync(a);
         var token = (string)session["token"]!;
         var created = await SendAsync(a, HttpMethod.Post, "/api/v1/auth/api-keys", token, new { name = "gateway", permissions = new[] { "profile" } });
@@ -35,31 +34,29 @@ public sealed class ClusterTests(SharedRedisClusterFixture fixture) : IClassFixt
         var revoke = await SendAsync(a, HttpMethod.Post, $"/api/v1/auth/api-keys/{key["id"]}/revoke", token, new { });
         Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
 
-        await WithinAsync(OneSecond, async () => (await VerifyAsync(b, secret)).StatusCode == HttpStatusCode.Unauthorized, "node B refuses the revoked key");
+        await RefusedWithinAsync(OneSecond, b, secret, "node B refuses the revoked key");
         Assert.Equal(HttpStatusCode.Unauthorized, (await VerifyAsync(a, secret)).StatusCode);
     }
 
     [Fact]
     public async Task SignOutEverywhere_OnNodeA_AccessTokenRefusedByNodeBWithinASecond()
     {
-        var address = "192.0.2.72";
-        using var a = Client(fixture.NodeA, address);
-        using var b = Client(fixture.NodeB, address);
+        using var nodes = fixture.Clients("192.0.2.72");
+        var (a, b) = (nodes.A, nodes.B);
         var session = await NewSessionAsync(a);
         var token = (string)session["token"]!;
         Assert.Equal(HttpStatusCode.OK, (await VerifyAsync(b, token)).StatusCode);
 
         Assert.Equal(HttpStatusCode.NoContent, (await SendAsync(a, HttpMethod.Delete, "/api/v1/auth/sessions", token)).StatusCode);
 
-        await WithinAsync(OneSecond, async () => (await VerifyAsync(b, token)).StatusCode == HttpStatusCode.Unauthorized, "node B refuses the signed-out token");
+        await RefusedWithinAsync(OneSecond, b, token, "node B refuses the signed-out token");
     }
 
     [Fact]
     public async Task RefreshTokenReplayedOnNodeA_SessionsAccessTokenRefusedByNodeBWithinASecond()
     {
-        var address = "192.0.2.73";
-        using var a = Client(fixture.NodeA, address);
-        using var b = Client(fixture.NodeB, address);
+        using var nodes = fixture.Clients("192.0.2.73");
+        var (a, b) = (nodes.A, nodes.B);
         var session = await NewSessionAsync(a);
         var first = (string)session["refresh_token"]!;
         var refreshed = await a.PostAsJsonAsync("/api/v1/auth/refresh", new { refresh_token = first });
@@ -70,15 +67,14 @@ public sealed class ClusterTests(SharedRedisClusterFixture fixture) : IClassFixt
         // The old refresh token again: reuse, the whole family is revoked, and with it its access tokens.
         Assert.Equal(HttpStatusCode.Unauthorized, (await a.PostAsJsonAsync("/api/v1/auth/refresh", new { refresh_token = first })).StatusCode);
 
-        await WithinAsync(OneSecond, async () => (await VerifyAsync(b, token)).StatusCode == HttpStatusCode.Unauthorized, "node B refuses the revoked session's token");
+        await RefusedWithinAsync(OneSecond, b, token, "node B refuses the revoked session's token");
     }
 
     [Fact]
     public async Task LoginBurst_SplitAcrossBothNodes_IsThrottledAtTheClusterLimit()
     {
-        var address = "192.0.2.77";
-        using var a = Client(fixture.NodeA, address);
-        using var b = Client(fixture.NodeB, address);
+        using var nodes = fixture.Clients("192.0.2.77");
+        var (a, b) = (nodes.A, nodes.B);
 
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 2 * PermitLimit; i++)
@@ -99,9 +95,8 @@ public sealed class ClusterTests(SharedRedisClusterFixture fixture) : IClassFixt
     [Fact]
     public async Task SigningKey_RotatedOnNodeA_NodeBPublishesItAndValidatesItsTokensWithinASecond()
     {
-        var address = "192.0.2.75";
-        using var a = Client(fixture.NodeA, address);
-        using var b = Client(fixture.NodeB, address);
+        using var nodes = fixture.Clients("192.0.2.75");
+        var (a, b) = (nodes.A, nodes.B);
         var admin = await SignInAsync(a, AuthApiFactory.AdminEmail, AuthApiFactory.AdminPassword);
 
         var rotate = await SendAsync(a, HttpMethod.Post, "/api/v1/admin/signing-keys/rotate", (string)admin["token"]!, new { });
