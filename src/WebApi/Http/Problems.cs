@@ -18,7 +18,7 @@ public static class Problems
         ErrorCodes.ValidationFailed => StatusCodes.Status400BadRequest,
         ErrorCodes.InvalidCredentials or ErrorCodes.Unauthenticated or ErrorCodes.InvalidToken or ErrorCodes.TokenExpired
             or ErrorCodes.InvalidApiKey or ErrorCodes.RefreshTokenReused or ErrorCodes.InvalidMfaCode => StatusCodes.Status401Unauthorized,
-        ErrorCodes.InsufficientScope or ErrorCodes.Forbidden or ErrorCodes.MfaRequired => StatusCodes.Status403Forbidden,
+        ErrorCodes.InsufficientScope or ErrorCodes.Forbidden or ErrorCodes.MfaRequired or ErrorCodes.CsrfCheckFailed => StatusCodes.Status403Forbidden,
         ErrorCodes.NotFound => StatusCodes.Status404NotFound,
         ErrorCodes.MethodNotAllowed => StatusCodes.Status405MethodNotAllowed,
         ErrorCodes.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
