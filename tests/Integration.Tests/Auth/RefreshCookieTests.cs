@@ -198,21 +198,10 @@ public abstract class RefreshCookieTests<TFixture>(TFixture fixture) : RefreshCo
     {
         var (_, cookie) = await CookieSessionAsync();
 
-        using var start = new ManualResetEventSlim();
-        var attempts = Enumerable.Range(0, 20).Select(_ => Task.Run(async () =>
-        {
-            start.Wait();
-            return await RefreshWithCookieAsync(cookie);
-        })).ToList();
-        start.Set();
-        var responses = await Task.WhenAll(attempts);
+        var responses = await RefreshRace.StartTogetherAsync(20, () => RefreshWithCookieAsync(cookie));
 
-        Assert.All(responses, r => Assert.True(
-            r.StatusCode is HttpStatusCode.OK or HttpStatusCode.Unauthorized,
-            $"unexpected {(int)r.StatusCode}: {r.Content.ReadAsStringAsync().Result}"));
-        var winners = responses.Where(r => r.StatusCode == HttpStatusCode.OK).ToList();
-        Assert.True(winners.Count <= 1, $"{winners.Count} refreshes succeeded with one cookie");
-        foreach (var loser in responses.Where(r => r.StatusCode != HttpStatusCode.OK))
+        var winners = RefreshRace.AssertAtMostOneSucceeded(responses);
+        foreach (var loser in responses.Except(winners))
         {
             await AssertProblemAsync(loser, HttpStatusCode.Unauthorized, "refresh_token_reused");
             AssertCookieCleared(loser, SecureName);
