@@ -1,5 +1,6 @@
 // Scenario 5 (issue 11): the dashboard keeps its refresh token in the HttpOnly cookie `authplatform.refresh`
-// (sign-in with `X-Refresh-Token-Transport: cookie`; the cookie goes only to /api/v1/auth/refresh and /logout):
+// (sign-in with `X-Refresh-Token-Transport: cookie`; the cookie is set for /api/v1/auth/refresh and for
+// /api/v1/auth/logout alone, and using it takes `X-AuthPlatform-CSRF: 1`):
 // a reload keeps the person signed in, no script can read the cookie, and signing out ends the session on the
 // server, so the old cookie value no longer refreshes.
 import { test, before } from 'node:test';
@@ -22,26 +23,35 @@ before(async () => {
   page = await context.newPage();
 });
 
-async function refreshCookie(ctx) {
-  return (await ctx.cookies(origin + '/api/v1/auth/refresh')).find((c) => c.name === cookieName);
+const cookiePaths = ['/api/v1/auth/refresh', '/api/v1/auth/logout'];
+
+/** The refresh cookie the context would send to `path`. */
+async function refreshCookie(ctx, path = cookiePaths[0]) {
+  return (await ctx.cookies(origin + path)).find((c) => c.name === cookieName);
 }
 
-/** POST /api/v1/auth/refresh from Node with a refresh cookie's value, as the browser sends it. */
+/** POST /api/v1/auth/refresh from Node with a refresh cookie's value, as the page sends it (lib: app/api.js). */
 function refreshWith(value) {
   return call('POST', '/api/v1/auth/refresh', {
-    headers: { cookie: `${cookieName}=${value}`, 'x-refresh-token-transport': 'cookie', origin },
+    body: {},
+    headers: { cookie: `${cookieName}=${value}`, 'x-authplatform-csrf': '1', origin },
   });
 }
 
 test('signing in sets the refresh token as an HttpOnly cookie for the refresh and logout paths only, out of scripts\' reach', async () => {
   await signIn(page, user);
-  const cookie = await refreshCookie(context);
-  assert.ok(cookie, `a cookie ${cookieName} for /api/v1/auth/refresh; the context has: ${JSON.stringify(await context.cookies())}`);
-  assert.equal(cookie.httpOnly, true, 'HttpOnly');
-  assert.ok(['Strict', 'Lax'].includes(cookie.sameSite), `SameSite ${cookie.sameSite}`);
-  assert.ok(cookie.path.startsWith('/api/v1/auth'), `path ${cookie.path}`);
-  const onPage = (await context.cookies(origin + '/')).find((c) => c.name === cookieName);
-  assert.equal(onPage, undefined, 'the cookie is not sent with the pages themselves');
+  let cookie;
+  for (const path of cookiePaths) {
+    cookie = await refreshCookie(context, path);
+    assert.ok(cookie, `a cookie ${cookieName} for ${path}; the context has: ${JSON.stringify(await context.cookies())}`);
+    assert.equal(cookie.httpOnly, true, `HttpOnly (${path})`);
+    assert.equal(cookie.sameSite, 'Strict', `SameSite (${path})`);
+    assert.equal(cookie.secure, false, 'not Secure: plain HTTP on loopback in Development');
+  }
+  for (const path of ['/', '/api/v1/auth/me', '/api/v1/auth/sessions']) {
+    const sent = (await context.cookies(origin + path)).find((c) => c.name === cookieName);
+    assert.equal(sent, undefined, `the cookie is not sent to ${path}`);
+  }
   const visible = await page.evaluate(() => ({
     cookie: document.cookie,
     storage: JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }),
@@ -75,8 +85,10 @@ test('signing out ends the session on the server: the cookie is gone, and its ol
   const before = await refreshCookie(context);
   assert.ok(before, 'signed in with a refresh cookie');
   await signOut(page);
-  const after = await refreshCookie(context);
-  assert.ok(!after || after.value === '', `the cookie is still there after sign-out: ${JSON.stringify(after)}`);
+  for (const path of cookiePaths) {
+    const after = await refreshCookie(context, path);
+    assert.ok(!after || after.value === '', `the cookie for ${path} is still there after sign-out: ${JSON.stringify(after)}`);
+  }
   const answer = await refreshWith(before.value);
   assert.equal(answer.status, 401, `a refresh with the signed-out cookie answers ${answer.status}: ${answer.text}`);
   await page.reload();
