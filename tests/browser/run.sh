@@ -110,7 +110,13 @@ export BROWSER_SCREENSHOT_DIR="$WORK/screenshots"
 export BROWSER_CHROMIUM="$CHROMIUM"
 
 files=("$@")
-if [ "${#files[@]}" -eq 0 ]; then files=(*.test.mjs); fi
+if [ "${#files[@]}" -eq 0 ]; then
+  # The two longest first, side by side (the 2FA file mostly waits for TOTP steps), the rest after them.
+  files=(two-factor-and-api-keys.test.mjs accessibility.test.mjs)
+  for f in *.test.mjs; do
+    case " ${files[*]} " in *" $f "*) ;; *) files+=("$f") ;; esac
+  done
+fi
 reporters=(--test-reporter=spec --test-reporter-destination=stdout)
 if [ -n "${BROWSER_TAP:-}" ]; then
   reporters+=(--test-reporter=tap "--test-reporter-destination=$BROWSER_TAP")

@@ -38,6 +38,15 @@ export async function newContext(browser, { viewport = { width: 1280, height: 80
   context.on('request', (request) => {
     if (!isOwnOrigin(request.url())) foreignRequests.push(`${request.method()} ${request.url()} (from ${request.frame()?.url() ?? '?'})`);
   });
+  // A load the page's Content-Security-Policy refused never becomes a request, but the page tried: record it too.
+  await context.exposeBinding('__browserTestsCspViolation', ({ page }, uri, directive) => {
+    foreignRequests.push(`refused by the Content-Security-Policy (${directive}): ${uri} (from ${page.url()})`);
+  });
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      window.__browserTestsCspViolation(event.blockedURI, event.effectiveDirective);
+    });
+  });
   context.on('page', (page) => watchPage(page));
   return context;
 }
@@ -104,8 +113,8 @@ export async function expectAlert(page, pattern, timeout = 10_000) {
 }
 
 /**
- * The last tests of each file: nothing any page of the file's contexts loaded came from another origin
- * (scenario 7), and no page threw an uncaught error.
+ * The last tests of each file: no page of the file's contexts loaded, or tried to load, anything from another
+ * origin (scenario 7), and no page threw an uncaught error.
  */
 export function finalChecks() {
   test('no page loaded anything from outside the server', () => {
