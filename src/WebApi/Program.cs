@@ -106,6 +106,7 @@ if (knownProxies.Length > 0)
 
 app.UseHttpSecurity();
 app.UseBodySizeLimit();
+app.UseDashboard(); // the static dashboard at / (SPEC section 9): before throttling and authentication, it needs neither
 // Throttling first: its policies key on the client address only, so a throttled request costs
 // no credential check (API-key reads have a budget of their own inside authentication).
 app.UseRateLimiter();

@@ -294,6 +294,10 @@ public static class OpenApiContract
             {
                 AddHeader(response, "Retry-After", "Seconds to wait before trying again.", JsonSchemaType.Integer);
             }
+            else if (status == StatusCodes.Status423Locked)
+            {
+                AddHeader(response, "Retry-After", "The lockout's configured duration in seconds: the longest the lock can last.", JsonSchemaType.Integer);
+            }
             else if (status == StatusCodes.Status401Unauthorized)
             {
                 AddHeader(response, "WWW-Authenticate", "The challenge (RFC 6750 section 3; Basic for OAuth client authentication).", JsonSchemaType.String);

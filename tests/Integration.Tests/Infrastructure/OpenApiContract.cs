@@ -16,8 +16,10 @@ namespace AuthPlatform.Integration.Tests.Infrastructure;
 /// </summary>
 public sealed partial class OpenApiContract
 {
-    /// <summary>Not in the document: the metrics scrape (its path and host are settings), the document itself and its viewer.</summary>
-    private static readonly string[] OutsideTheDocument = ["/metrics", "/openapi/", "/scalar"];
+    /// <summary>Not in the document: the metrics scrape (its path and host are settings), the document itself and its viewer, the dashboard's files.</summary>
+    private static readonly string[] OutsideTheDocument = ["/metrics", "/openapi/", "/scalar", "/app/"];
+
+    private static readonly string[] DashboardPages = ["/", "/index.html"];
 
     private static readonly Lazy<OpenApiContract> Committed = new(() => new OpenApiContract(File.ReadAllText(DocumentPath)));
 
@@ -59,7 +61,7 @@ public sealed partial class OpenApiContract
     /// <summary>Every violation of the document by this answer (empty: it conforms).</summary>
     public IReadOnlyList<string> Check(string method, string path, int status, HttpResponseHeaders headers, HttpContentHeaders? contentHeaders, byte[] body)
     {
-        if (OutsideTheDocument.Any(p => path.StartsWith(p, StringComparison.Ordinal)) || method == "OPTIONS")
+        if (OutsideTheDocument.Any(p => path.StartsWith(p, StringComparison.Ordinal)) || DashboardPages.Contains(path) || method == "OPTIONS")
         {
             return [];
         }
