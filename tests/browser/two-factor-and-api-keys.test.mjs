@@ -33,7 +33,7 @@ function needs(value, what) {
 test('the sign-in page links to sign-up, which creates the account, signs in and shows the overview', async () => {
   await page.goto('/#/signin');
   await expectPage(page, 'Sign in');
-  await screenshot(page, 'sign-in');
+  await screenshot(page, 'signin');
   await page.getByRole('link', { name: 'Create an account', exact: true }).click();
   await expectPage(page, 'Create your account');
   await page.getByLabel('Email', { exact: true }).fill(person.email);
