@@ -22,15 +22,25 @@ export async function seriousViolations(page) {
     .map((v) => `${v.impact}: ${v.id} (${v.help})\n${v.nodes.slice(0, 5).map((n) => `      ${n.target.join(' ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`).join('\n')}`);
 }
 
-/** Whether the page is wider than the window (a horizontal scroll bar), with the widest elements when it is. */
+/**
+ * Null when the page fits the window's width; else what is wider: the scroll width and the innermost elements
+ * past the right edge (a short CSS path and the start of their text).
+ */
 export async function horizontalOverflow(page) {
   return page.evaluate(() => {
     const { scrollWidth } = document.documentElement;
     if (scrollWidth <= window.innerWidth) return null;
-    const wide = [...document.querySelectorAll('body *')]
-      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
-      .slice(0, 5)
-      .map((e) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${e.className && typeof e.className === 'string' ? `.${e.className.trim().split(/\s+/).join('.')}` : ''} (right edge ${Math.round(e.getBoundingClientRect().right)})`);
-    return `scrollWidth ${scrollWidth} > innerWidth ${window.innerWidth}; past the edge: ${wide.join(', ')}`;
+    const past = (e) => e.getBoundingClientRect().right > window.innerWidth + 1;
+    const describe = (e) => {
+      const parts = [];
+      for (let n = e; n && n !== document.body && parts.length < 4; n = n.parentElement) {
+        const classes = typeof n.className === 'string' && n.className.trim() ? `.${n.className.trim().split(/\s+/).join('.')}` : '';
+        parts.unshift(`${n.tagName.toLowerCase()}${n.id ? `#${n.id}` : ''}${classes}`);
+      }
+      const text = (e.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 40);
+      return `${parts.join(' > ')} "${text}" (right edge ${Math.round(e.getBoundingClientRect().right)} px)`;
+    };
+    const innermost = [...document.querySelectorAll('body *')].filter((e) => past(e) && ![...e.children].some(past));
+    return `scrollWidth ${scrollWidth} > innerWidth ${window.innerWidth}; past the right edge: ${innermost.slice(0, 4).map(describe).join('; ')}`;
   });
 }
