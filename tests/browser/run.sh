@@ -25,7 +25,7 @@ REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
 log() { echo "[browser] $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-# ensure_node, npm_ci_once, free_port, start_server, stop_server
+# ensure_node, npm_ci_once, free_port, start_server, stop_server, release_server, suite_workdir
 source "$SCRIPT_DIR/../lib/server.sh"
 
 CHROMIUM="${BROWSER_CHROMIUM:-/usr/bin/chromium}"
@@ -56,42 +56,11 @@ log "Node.js $(node --version), $("$CHROMIUM" --version 2>/dev/null || echo "Chr
 cd "$SCRIPT_DIR"
 npm_ci_once browser # playwright-core, axe-core, otpauth, jsqr
 
-DLL="$REPO_ROOT/src/WebApi/bin/Release/net10.0/AuthPlatform.WebApi.dll"
-if [ "${BROWSER_NO_BUILD:-}" != "1" ]; then
-  log "Building src/WebApi (Release) ..."
-  dotnet build "$REPO_ROOT/src/WebApi" -c Release --nologo -v q >&2 || die "dotnet build src/WebApi failed"
-fi
-[ -f "$DLL" ] || die "$DLL not found (build src/WebApi in Release)"
+release_server "${BROWSER_NO_BUILD:-}"
 
 PORT="${BROWSER_PORT:-$(free_port)}"
-WORK="$(mktemp -d -t authplatform-browser.XXXXXX)"
 BASE_URL="http://127.0.0.1:$PORT"
-SERVER_PID=""
-PHASE=start
-
-cleanup() {
-  local rc=$?
-  stop_server
-  if [ "$rc" -ne 0 ] && [ -f "$WORK/server.log" ]; then
-    if [ "$PHASE" = "tests" ]; then
-      if grep -q -E '^(fail|crit):' "$WORK/server.log"; then
-        log "errors in the server log ($WORK/server.log):"
-        grep -A 6 -E '^(fail|crit):' "$WORK/server.log" | head -n 80 >&2 || true
-      fi
-    else
-      log "server log (last 40 lines of $WORK/server.log):"
-      tail -n 40 "$WORK/server.log" >&2 || true
-    fi
-  fi
-  if [ "${BROWSER_KEEP:-}" = "1" ] || [ "$rc" -ne 0 ]; then
-    log "kept $WORK (screenshots in $WORK/screenshots)"
-  else
-    rm -rf "$WORK"
-  fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+suite_workdir browser "${BROWSER_KEEP:-}"
 
 ADMIN_EMAIL="admin@browser.test"
 ADMIN_PASSWORD="browser admin passphrase $(node -p 'require("crypto").randomBytes(9).toString("base64url")')"
@@ -107,6 +76,7 @@ export BROWSER_BASE_URL="$BASE_URL"
 export BROWSER_ADMIN_EMAIL="$ADMIN_EMAIL"
 export BROWSER_ADMIN_PASSWORD="$ADMIN_PASSWORD"
 export BROWSER_SCREENSHOT_DIR="$WORK/screenshots"
+log "Screenshots go to $BROWSER_SCREENSHOT_DIR."
 export BROWSER_CHROMIUM="$CHROMIUM"
 
 files=("$@")
