@@ -11,6 +11,7 @@ import { call, uniqueEmail } from './lib/api.mjs';
 import { decodeQr } from './lib/qr.mjs';
 import { fromUri, freshCode } from './lib/totp.mjs';
 import { screenshot } from './lib/screenshots.mjs';
+import { seriousViolations } from './lib/axe.mjs';
 import { password } from './lib/env.mjs';
 
 const person = { email: uniqueEmail('scenario1'), name: 'Ada Browser', password };
@@ -19,6 +20,13 @@ let page;
 let totp; // the authenticator, from the decoded QR code
 let lastCode = { step: -1 }; // the last time step used: the server takes each step once
 let apiKey; // the key's value, as read back from the clipboard
+const stateProblems = []; // axe-core on the states the route scan (accessibility.test.mjs) does not reach
+const scanned = [];
+
+async function scanState(name) {
+  scanned.push(name);
+  for (const violation of await seriousViolations(page)) stateProblems.push(`${name}: ${violation}`);
+}
 
 before(async () => {
   const browser = await launch();
@@ -63,6 +71,7 @@ test('2FA: the QR code on the page, decoded, enrols an authenticator, and its co
   const shownSecret = (await page.getByLabel('Secret key', { exact: true }).innerText()).replace(/\s+/g, '');
   assert.equal(shownSecret.toUpperCase(), totp.secret.base32, 'the secret shown as text is the one in the QR code');
   await screenshot(page, 'two-factor-setup');
+  await scanState('2FA set-up, the QR code step');
 
   lastCode = await freshCode(totp, lastCode);
   await page.getByLabel('Code from your app', { exact: true }).fill(lastCode.code);
@@ -73,6 +82,7 @@ test('2FA: the QR code on the page, decoded, enrols an authenticator, and its co
   await codes.first().waitFor({ state: 'visible' });
   const recoveryCodes = (await codes.allInnerTexts()).map((c) => c.trim());
   assert.equal(recoveryCodes.length, 10, `ten recovery codes, got ${JSON.stringify(recoveryCodes)}`);
+  await scanState('2FA set-up, the recovery codes');
 
   // Save them: "Download" gives a file with every code.
   const [download] = await Promise.all([
@@ -93,10 +103,12 @@ test('an API key made in the session that predates 2FA asks for a code (step-up)
   const permissions = page.getByRole('group', { name: 'Permissions', exact: true });
   await permissions.getByRole('checkbox', { name: 'profile', exact: true }).check();
   await page.getByLabel('Expires', { exact: true }).selectOption({ label: '30 days' });
+  await scanState('API keys, the create form');
   await page.getByRole('button', { name: 'Create key', exact: true }).click();
 
   // This session signed in with the password alone before 2FA was on: the API answers mfa_required.
   await stepUpDialog(page).waitFor({ state: 'visible' });
+  await scanState('the step-up dialog');
   lastCode = await freshCode(totp, lastCode);
   await answerStepUp(page, lastCode.code);
 
@@ -109,6 +121,7 @@ test('an API key made in the session that predates 2FA asks for a code (step-up)
   assert.equal(apiKey, value, 'Copy puts the key on the clipboard');
   await page.getByRole('table').getByRole('row').filter({ hasText: keyName }).first().waitFor({ state: 'visible' });
   await screenshot(page, 'api-keys');
+  await scanState('API keys, the new key shown once');
 });
 
 test('the copied key authenticates GET /api/v1/auth/verify', async () => {
@@ -126,6 +139,7 @@ test('signing out and in again asks for the code from the authenticator', async 
   await page.getByLabel('Password', { exact: true }).fill(person.password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expectPage(page, 'Two-step verification');
+  await scanState('sign-in, the second step');
   // The step-up used this period's code: a code is taken once per time step, so wait for the next one.
   lastCode = await freshCode(totp, lastCode);
   await page.getByLabel('Authentication code', { exact: true }).fill(lastCode.code);
@@ -137,6 +151,8 @@ test('revoking the key on the page makes /verify refuse it', async () => {
   needs(apiKey, 'the copied key');
   await navigate(page, 'API keys');
   await page.getByRole('button', { name: `Revoke ${keyName}`, exact: true }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Confirm', exact: true }).waitFor({ state: 'visible' });
+  await scanState('API keys, the revoke confirmation');
   await confirm(page);
   // Revocation needs no second factor (docs/api.md); if the page asks anyway, answer with a fresh code.
   if (await stepUpDialog(page).isVisible()) {
@@ -167,6 +183,11 @@ test('the sessions page marks this session', async () => {
   await navigate(page, 'Sessions');
   await page.getByRole('row').filter({ hasText: 'This session' }).first().waitFor({ state: 'visible' });
   await screenshot(page, 'sessions');
+});
+
+test('axe-core finds no serious or critical violation in the states on the way (forms, dialogs, one-time secrets)', () => {
+  assert.ok(scanned.length >= 7, `only ${scanned.length} states were scanned (${scanned.join(', ')}): an earlier test failed`);
+  assert.equal(stateProblems.length, 0, `\n  ${stateProblems.join('\n  ')}`);
 });
 
 finalChecks();
