@@ -1,3 +1,4 @@
+// Longer than 150 lines because scenario 1 is one story: its steps share one account, one page and the authenticator, in order.
 // Scenario 1 (issue 11): a person signs up, turns 2FA on by scanning the QR code the page shows, keeps the
 // recovery codes, signs out and in again with a code, makes an API key (the step-up dialog asks for a code: the
 // session has no second-factor proof), copies it, uses it from outside, revokes it, and finds it all in the
