@@ -25,6 +25,8 @@
 #   AUTHPLATFORM_SKIP_CONFORMANCE=1  do not run the OAuth/OIDC conformance suite
 #   AUTHPLATFORM_SKIP_OPENAPI=1      do not run the OpenAPI document's checks
 #   AUTHPLATFORM_SKIP_CLIENT=1       do not run the SDK's checks (tests/client)
+#   AUTHPLATFORM_SKIP_BROWSER=1      do not run the dashboard's browser tests (tests/browser); refused
+#                                    in CI (CI=true): there they always run
 #
 # - Ensures a redis-server for the cluster tests (ADR 0022) unless AUTHPLATFORM_TEST_REDIS is set:
 #   Debian's redis-server (installed with apt-get when missing, as root), started on loopback
@@ -42,6 +44,11 @@
 # - Then runs the OAuth/OpenID Connect conformance suite (tests/conformance/run.sh: the real
 #   server on loopback, Node.js's test runner with oauth4webapi and openid-client; Node.js and
 #   npm are installed with apt-get when missing, as root) and adds its counts to the summary.
+# - Then runs the web dashboard's browser tests (tests/browser/run.sh, alone: bash tests/browser/run.sh):
+#   the real server on loopback, Debian's headless Chromium (/usr/bin/chromium, installed with apt-get
+#   when missing, as root) driven by playwright-core through the scenarios of issue 11 (2FA by the QR
+#   code, API keys, lockout, sessions, keyboard, the refresh cookie, axe-core on every page, no request
+#   to another origin), and adds its counts to the summary.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -348,10 +355,12 @@ run_tests() {
   # "# skipped N") is added to the counts:
   # - tests/conformance: the OAuth/OIDC conformance suite, Node.js's test runner against the real server;
   # - tests/openapi: the committed document is the build's, it lints clean, and a client generated from it works;
-  # - tests/client: the SDK's generated code is the generator's, and the packages pack.
+  # - tests/client: the SDK's generated code is the generator's, and the packages pack;
+  # - tests/browser: the web dashboard in headless Chromium against the real server.
   run_suite "Conformance" conformance AUTHPLATFORM_SKIP_CONFORMANCE CONFORMANCE_TAP
   run_suite "OpenAPI" openapi AUTHPLATFORM_SKIP_OPENAPI - OPENAPI_NO_BUILD=1
   run_suite "SDK" client AUTHPLATFORM_SKIP_CLIENT -
+  run_suite "Browser" browser AUTHPLATFORM_SKIP_BROWSER BROWSER_TAP BROWSER_NO_BUILD=1
 
   echo "Tests: $passed passed, $failed failed, $skipped skipped"
   if [ "$executed" -eq 0 ]; then
@@ -406,6 +415,9 @@ tap_counters() {
     END { printf "%d %d %d\n", p, f + c, s }' "$1"
 }
 
+if [ "${CI:-}" = "true" ] && [ "${AUTHPLATFORM_SKIP_BROWSER:-}" = "1" ]; then
+  die "AUTHPLATFORM_SKIP_BROWSER=1 is refused in CI: the browser tests always run there."
+fi
 setup_postgres
 setup_faults_postgres
 setup_redis

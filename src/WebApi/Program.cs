@@ -49,6 +49,8 @@ services.AddSingleton<BearerAuthenticationHandler.LoggerSource>();
 services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
     .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null)
     .AddBrowserSignIn(services, builder.Environment); // the /oauth/authorize pages' cookie and antiforgery
+services.AddSingleton<CrossSiteRequestCheck>();
+services.AddSingleton<RefreshTokenCookie>(); // the dashboard's refresh token (SPEC section 9)
 services.AddAuthorization();
 services.AddSingleton<IAuthorizationPolicyProvider, ScopePolicy>();
 services.AddSingleton<IAuthorizationHandler, ScopeRequirementHandler>();

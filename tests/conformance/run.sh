@@ -20,7 +20,7 @@ REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
 log() { echo "[conformance] $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-# ensure_node, npm_ci_once, free_port, start_server, stop_server
+# ensure_node, npm_ci_once, free_port, start_server, stop_server, release_server, suite_workdir
 source "$SCRIPT_DIR/../lib/server.sh"
 
 ensure_node
@@ -31,43 +31,12 @@ if [ "$(node_major)" -lt 19 ]; then export NODE_OPTIONS="${NODE_OPTIONS:-} --exp
 cd "$SCRIPT_DIR"
 npm_ci_once conformance # oauth4webapi and openid-client
 
-DLL="$REPO_ROOT/src/WebApi/bin/Release/net10.0/AuthPlatform.WebApi.dll"
-if [ "${CONFORMANCE_NO_BUILD:-}" != "1" ]; then
-  log "Building src/WebApi (Release) ..."
-  dotnet build "$REPO_ROOT/src/WebApi" -c Release --nologo -v q >&2 || die "dotnet build src/WebApi failed"
-fi
-[ -f "$DLL" ] || die "$DLL not found (build src/WebApi in Release)"
+release_server "${CONFORMANCE_NO_BUILD:-}"
 
 PORT="${CONFORMANCE_PORT:-$(free_port)}"
 REDIRECT_PORT="$(free_port)"
-WORK="$(mktemp -d -t authplatform-conformance.XXXXXX)"
 BASE_URL="http://127.0.0.1:$PORT"
-SERVER_PID=""
-PHASE=start
-
-cleanup() {
-  local rc=$?
-  stop_server
-  if [ "$rc" -ne 0 ] && [ -f "$WORK/server.log" ]; then
-    if [ "$PHASE" = "tests" ]; then
-      if grep -q -E '^(fail|crit):' "$WORK/server.log"; then
-        log "errors in the server log ($WORK/server.log):"
-        grep -A 6 -E '^(fail|crit):' "$WORK/server.log" | head -n 80 >&2 || true
-      fi
-    else
-      log "server log (last 40 lines of $WORK/server.log):"
-      tail -n 40 "$WORK/server.log" >&2 || true
-    fi
-  fi
-  if [ "${CONFORMANCE_KEEP:-}" = "1" ] || [ "$rc" -ne 0 ]; then
-    log "kept $WORK"
-  else
-    rm -rf "$WORK"
-  fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+suite_workdir conformance "${CONFORMANCE_KEEP:-}"
 
 ADMIN_EMAIL="admin@conformance.test"
 ADMIN_PASSWORD="conformance admin passphrase $(node -p 'require("crypto").randomBytes(9).toString("base64url")')"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Shared by the Node.js suites (tests/conformance/run.sh, tests/openapi/run.sh); source it after defining
-# log() and die(). Node.js from Debian's packages, and the real server (the Release build of src/WebApi) on
+# Shared by the Node.js suites (tests/conformance/run.sh, tests/openapi/run.sh, tests/browser/run.sh); source it
+# after defining log() and die(). Node.js from Debian's packages, and the real server (the Release build of src/WebApi) on
 # loopback with a throwaway SQLite database.
 
 node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
@@ -77,4 +77,49 @@ stop_server() {
     for _ in $(seq 1 40); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.25; done
     kill -KILL "$SERVER_PID" 2>/dev/null || true
   fi
+}
+
+# release_server NO_BUILD: builds src/WebApi in Release (unless NO_BUILD is 1) and sets DLL to the server's
+# assembly; dies when it is missing. Needs REPO_ROOT.
+release_server() {
+  DLL="$REPO_ROOT/src/WebApi/bin/Release/net10.0/AuthPlatform.WebApi.dll"
+  if [ "${1:-}" != "1" ]; then
+    log "Building src/WebApi (Release) ..."
+    dotnet build "$REPO_ROOT/src/WebApi" -c Release --nologo -v q >&2 || die "dotnet build src/WebApi failed"
+  fi
+  [ -f "$DLL" ] || die "$DLL not found (build src/WebApi in Release)"
+}
+
+# suite_workdir NAME KEEP: WORK, a new temporary folder for the server's data and log, and an EXIT trap
+# (suite_cleanup) that stops the server; when the script fails it prints the server's errors (once PHASE is
+# "tests") or the end of its log (before), and keeps WORK, which KEEP=1 keeps in any case.
+suite_workdir() {
+  WORK="$(mktemp -d -t "authplatform-$1.XXXXXX")"
+  SUITE_KEEP="${2:-}"
+  SERVER_PID=""
+  PHASE=start
+  trap suite_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+
+suite_cleanup() {
+  local rc=$?
+  stop_server
+  if [ "$rc" -ne 0 ] && [ -f "$WORK/server.log" ]; then
+    if [ "$PHASE" = "tests" ]; then
+      if grep -q -E '^(fail|crit):' "$WORK/server.log"; then
+        log "errors in the server log ($WORK/server.log):"
+        grep -A 6 -E '^(fail|crit):' "$WORK/server.log" | head -n 80 >&2 || true
+      fi
+    else
+      log "server log (last 40 lines of $WORK/server.log):"
+      tail -n 40 "$WORK/server.log" >&2 || true
+    fi
+  fi
+  if [ "$SUITE_KEEP" = "1" ] || [ "$rc" -ne 0 ]; then
+    log "kept $WORK"
+  else
+    rm -rf "$WORK"
+  fi
+  exit "$rc"
 }

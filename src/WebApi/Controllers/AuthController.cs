@@ -1,3 +1,4 @@
+// Longer than 150 lines because each of its eight operations carries the attributes that describe it in the OpenAPI document (ADR 0016); each action is a few lines.
 using System.ComponentModel;
 using AuthPlatform.Application.Auth.ChangePassword;
 using AuthPlatform.Application.Auth.Common;
@@ -7,12 +8,14 @@ using AuthPlatform.Application.Auth.LoginWithSecondFactor;
 using AuthPlatform.Application.Auth.Logout;
 using AuthPlatform.Application.Auth.Refresh;
 using AuthPlatform.Application.Auth.Register;
+using AuthPlatform.Application.Common.Results;
 using AuthPlatform.Domain.Authorization;
 using AuthPlatform.WebApi.Authentication;
 using AuthPlatform.WebApi.Http;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace AuthPlatform.WebApi.Controllers;
@@ -21,31 +24,11 @@ public sealed record RegisterRequest(string? Email, string? Password, string? Na
 
 public sealed record LoginRequest(string? Email, string? Password);
 
-/// <summary>
-/// The answer of <c>POST /login</c> on the wire (SPEC section 2), from the use case's <see cref="LoginResponse"/>: one object for both outcomes, told apart by
-/// <c>mfa_required</c>, so that every client generator reads it (a oneOf of the session and the challenge
-/// has nothing a generator can discriminate on: ADR 0016).
-/// </summary>
-[Description("The login's answer. `mfa_required` false: the session (`token`, `refresh_token`, `token_type`, `expires_in`, `expires_at`, `user`). "
-    + "`mfa_required` true: the 2FA challenge (`mfa_token`, `expires_in`), whose `mfa_token` goes to `POST /api/v1/auth/login/2fa` with a code; no token is issued yet.")]
-public sealed record LoginAnswer(
-    [property: Description("True: the account has 2FA on and this is the challenge; false: this is the session.")] bool MfaRequired,
-    [property: Description("The challenge only: the short-lived token for `POST /api/v1/auth/login/2fa`.")] string? MfaToken,
-    [property: Description("The session only: the access token (a JWT).")] string? Token,
-    [property: Description("The session only: the refresh token.")] string? RefreshToken,
-    [property: Description("The session only: `Bearer`.")] string? TokenType,
-    [property: Description("Seconds until the access token (session) or the `mfa_token` (challenge) expires.")] int ExpiresIn,
-    [property: Description("The session only: when the access token expires.")] DateTimeOffset? ExpiresAt,
-    [property: Description("The session only: the signed-in account.")] SessionUser? User)
-{
-    public static LoginAnswer Of(LoginResponse login) => login.Challenge is { } challenge
-        ? new(true, challenge.MfaToken, null, null, null, challenge.ExpiresIn, null, null)
-        : new(false, null, login.Session!.Token, login.Session.RefreshToken, login.Session.TokenType, login.Session.ExpiresIn, login.Session.ExpiresAt, login.Session.User);
-}
-
 public sealed record LoginSecondFactorRequest(string? MfaToken, string? Code, string? RecoveryCode);
 
-public sealed record RefreshRequest(string? RefreshToken);
+public sealed record RefreshRequest(
+    [property: Description("The refresh token. Leave it out (or send no body) to use the dashboard's refresh cookie instead; when both are there, this one is used.")]
+    string? RefreshToken);
 
 public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
 
@@ -55,9 +38,8 @@ public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewP
 [Route("api/v1/auth")]
 [Produces("application/json")]
 [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status400BadRequest, "application/problem+json")]
-public sealed class AuthController(ISender sender) : ControllerBase
+public sealed class AuthController(ISender sender, RefreshTokenCookie refreshCookie) : ControllerBase
 {
-
     [EndpointSummary("Register an account")]
     [EndpointDescription("Creates a user with an e-mail address, a password (checked for length and strength) and a display name.")]
     [HttpPost("register", Name = "Register")]
@@ -76,6 +58,7 @@ public sealed class AuthController(ISender sender) : ControllerBase
     [EndpointDescription("Answers the session (access and refresh tokens) or, when the account has 2FA on, a challenge whose `mfa_token` goes to `POST /api/v1/auth/login/2fa`. Repeated failures lock the account (423).")]
     [HttpPost("login", Name = "Login")]
     [RequestExample(@"{""email"": ""ada@example.com"", ""password"": ""correct horse battery staple""}")]
+    [RequestHeader(RefreshTokenCookie.TransportHeader, RefreshTokenCookie.TransportDescription + " A 2FA challenge sets no cookie: `POST /api/v1/auth/login/2fa` does, when it carries this header too.", RefreshTokenCookie.CookieTransport)]
     [NoStore]
     [AllowAnonymous]
     [EnableRateLimiting(RateLimits.Credentials)]
@@ -86,42 +69,85 @@ public sealed class AuthController(ISender sender) : ControllerBase
     public async Task<IActionResult> Login(LoginRequest request, CancellationToken ct) =>
         this.ToActionResult(
             await sender.Send(new LoginCommand(request.Email ?? "", request.Password ?? ""), ct),
-            login => Ok(LoginAnswer.Of(login)));
+            login => Ok(LoginAnswer.Of(login, login.Session is { } session && refreshCookie.Deliver(HttpContext, session.RefreshToken))));
 
     /// <summary>The second step of a login with 2FA on: the <c>mfa_token</c> and a TOTP code or a recovery code.</summary>
     [EndpointSummary("Complete a login with the second factor")]
     [EndpointDescription("The `mfa_token` of the login's challenge and a TOTP `code` or a `recovery_code`; answers the session.")]
     [HttpPost("login/2fa", Name = "LoginSecondFactor")]
     [RequestExample(@"{""mfa_token"": ""the mfa_token of the login answer"", ""code"": ""123456""}")]
+    [RequestHeader(RefreshTokenCookie.TransportHeader, RefreshTokenCookie.TransportDescription, RefreshTokenCookie.CookieTransport)]
     [NoStore]
     [AllowAnonymous]
     [EnableRateLimiting(RateLimits.Credentials)]
-    [ProducesResponseType<SessionResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<SessionAnswer>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status401Unauthorized, "application/problem+json")]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status423Locked, "application/problem+json")]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
     public async Task<IActionResult> LoginSecondFactor(LoginSecondFactorRequest request, CancellationToken ct) =>
-        this.ToActionResult(await sender.Send(new LoginWithSecondFactorCommand(request.MfaToken ?? "", request.Code, request.RecoveryCode), ct));
+        this.ToActionResult(
+            await sender.Send(new LoginWithSecondFactorCommand(request.MfaToken ?? "", request.Code, request.RecoveryCode), ct),
+            session => Ok(SessionAnswer.Of(session, refreshCookie.Deliver(HttpContext, session.RefreshToken))));
 
     [EndpointSummary("Refresh the session")]
-    [EndpointDescription("Trades a refresh token for a new token pair (rotation); a refresh token used twice ends its whole session (401 `refresh_token_reused`).")]
+    [EndpointDescription("Trades a refresh token for a new token pair (rotation); a refresh token used twice ends its whole session (401 `refresh_token_reused`). "
+        + "The token is the body's `refresh_token`; with none in the body (`{}` or no body at all), the dashboard's HttpOnly refresh cookie, which needs "
+        + "`X-AuthPlatform-CSRF: 1` and a same-origin request (else 403 `csrf_check_failed`, the cookie untouched); the new refresh token then goes into "
+        + "the cookie, not the answer, and a refusal clears the cookie. A body token wins over the cookie. With neither: 400 `validation_failed`.")]
     [HttpPost("refresh", Name = "Refresh")]
     [RequestExample(@"{""refresh_token"": ""the refresh_token of the login answer""}")]
+    [RequestHeader(RefreshTokenCookie.TransportHeader, RefreshTokenCookie.TransportDescription + " Here it moves a session whose refresh token is in the body into the cookie.", RefreshTokenCookie.CookieTransport)]
+    [RequestHeader(RefreshTokenCookie.CsrfHeader, RefreshTokenCookie.CsrfDescription, RefreshTokenCookie.CsrfHeaderValue)]
     [NoStore]
     [AllowAnonymous]
-    [ProducesResponseType<TokenPair>(StatusCodes.Status200OK)]
+    [ProducesResponseType<RefreshAnswer>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status401Unauthorized, "application/problem+json")]
-    public async Task<IActionResult> Refresh(RefreshRequest request, CancellationToken ct) =>
-        this.ToActionResult(await sender.Send(new RefreshCommand(request.RefreshToken ?? ""), ct));
+    [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ErrorCodes(StatusCodes.Status403Forbidden, ErrorCodes.CsrfCheckFailed)]
+    public async Task<IActionResult> Refresh([FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] RefreshRequest? request, CancellationToken ct)
+    {
+        var presented = refreshCookie.Read(Request, request?.RefreshToken);
+        if (presented.IsFailure)
+        {
+            return new ProblemResult(presented.Error!);
+        }
+
+        var inCookie = presented.Value.FromCookie;
+        var result = await sender.Send(new RefreshCommand(presented.Value.Token), ct);
+        if (result.IsFailure && inCookie)
+        {
+            refreshCookie.Clear(Response);
+        }
+
+        return this.ToActionResult(result, pair => Ok(RefreshAnswer.Of(pair, refreshCookie.Deliver(HttpContext, pair.RefreshToken, inCookie))));
+    }
 
     [EndpointSummary("Log out")]
-    [EndpointDescription("Ends the session of the refresh token; its access tokens stop at once. Answers 204 whether or not the token was known.")]
+    [EndpointDescription("Ends the session of the refresh token; its access tokens stop at once. Answers 204 whether or not the token was known. "
+        + "The token is the body's `refresh_token`, or with none in the body the dashboard's refresh cookie (with `X-AuthPlatform-CSRF: 1`, same-origin; "
+        + "else 403 `csrf_check_failed`), which the answer then clears. A body token wins over the cookie.")]
     [HttpPost("logout", Name = "Logout")]
     [RequestExample(@"{""refresh_token"": ""the refresh_token of the login answer""}")]
+    [RequestHeader(RefreshTokenCookie.CsrfHeader, RefreshTokenCookie.CsrfDescription, RefreshTokenCookie.CsrfHeaderValue)]
     [AllowAnonymous]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
-    public async Task<IActionResult> Logout(RefreshRequest request, CancellationToken ct) =>
-        this.ToNoContent(await sender.Send(new LogoutCommand(request.RefreshToken ?? ""), ct));
+    [ProducesResponseType<ProblemDetailsResponse>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ErrorCodes(StatusCodes.Status403Forbidden, ErrorCodes.CsrfCheckFailed)]
+    public async Task<IActionResult> Logout([FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] RefreshRequest? request, CancellationToken ct)
+    {
+        var presented = refreshCookie.Read(Request, request?.RefreshToken);
+        if (presented.IsFailure)
+        {
+            return new ProblemResult(presented.Error!);
+        }
+
+        if (presented.Value.FromCookie)
+        {
+            refreshCookie.Clear(Response);
+        }
+
+        return this.ToNoContent(await sender.Send(new LogoutCommand(presented.Value.Token), ct));
+    }
 
     [EndpointSummary("Who am I")]
     [EndpointDescription("The caller's account, and how the caller is authenticated (session, API key, or an app's token and its scopes).")]

@@ -43,6 +43,20 @@ public sealed class ErrorCodesAttribute(int statusCode, params string[] codes) :
     public IReadOnlyList<string> Codes { get; } = codes;
 }
 
+/// <summary>
+/// A request header an action reads itself (not bound as a parameter), for the OpenAPI document: optional, a
+/// string, one of <paramref name="values"/> when any are given.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
+public sealed class RequestHeaderAttribute(string name, string description, params string[] values) : Attribute
+{
+    public string Name { get; } = name;
+
+    public string Description { get; } = description;
+
+    public IReadOnlyList<string> Values { get; } = values;
+}
+
 /// <summary>An example request body (JSON, or the form's fields as a JSON object) for the OpenAPI document; the lint checks it against the schema.</summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class RequestExampleAttribute([System.Diagnostics.CodeAnalysis.StringSyntax("Json")] string json) : Attribute

@@ -1,6 +1,9 @@
 using System.Diagnostics;
+using System.Globalization;
+using AuthPlatform.Application.Common.Options;
 using AuthPlatform.Application.Common.Results;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace AuthPlatform.WebApi.Http;
 
@@ -18,7 +21,7 @@ public static class Problems
         ErrorCodes.ValidationFailed => StatusCodes.Status400BadRequest,
         ErrorCodes.InvalidCredentials or ErrorCodes.Unauthenticated or ErrorCodes.InvalidToken or ErrorCodes.TokenExpired
             or ErrorCodes.InvalidApiKey or ErrorCodes.RefreshTokenReused or ErrorCodes.InvalidMfaCode => StatusCodes.Status401Unauthorized,
-        ErrorCodes.InsufficientScope or ErrorCodes.Forbidden or ErrorCodes.MfaRequired => StatusCodes.Status403Forbidden,
+        ErrorCodes.InsufficientScope or ErrorCodes.Forbidden or ErrorCodes.MfaRequired or ErrorCodes.CsrfCheckFailed => StatusCodes.Status403Forbidden,
         ErrorCodes.NotFound => StatusCodes.Status404NotFound,
         ErrorCodes.MethodNotAllowed => StatusCodes.Status405MethodNotAllowed,
         ErrorCodes.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
@@ -62,12 +65,21 @@ public static class Problems
         return problem;
     }
 
-    /// <summary>Writes the problem, with <c>WWW-Authenticate</c> on a 401 (RFC 6750 section 3).</summary>
+    /// <summary>
+    /// Writes the problem, with <c>WWW-Authenticate</c> on a 401 (RFC 6750 section 3) and, on a 423,
+    /// <c>Retry-After</c>: the configured lockout duration, the longest a lock lasts. It is the same
+    /// for every account, known or not (ADR 0012), so it tells nothing of the account.
+    /// </summary>
     public static Task WriteAsync(HttpContext http, Error error)
     {
         var problem = Create(http, error);
         http.Response.StatusCode = problem.Status!.Value;
         AddAuthenticateHeader(http, error);
+        if (problem.Status == StatusCodes.Status423Locked && http.RequestServices?.GetService<IOptions<LockoutOptions>>() is { } lockout)
+        {
+            http.Response.Headers.RetryAfter = ((long)Math.Ceiling(lockout.Value.Duration.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+
         http.Response.Headers.CacheControl = "no-store";
         return http.Response.WriteAsJsonAsync(problem, JsonDefaults.Options, "application/problem+json");
     }

@@ -38,11 +38,15 @@ public static class OpenApiContract
             openApi.AddOperationTransformer(TransformOperationAsync);
         });
 
-    /// <summary>The built-in problem codes of each status (<see cref="Problems.StatusOf(string)"/> read backwards).</summary>
+    /// <summary>
+    /// The built-in problem codes of each status (<see cref="Problems.StatusOf(string)"/> read backwards), but
+    /// those only a few operations answer, which say so with <see cref="ErrorCodesAttribute"/>.
+    /// </summary>
     public static IReadOnlyDictionary<int, IReadOnlyList<string>> CodesByStatus { get; } =
         typeof(ErrorCodes).GetFields(BindingFlags.Public | BindingFlags.Static)
             .Where(f => f.IsLiteral && f.FieldType == typeof(string))
             .Select(f => (string)f.GetRawConstantValue()!)
+            .Where(code => code != ErrorCodes.CsrfCheckFailed) // refresh and logout with the dashboard's cookie only
             .GroupBy(Problems.StatusOf)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Order(StringComparer.Ordinal).ToList());
 
@@ -83,6 +87,7 @@ public static class OpenApiContract
         operation.Responses ??= [];
 
         await AddProtocolParametersAsync(operation, context, metadata, method, ct);
+        AddRequestHeaders(operation, metadata);
         KeepJsonRequestBodiesOnly(operation);
         if (metadata.OfType<RequestExampleAttribute>().LastOrDefault() is { } example && operation.RequestBody?.Content is { } bodies)
         {
@@ -207,7 +212,31 @@ public static class OpenApiContract
         };
     }
 
-    /// <summary>Bodies are read as JSON: <c>text/json</c> and <c>application/*+json</c> are not advertised.</summary>
+    private static void AddRequestHeaders(OpenApiOperation operation, IList<object> metadata)
+    {
+        foreach (var header in metadata.OfType<RequestHeaderAttribute>())
+        {
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = header.Name,
+                In = ParameterLocation.Header,
+                Required = false,
+                Description = header.Description,
+                Schema = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.String,
+                    Enum = header.Values.Count > 0 ? header.Values.Select(v => (JsonNode)JsonValue.Create(v)!).ToList() : null,
+                },
+            });
+        }
+    }
+
+    /// <summary>
+    /// Bodies are read as JSON: <c>text/json</c> and <c>application/*+json</c> are not advertised. An optional body
+    /// (refresh and logout, which may take the token from the cookie) says so by <c>required: false</c>, not by a
+    /// union with <c>null</c> that a generator would have to tell apart.
+    /// </summary>
     private static void KeepJsonRequestBodiesOnly(OpenApiOperation operation)
     {
         if (operation.RequestBody?.Content is { Count: > 1 } content && content.ContainsKey("application/json"))
@@ -216,6 +245,13 @@ public static class OpenApiContract
             {
                 content.Remove(type);
             }
+        }
+
+        if (operation.RequestBody?.Content is { } bodies && bodies.TryGetValue("application/json", out var json)
+            && json.Schema?.OneOf is { Count: 2 } union
+            && union.SingleOrDefault(s => s is OpenApiSchema { Type: JsonSchemaType.Null }) is { } isNull)
+        {
+            json.Schema = union.Single(s => s != isNull);
         }
     }
 
@@ -293,6 +329,10 @@ public static class OpenApiContract
             if (status == StatusCodes.Status429TooManyRequests)
             {
                 AddHeader(response, "Retry-After", "Seconds to wait before trying again.", JsonSchemaType.Integer);
+            }
+            else if (status == StatusCodes.Status423Locked)
+            {
+                AddHeader(response, "Retry-After", "The lockout's configured duration in seconds: the longest the lock can last.", JsonSchemaType.Integer);
             }
             else if (status == StatusCodes.Status401Unauthorized)
             {

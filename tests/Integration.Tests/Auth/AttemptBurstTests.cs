@@ -54,7 +54,7 @@ public abstract class AttemptBurstTests<TFixture>(TFixture fixture) : ApiTestBas
     public async Task LoginSecondStep_SixtyParallelWrongCodes_EvaluatesAtMostTheBudget()
     {
         var (email, _) = await NewSessionAsync();
-        await EnableTwoFactorAsync(email);
+        await EnableTwoFactorWithRecoveryCodesAsync(email);
         var mfaToken = await MfaTokenAsync(email);
 
         var answers = await BurstAsync(60, i => Client.PostAsJsonAsync(
@@ -68,7 +68,7 @@ public abstract class AttemptBurstTests<TFixture>(TFixture fixture) : ApiTestBas
     public async Task LoginSecondStep_SixtyParallelCodesWithTheRightOneAmongThem_EvaluatesAtMostTheBudget()
     {
         var (email, _) = await NewSessionAsync();
-        var (secret, _, _) = await EnableTwoFactorAsync(email);
+        var (secret, _, _) = await EnableTwoFactorWithRecoveryCodesAsync(email);
         var mfaToken = await MfaTokenAsync(email);
         var right = IndependentTotp.Code(secret, Factory.Clock.GetUtcNow());
         var wrong = Enumerable.Range(0, 60).Select(i => (100000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture)).Where(c => c != right).ToArray();
@@ -86,7 +86,7 @@ public abstract class AttemptBurstTests<TFixture>(TFixture fixture) : ApiTestBas
     public async Task LoginSecondStep_SixtyParallelRecoveryCodesWithTheRightOneAmongThem_EvaluatesAtMostTheBudget()
     {
         var (email, _) = await NewSessionAsync();
-        var (_, recoveryCodes, _) = await EnableTwoFactorAsync(email);
+        var (_, recoveryCodes, _) = await EnableTwoFactorWithRecoveryCodesAsync(email);
         var mfaToken = await MfaTokenAsync(email);
 
         var answers = await BurstAsync(60, i => Client.PostAsJsonAsync(
@@ -102,7 +102,7 @@ public abstract class AttemptBurstTests<TFixture>(TFixture fixture) : ApiTestBas
     public async Task StepUp_SixtyParallelCodesWithTheRightOneAmongThem_EvaluatesAtMostTheBudget()
     {
         var (email, _) = await NewSessionAsync();
-        var (secret, _, session) = await EnableTwoFactorAsync(email);
+        var (secret, _, session) = await EnableTwoFactorWithRecoveryCodesAsync(email);
         var token = Str(session, "token");
         var right = IndependentTotp.Code(secret, Factory.Clock.GetUtcNow());
         var wrong = Enumerable.Range(0, 60).Select(i => (200000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture)).Where(c => c != right).ToArray();
@@ -190,7 +190,7 @@ public abstract class AttemptBurstTests<TFixture>(TFixture fixture) : ApiTestBas
     }
 
     /// <summary>Turns 2FA on for the account; answers its TOTP secret, its recovery codes and a password-only session (so step-up needs a code).</summary>
-    private async Task<(string Secret, string[] RecoveryCodes, JsonObject Session)> EnableTwoFactorAsync(string email)
+    private async Task<(string Secret, string[] RecoveryCodes, JsonObject Session)> EnableTwoFactorWithRecoveryCodesAsync(string email)
     {
         var session = await LoginAsync(email);
         var setup = await ReadObjectAsync(await PostJsonAsync("/api/v1/auth/2fa/setup", new { current_password = Password }, Str(session, "token")));

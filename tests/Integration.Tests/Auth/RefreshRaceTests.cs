@@ -16,21 +16,10 @@ public abstract class RefreshRaceTests<TFixture>(TFixture fixture) : ApiTestBase
         var (_, session) = await NewSessionAsync();
         var token = Str(session, "refresh_token");
 
-        using var start = new ManualResetEventSlim();
-        var attempts = Enumerable.Range(0, 20).Select(_ => Task.Run(async () =>
-        {
-            start.Wait();
-            return await PostJsonAsync("/api/v1/auth/refresh", new { refresh_token = token });
-        })).ToList();
-        start.Set();
-        var responses = await Task.WhenAll(attempts);
+        var responses = await RefreshRace.StartTogetherAsync(20, () => PostJsonAsync("/api/v1/auth/refresh", new { refresh_token = token }));
 
-        Assert.All(responses, r => Assert.True(
-            r.StatusCode is HttpStatusCode.OK or HttpStatusCode.Unauthorized,
-            $"unexpected {(int)r.StatusCode}: {r.Content.ReadAsStringAsync().Result}"));
-        var winners = responses.Where(r => r.StatusCode == HttpStatusCode.OK).ToList();
-        Assert.True(winners.Count <= 1, $"{winners.Count} refreshes succeeded with one token");
-        foreach (var loser in responses.Where(r => r.StatusCode != HttpStatusCode.OK))
+        var winners = RefreshRace.AssertAtMostOneSucceeded(responses);
+        foreach (var loser in responses.Except(winners))
         {
             await AssertProblemAsync(loser, HttpStatusCode.Unauthorized, "refresh_token_reused");
         }
@@ -61,6 +50,34 @@ public abstract class RefreshRaceTests<TFixture>(TFixture fixture) : ApiTestBase
         Assert.True(responses.Count(r => r.StatusCode == HttpStatusCode.OK) <= 1);
         Assert.Equal(1L, await Factory.Database.ScalarAsync<long>("SELECT COUNT(*) FROM refresh_token_families WHERE revoked_at IS NOT NULL"));
         Assert.True(await Factory.Database.ScalarAsync<long>("SELECT COUNT(*) FROM refresh_tokens WHERE redeemed_at IS NOT NULL") <= 1);
+    }
+}
+
+/// <summary>The race of RT-03, shared by the body (<see cref="RefreshRaceTests{TFixture}"/>) and the cookie (<see cref="RefreshCookieTests{TFixture}"/>).</summary>
+public static class RefreshRace
+{
+    /// <summary>Sends <paramref name="count"/> requests released at the same moment; answers them all.</summary>
+    public static async Task<HttpResponseMessage[]> StartTogetherAsync(int count, Func<Task<HttpResponseMessage>> send)
+    {
+        using var start = new ManualResetEventSlim();
+        var attempts = Enumerable.Range(0, count).Select(_ => Task.Run(async () =>
+        {
+            start.Wait();
+            return await send();
+        })).ToList();
+        start.Set();
+        return await Task.WhenAll(attempts);
+    }
+
+    /// <summary>Every answer a 200 or a 401, at most one 200; answers the 200s.</summary>
+    public static List<HttpResponseMessage> AssertAtMostOneSucceeded(HttpResponseMessage[] responses)
+    {
+        Assert.All(responses, r => Assert.True(
+            r.StatusCode is HttpStatusCode.OK or HttpStatusCode.Unauthorized,
+            $"unexpected {(int)r.StatusCode}: {r.Content.ReadAsStringAsync().Result}"));
+        var winners = responses.Where(r => r.StatusCode == HttpStatusCode.OK).ToList();
+        Assert.True(winners.Count <= 1, $"{winners.Count} refreshes succeeded with one token");
+        return winners;
     }
 }
 

@@ -140,9 +140,25 @@ public abstract class SessionTests<TFixture>(TFixture fixture) : ApiTestBase<TFi
         var right = await PostJsonAsync("/api/v1/auth/login", new { email, password = Password });
         await AssertProblemAsync(right, (HttpStatusCode)423, "account_locked");
         Assert.Equal(1L, await Factory.Database.ScalarAsync<long>("SELECT COUNT(*) FROM audit_events WHERE type = 'account.locked'"));
+        Assert.Equal(TimeSpan.FromMinutes(15), locking.Headers.RetryAfter?.Delta); // the lockout duration: the wait a dashboard shows
+        Assert.Equal(TimeSpan.FromMinutes(15), right.Headers.RetryAfter?.Delta);
 
         Factory.Clock.Advance(TimeSpan.FromMinutes(16));
         await LoginAsync(email);
+    }
+
+    [Fact]
+    public async Task Login_UnknownEmailLockedAfterTenFailures_AnswersLikeAKnownAccount()
+    {
+        var email = NewEmail(); // never registered
+        HttpResponseMessage? last = null;
+        for (var i = 0; i < 10; i++)
+        {
+            last = await PostJsonAsync("/api/v1/auth/login", new { email, password = "not the password" });
+        }
+
+        await AssertProblemAsync(last!, (HttpStatusCode)423, "account_locked");
+        Assert.Equal(TimeSpan.FromMinutes(15), last!.Headers.RetryAfter?.Delta);
     }
 
     [Fact]

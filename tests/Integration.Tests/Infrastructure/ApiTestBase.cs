@@ -76,6 +76,19 @@ public abstract class ApiTestBase<TFixture>(TFixture fixture) : IClassFixture<TF
         return (email, await LoginAsync(email));
     }
 
+    /// <summary>Turns 2FA on for the account (then moves the clock to the next TOTP step); answers its TOTP secret.</summary>
+    protected async Task<string> EnableTwoFactorAsync(string email)
+    {
+        var session = await LoginAsync(email);
+        var setup = await ReadObjectAsync(await PostJsonAsync("/api/v1/auth/2fa/setup", new { current_password = Password }, Str(session, "token")));
+        var secret = Str(setup, "secret");
+        var enabled = await PostJsonAsync(
+            "/api/v1/auth/2fa/enable", new { code = IndependentTotp.Code(secret, Factory.Clock.GetUtcNow()), current_password = Password }, Str(session, "token"));
+        Assert.Equal(HttpStatusCode.OK, enabled.StatusCode);
+        Factory.Clock.Advance(TimeSpan.FromSeconds(30));
+        return secret;
+    }
+
     protected static async Task<JsonObject> ReadObjectAsync(HttpResponseMessage response)
     {
         var text = await response.Content.ReadAsStringAsync();

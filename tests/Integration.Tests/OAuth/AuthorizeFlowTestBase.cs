@@ -204,16 +204,4 @@ public abstract partial class AuthorizeFlowTestBase<TFixture>(TFixture fixture) 
 
     protected async Task<HttpResponseMessage> ApiLoginAsync(string email, string password) =>
         await PostJsonAsync("/api/v1/auth/login", new { email, password });
-
-    protected async Task<string> EnableTwoFactorAsync(string email)
-    {
-        var session = await LoginAsync(email);
-        var setup = await ReadObjectAsync(await PostJsonAsync("/api/v1/auth/2fa/setup", new { current_password = Password }, Str(session, "token")));
-        var secret = Str(setup, "secret");
-        var enabled = await PostJsonAsync(
-            "/api/v1/auth/2fa/enable", new { code = IndependentTotp.Code(secret, Factory.Clock.GetUtcNow()), current_password = Password }, Str(session, "token"));
-        Assert.Equal(HttpStatusCode.OK, enabled.StatusCode);
-        Factory.Clock.Advance(TimeSpan.FromSeconds(30));
-        return secret;
-    }
 }

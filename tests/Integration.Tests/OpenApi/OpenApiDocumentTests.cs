@@ -55,7 +55,7 @@ public sealed class OpenApiDocumentTests(SqliteApiFixture fixture) : ApiTestBase
     {
         var text = File.ReadAllText(OpenApiContract.DocumentPath);
         var document = JsonNode.Parse(text)!;
-        var session = document["components"]!["schemas"]!["SessionResponse"]!["properties"]!.AsObject();
+        var session = document["components"]!["schemas"]!["SessionAnswer"]!["properties"]!.AsObject();
         Assert.Contains("refresh_token", session.Select(p => p.Key));
         Assert.Contains("expires_in", session.Select(p => p.Key));
         Assert.DoesNotContain("\"refreshToken\"", text);
@@ -71,7 +71,7 @@ public sealed class OpenApiDocumentTests(SqliteApiFixture fixture) : ApiTestBase
         Assert.Equal("#/components/schemas/LoginAnswer", (string?)login["$ref"]);
         var answer = schemas["LoginAnswer"]!;
         var fields = answer["properties"]!.AsObject().Select(p => p.Key).ToHashSet();
-        Assert.Superset(schemas["SessionResponse"]!["properties"]!.AsObject().Select(p => p.Key).ToHashSet(), fields);
+        Assert.Superset(schemas["SessionAnswer"]!["properties"]!.AsObject().Select(p => p.Key).ToHashSet(), fields);
         Assert.Superset(new HashSet<string> { "mfa_required", "mfa_token", "expires_in" }, fields);
         Assert.Equal(["expires_in", "mfa_required"], answer["required"]!.AsArray().Select(r => (string)r!).Order(StringComparer.Ordinal));
         Assert.False((bool)answer["additionalProperties"]!);

@@ -162,7 +162,7 @@ test("two-factor authentication: enable, login with a code and a recovery code, 
   assert.equal((await api.GET("/api/v1/auth/2fa", { headers: bearer(token) })).response.status, 401); // enabling ended this token
   const renewed = await api.POST("/api/v1/auth/refresh", { body: { refresh_token: refresh } });
   token = renewed.data!.token;
-  refresh = renewed.data!.refresh_token;
+  refresh = renewed.data!.refresh_token!;
   assert.equal((await api.GET("/api/v1/auth/2fa", { headers: bearer(token) })).data?.enabled, true);
 
   const challenge = await login(email);

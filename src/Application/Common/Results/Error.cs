@@ -13,6 +13,9 @@ public static class ErrorCodes
     public const string InsufficientScope = "insufficient_scope";
     public const string Forbidden = "forbidden";
     public const string MfaRequired = "mfa_required";
+
+    /// <summary>A request that uses the dashboard's refresh cookie without the proof that it comes from the server's own pages (403).</summary>
+    public const string CsrfCheckFailed = "csrf_check_failed";
     public const string InvalidMfaCode = "invalid_mfa_code";
     public const string NotFound = "not_found";
     public const string MethodNotAllowed = "method_not_allowed";

@@ -8,7 +8,7 @@ using System;
 namespace AuthPlatform.Client.Generated.Models
 {
     /// <summary>
-    /// The login&apos;s answer. `mfa_required` false: the session (`token`, `refresh_token`, `token_type`, `expires_in`, `expires_at`, `user`). `mfa_required` true: the 2FA challenge (`mfa_token`, `expires_in`), whose `mfa_token` goes to `POST /api/v1/auth/login/2fa` with a code; no token is issued yet.
+    /// The login&apos;s answer. `mfa_required` false: the session (`token`, `refresh_token` unless it went into the refresh cookie, `token_type`, `expires_in`, `expires_at`, `user`). `mfa_required` true: the 2FA challenge (`mfa_token`, `expires_in`), whose `mfa_token` goes to `POST /api/v1/auth/login/2fa` with a code; no token is issued yet.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class LoginAnswer : IParsable
@@ -27,7 +27,7 @@ namespace AuthPlatform.Client.Generated.Models
 #else
         public string MfaToken { get; set; }
 #endif
-        /// <summary>The session only: the refresh token.</summary>
+        /// <summary>The session only: the refresh token, shown only here; left out when it went into the HttpOnly refresh cookie instead (`X-Refresh-Token-Transport: cookie`, or a refresh made with the cookie).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? RefreshToken { get; set; }

@@ -12,7 +12,7 @@ namespace AuthPlatform.Client.Generated.Models
     public partial class RefreshRequest : IParsable
     #pragma warning restore CS1591
     {
-        /// <summary>The refresh_token property</summary>
+        /// <summary>The refresh token. Leave it out (or send no body) to use the dashboard&apos;s refresh cookie instead; when both are there, this one is used.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? RefreshToken { get; set; }

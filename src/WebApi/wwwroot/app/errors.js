@@ -17,7 +17,7 @@ const messages = {
   unsupported_media_type: 'The server could not read the request.',
   conflict: 'This conflicts with something that already exists.',
   rate_limited: 'Too many attempts.',
-  account_locked: 'This account is locked after too many failed attempts. Wait a few minutes, then try again, or ask an administrator to unlock it.',
+  account_locked: 'This account is locked after too many failed attempts.',
   payload_too_large: 'That is too large for the server to accept.',
   service_unavailable: 'The server is busy or its database is unavailable. Try again in a moment.',
   internal_error: 'Something went wrong on the server. Try again; if it keeps happening, tell your administrator.',
@@ -49,6 +49,7 @@ function wait(seconds) {
 export function describe(error) {
   if (!(error instanceof ApiError)) return messages.network;
   if (error.code === 'rate_limited') return messages.rate_limited + (wait(error.retryAfter) || ' Wait a moment, then try again.');
+  if (error.code === 'account_locked') return `${messages.account_locked}${wait(error.retryAfter).replace('Try again in', 'Try again in at most') || ' Wait a few minutes, then try again.'} An administrator can unlock it sooner.`;
   if (error.code === 'validation_failed') {
     const first = Object.values(error.fields).flat()[0];
     return first ? `${first}` : messages.validation_failed;

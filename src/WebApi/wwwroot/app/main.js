@@ -100,8 +100,13 @@ function stepUp() {
 }
 
 session.useStepUp(stepUp);
+const endings = {
+  ended: 'Your session has ended. Please sign in again.',
+  everywhere: 'You were signed out everywhere, this browser too.',
+  'this-session': 'You revoked this session, so you were signed out.',
+};
 session.onEnded((reason) => {
-  if (reason !== 'signed-out') endedNotice = 'Your session has ended. Please sign in again.';
+  endedNotice = endings[reason] ?? null;
   go('#/signin');
 });
 

@@ -11,7 +11,7 @@ export async function render(main) {
     await busy(everywhere, async () => {
       try {
         await call('DELETE', '/api/v1/auth/sessions');
-        forget('ended');
+        forget('everywhere');
       } catch (error) { message.show('error', describe(error)); }
     });
   });
@@ -50,7 +50,7 @@ async function load(list, message) {
         await busy(event.target, async () => {
           try {
             await call('DELETE', `/api/v1/auth/sessions/${s.id}`);
-            if (s.current) { forget('ended'); return; }
+            if (s.current) { forget('this-session'); return; }
             message.show('ok', 'The session was revoked.');
             await load(list, message);
           } catch (error) { message.show('error', describe(error)); }

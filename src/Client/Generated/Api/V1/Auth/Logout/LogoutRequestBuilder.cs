@@ -34,12 +34,13 @@ namespace AuthPlatform.Client.Generated.Api.V1.Auth.Logout
         {
         }
         /// <summary>
-        /// Ends the session of the refresh token; its access tokens stop at once. Answers 204 whether or not the token was known.
+        /// Ends the session of the refresh token; its access tokens stop at once. Answers 204 whether or not the token was known. The token is the body&apos;s `refresh_token`, or with none in the body the dashboard&apos;s refresh cookie (with `X-AuthPlatform-CSRF: 1`, same-origin; else 403 `csrf_check_failed`), which the answer then clears. A body token wins over the cookie.
         /// </summary>
         /// <param name="body">The request body</param>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::AuthPlatform.Client.Generated.Models.ProblemDetailsResponse">When receiving a 400 status code</exception>
+        /// <exception cref="global::AuthPlatform.Client.Generated.Models.ProblemDetailsResponse">When receiving a 403 status code</exception>
         /// <exception cref="global::AuthPlatform.Client.Generated.Models.ProblemDetailsResponse">When receiving a 413 status code</exception>
         /// <exception cref="global::AuthPlatform.Client.Generated.Models.ProblemDetailsResponse">When receiving a 415 status code</exception>
         /// <exception cref="global::AuthPlatform.Client.Generated.Models.ProblemDetailsResponse">When receiving a 503 status code</exception>
@@ -57,6 +58,7 @@ namespace AuthPlatform.Client.Generated.Api.V1.Auth.Logout
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
                 { "400", global::AuthPlatform.Client.Generated.Models.ProblemDetailsResponse.CreateFromDiscriminatorValue },
+                { "403", global::AuthPlatform.Client.Generated.Models.ProblemDetailsResponse.CreateFromDiscriminatorValue },
                 { "413", global::AuthPlatform.Client.Generated.Models.ProblemDetailsResponse.CreateFromDiscriminatorValue },
                 { "415", global::AuthPlatform.Client.Generated.Models.ProblemDetailsResponse.CreateFromDiscriminatorValue },
                 { "503", global::AuthPlatform.Client.Generated.Models.ProblemDetailsResponse.CreateFromDiscriminatorValue },
@@ -64,7 +66,7 @@ namespace AuthPlatform.Client.Generated.Api.V1.Auth.Logout
             await RequestAdapter.SendNoContentAsync(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Ends the session of the refresh token; its access tokens stop at once. Answers 204 whether or not the token was known.
+        /// Ends the session of the refresh token; its access tokens stop at once. Answers 204 whether or not the token was known. The token is the body&apos;s `refresh_token`, or with none in the body the dashboard&apos;s refresh cookie (with `X-AuthPlatform-CSRF: 1`, same-origin; else 403 `csrf_check_failed`), which the answer then clears. A body token wins over the cookie.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

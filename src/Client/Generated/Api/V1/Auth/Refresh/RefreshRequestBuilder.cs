@@ -34,24 +34,25 @@ namespace AuthPlatform.Client.Generated.Api.V1.Auth.Refresh
         {
         }
         /// <summary>
-        /// Trades a refresh token for a new token pair (rotation); a refresh token used twice ends its whole session (401 `refresh_token_reused`).
+        /// Trades a refresh token for a new token pair (rotation); a refresh token used twice ends its whole session (401 `refresh_token_reused`). The token is the body&apos;s `refresh_token`; with none in the body (`{}` or no body at all), the dashboard&apos;s HttpOnly refresh cookie, which needs `X-AuthPlatform-CSRF: 1` and a same-origin request (else 403 `csrf_check_failed`, the cookie untouched); the new refresh token then goes into the cookie, not the answer, and a refusal clears the cookie. A body token wins over the cookie. With neither: 400 `validation_failed`.
         /// </summary>
-        /// <returns>A <see cref="global::AuthPlatform.Client.Generated.Models.TokenPair"/></returns>
+        /// <returns>A <see cref="global::AuthPlatform.Client.Generated.Models.RefreshAnswer"/></returns>
         /// <param name="body">The request body</param>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::AuthPlatform.Client.Generated.Models.ProblemDetailsResponse">When receiving a 400 status code</exception>
         /// <exception cref="global::AuthPlatform.Client.Generated.Models.ProblemDetailsResponse">When receiving a 401 status code</exception>
+        /// <exception cref="global::AuthPlatform.Client.Generated.Models.ProblemDetailsResponse">When receiving a 403 status code</exception>
         /// <exception cref="global::AuthPlatform.Client.Generated.Models.ProblemDetailsResponse">When receiving a 413 status code</exception>
         /// <exception cref="global::AuthPlatform.Client.Generated.Models.ProblemDetailsResponse">When receiving a 415 status code</exception>
         /// <exception cref="global::AuthPlatform.Client.Generated.Models.ProblemDetailsResponse">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::AuthPlatform.Client.Generated.Models.TokenPair?> PostAsync(global::AuthPlatform.Client.Generated.Models.RefreshRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::AuthPlatform.Client.Generated.Models.RefreshAnswer?> PostAsync(global::AuthPlatform.Client.Generated.Models.RefreshRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::AuthPlatform.Client.Generated.Models.TokenPair> PostAsync(global::AuthPlatform.Client.Generated.Models.RefreshRequest body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::AuthPlatform.Client.Generated.Models.RefreshAnswer> PostAsync(global::AuthPlatform.Client.Generated.Models.RefreshRequest body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
@@ -60,14 +61,15 @@ namespace AuthPlatform.Client.Generated.Api.V1.Auth.Refresh
             {
                 { "400", global::AuthPlatform.Client.Generated.Models.ProblemDetailsResponse.CreateFromDiscriminatorValue },
                 { "401", global::AuthPlatform.Client.Generated.Models.ProblemDetailsResponse.CreateFromDiscriminatorValue },
+                { "403", global::AuthPlatform.Client.Generated.Models.ProblemDetailsResponse.CreateFromDiscriminatorValue },
                 { "413", global::AuthPlatform.Client.Generated.Models.ProblemDetailsResponse.CreateFromDiscriminatorValue },
                 { "415", global::AuthPlatform.Client.Generated.Models.ProblemDetailsResponse.CreateFromDiscriminatorValue },
                 { "503", global::AuthPlatform.Client.Generated.Models.ProblemDetailsResponse.CreateFromDiscriminatorValue },
             };
-            return await RequestAdapter.SendAsync<global::AuthPlatform.Client.Generated.Models.TokenPair>(requestInfo, global::AuthPlatform.Client.Generated.Models.TokenPair.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
+            return await RequestAdapter.SendAsync<global::AuthPlatform.Client.Generated.Models.RefreshAnswer>(requestInfo, global::AuthPlatform.Client.Generated.Models.RefreshAnswer.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Trades a refresh token for a new token pair (rotation); a refresh token used twice ends its whole session (401 `refresh_token_reused`).
+        /// Trades a refresh token for a new token pair (rotation); a refresh token used twice ends its whole session (401 `refresh_token_reused`). The token is the body&apos;s `refresh_token`; with none in the body (`{}` or no body at all), the dashboard&apos;s HttpOnly refresh cookie, which needs `X-AuthPlatform-CSRF: 1` and a same-origin request (else 403 `csrf_check_failed`, the cookie untouched); the new refresh token then goes into the cookie, not the answer, and a refusal clears the cookie. A body token wins over the cookie. With neither: 400 `validation_failed`.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

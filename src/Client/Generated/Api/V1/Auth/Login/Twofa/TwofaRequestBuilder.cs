@@ -36,7 +36,7 @@ namespace AuthPlatform.Client.Generated.Api.V1.Auth.Login.Twofa
         /// <summary>
         /// The `mfa_token` of the login&apos;s challenge and a TOTP `code` or a `recovery_code`; answers the session.
         /// </summary>
-        /// <returns>A <see cref="global::AuthPlatform.Client.Generated.Models.SessionResponse"/></returns>
+        /// <returns>A <see cref="global::AuthPlatform.Client.Generated.Models.SessionAnswer"/></returns>
         /// <param name="body">The request body</param>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -49,11 +49,11 @@ namespace AuthPlatform.Client.Generated.Api.V1.Auth.Login.Twofa
         /// <exception cref="global::AuthPlatform.Client.Generated.Models.ProblemDetailsResponse">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::AuthPlatform.Client.Generated.Models.SessionResponse?> PostAsync(global::AuthPlatform.Client.Generated.Models.LoginSecondFactorRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::AuthPlatform.Client.Generated.Models.SessionAnswer?> PostAsync(global::AuthPlatform.Client.Generated.Models.LoginSecondFactorRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::AuthPlatform.Client.Generated.Models.SessionResponse> PostAsync(global::AuthPlatform.Client.Generated.Models.LoginSecondFactorRequest body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::AuthPlatform.Client.Generated.Models.SessionAnswer> PostAsync(global::AuthPlatform.Client.Generated.Models.LoginSecondFactorRequest body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
@@ -68,7 +68,7 @@ namespace AuthPlatform.Client.Generated.Api.V1.Auth.Login.Twofa
                 { "429", global::AuthPlatform.Client.Generated.Models.ProblemDetailsResponse.CreateFromDiscriminatorValue },
                 { "503", global::AuthPlatform.Client.Generated.Models.ProblemDetailsResponse.CreateFromDiscriminatorValue },
             };
-            return await RequestAdapter.SendAsync<global::AuthPlatform.Client.Generated.Models.SessionResponse>(requestInfo, global::AuthPlatform.Client.Generated.Models.SessionResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
+            return await RequestAdapter.SendAsync<global::AuthPlatform.Client.Generated.Models.SessionAnswer>(requestInfo, global::AuthPlatform.Client.Generated.Models.SessionAnswer.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
         /// The `mfa_token` of the login&apos;s challenge and a TOTP `code` or a `recovery_code`; answers the session.

@@ -7,16 +7,17 @@ using System.IO;
 using System;
 namespace AuthPlatform.Client.Generated.Models
 {
+    /// <summary>
+    /// A new session: the access token, its refresh token (unless it went into the refresh cookie) and the signed-in account.
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
-    public partial class SessionResponse : IParsable
-    #pragma warning restore CS1591
+    public partial class SessionAnswer : IParsable
     {
-        /// <summary>The expires_at property</summary>
+        /// <summary>When the access token expires.</summary>
         public DateTimeOffset? ExpiresAt { get; set; }
-        /// <summary>The expires_in property</summary>
+        /// <summary>Seconds until the access token expires.</summary>
         public int? ExpiresIn { get; set; }
-        /// <summary>The refresh_token property</summary>
+        /// <summary>The refresh token, shown only here; left out when it went into the HttpOnly refresh cookie instead (`X-Refresh-Token-Transport: cookie`, or a refresh made with the cookie).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? RefreshToken { get; set; }
@@ -24,7 +25,7 @@ namespace AuthPlatform.Client.Generated.Models
 #else
         public string RefreshToken { get; set; }
 #endif
-        /// <summary>The token property</summary>
+        /// <summary>The access token (a JWT).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Token { get; set; }
@@ -32,7 +33,7 @@ namespace AuthPlatform.Client.Generated.Models
 #else
         public string Token { get; set; }
 #endif
-        /// <summary>The token_type property</summary>
+        /// <summary>`Bearer`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? TokenType { get; set; }
@@ -40,7 +41,7 @@ namespace AuthPlatform.Client.Generated.Models
 #else
         public string TokenType { get; set; }
 #endif
-        /// <summary>The user property</summary>
+        /// <summary>The signed-in account.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::AuthPlatform.Client.Generated.Models.SessionUser? User { get; set; }
@@ -51,12 +52,12 @@ namespace AuthPlatform.Client.Generated.Models
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::AuthPlatform.Client.Generated.Models.SessionResponse"/></returns>
+        /// <returns>A <see cref="global::AuthPlatform.Client.Generated.Models.SessionAnswer"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::AuthPlatform.Client.Generated.Models.SessionResponse CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::AuthPlatform.Client.Generated.Models.SessionAnswer CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::AuthPlatform.Client.Generated.Models.SessionResponse();
+            return new global::AuthPlatform.Client.Generated.Models.SessionAnswer();
         }
         /// <summary>
         /// The deserialization information for the current model
