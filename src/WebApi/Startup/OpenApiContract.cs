@@ -330,8 +330,9 @@ public static class OpenApiContract
             {
                 AddHeader(response, "Retry-After", "Seconds to wait before trying again.", JsonSchemaType.Integer);
             }
-            else if (status == StatusCodes.Status423Locked)
+            else if (status == StatusCodes.Status423Locked && response.Content?.ContainsKey(ProblemJson) == true)
             {
+                // The REST API's problem (Problems.WriteAsync); the sign-in pages answer a page of their own.
                 AddHeader(response, "Retry-After", "The lockout's configured duration in seconds: the longest the lock can last.", JsonSchemaType.Integer);
             }
             else if (status == StatusCodes.Status401Unauthorized)
