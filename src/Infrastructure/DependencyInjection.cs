@@ -78,6 +78,9 @@ public static class DependencyInjection
         services.AddHostedService(sp => sp.GetRequiredService<Persistence.Throttling.AttemptCounterPruner>());
         services.AddSingleton<OAuth.ExpiredGrantPruner>();
         services.AddHostedService(sp => sp.GetRequiredService<OAuth.ExpiredGrantPruner>());
+        services.Configure<Persistence.Retention.RetentionOptions>(configuration.GetSection(Persistence.Retention.RetentionOptions.SectionName));
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<Persistence.Retention.RetentionPruner>(sp));
+        services.AddHostedService(sp => sp.GetRequiredService<Persistence.Retention.RetentionPruner>());
         services.AddScoped<IRefreshTokenFamilyRepository, RefreshTokenFamilyRepository>();
         services.AddScoped<IAuditLog, AuditLog>();
         services.AddScoped<Application.Audit.ListAuditEvents.IAuditEventReader, AuditEventReader>();

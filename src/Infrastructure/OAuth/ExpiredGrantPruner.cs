@@ -43,20 +43,4 @@ public sealed class ExpiredGrantPruner(
         return await DeleteInBatchesAsync(db, gate, ct => codes.Where(c => codeBatch.Contains(c.Id)).ExecuteDeleteAsync(ct), batchSize, cancellationToken)
             + await DeleteInBatchesAsync(db, gate, ct => devices.Where(d => deviceBatch.Contains(d.Id)).ExecuteDeleteAsync(ct), batchSize, cancellationToken);
     }
-
-    /// <summary>Runs <paramref name="deleteBatch"/> through the gate until a statement deletes less than a full batch.</summary>
-    private static async Task<int> DeleteInBatchesAsync(
-        AuthDbContext db, DatabaseWriteGate gate, Func<CancellationToken, Task<int>> deleteBatch, int batchSize, CancellationToken cancellationToken)
-    {
-        var pruned = 0;
-        int deleted;
-        do
-        {
-            deleted = await gate.WriteAsync(db, deleteBatch, cancellationToken);
-            pruned += deleted;
-        }
-        while (deleted == batchSize);
-
-        return pruned;
-    }
 }

@@ -39,6 +39,9 @@ public abstract class AuthDbContext(DbContextOptions options) : DbContext(option
 
     public DbSet<Domain.ServiceAccounts.ServiceAccount> ServiceAccounts => Set<Domain.ServiceAccounts.ServiceAccount>();
 
+    /// <summary>Which node runs a pruning pass (<see cref="Retention.PruneLease"/>).</summary>
+    public DbSet<Retention.PruneLease> PruneLeases => Set<Retention.PruneLease>();
+
     /// <summary>The ASP.NET Core Data Protection key ring, shared by every instance.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

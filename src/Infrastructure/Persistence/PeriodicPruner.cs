@@ -56,6 +56,22 @@ public abstract partial class PeriodicPruner(TimeSpan interval, TimeProvider clo
         }
     }
 
+    /// <summary>Runs <paramref name="deleteBatch"/> (one statement deleting at most <paramref name="batchSize"/> rows) through the gate until a statement deletes less than a full batch.</summary>
+    public static async Task<int> DeleteInBatchesAsync(
+        AuthDbContext db, DatabaseWriteGate gate, Func<CancellationToken, Task<int>> deleteBatch, int batchSize, CancellationToken cancellationToken)
+    {
+        var pruned = 0;
+        int deleted;
+        do
+        {
+            deleted = await gate.WriteAsync(db, deleteBatch, cancellationToken);
+            pruned += deleted;
+        }
+        while (deleted == batchSize);
+
+        return pruned;
+    }
+
     public override void Dispose()
     {
         _timer?.Dispose();

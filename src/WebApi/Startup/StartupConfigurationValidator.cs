@@ -20,6 +20,7 @@ public static class StartupConfigurationValidator
         HostSettingsRules.CheckObservability(reader);
         DataProtectionSettingsRules.Check(reader);
         ClusterSettingsRules.Check(reader);
+        RetentionSettingsRules.Check(reader);
         reader.ReportRemainingUnreadable();
         if (reader.Errors.Count == 0 && sqliteFile is not null)
         {

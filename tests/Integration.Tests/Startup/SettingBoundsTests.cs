@@ -48,6 +48,11 @@ public sealed class SettingBoundsTests
         { "OAuth:DeviceUserCodeWindow", "00:00:00", "from 00:00:01 (1 second) to 1.00:00:00 (1 day)" },
         { "OAuth:PruneInterval", "00:00:59", "from 00:01:00 (1 minute) to 1.00:00:00 (1 day)" },
         { "OAuth:ExpiredGrantRetention", "-00:00:01", "from 00:00:00 to 365.00:00:00 (1 year)" },
+        { "Retention:PruneInterval", "00:00:59", "from 00:01:00 (1 minute) to 1.00:00:00 (1 day)" },
+        { "Retention:RedeemedRefreshTokens", "-00:00:01", "from 00:00:00 to 3650.00:00:00" },
+        { "Retention:EndedSessions", "23:59:59", "from 1.00:00:00 (1 day) to 3650.00:00:00" },
+        { "Retention:AuditEvents", "23:59:59", "from 1.00:00:00 (1 day) to 3650.00:00:00" },
+        { "Retention:AuditEvents", "3650.00:00:01", "from 1.00:00:00 (1 day) to 3650.00:00:00" },
     };
 
     [Theory]
@@ -88,6 +93,9 @@ public sealed class SettingBoundsTests
     [InlineData("OAuth:PruneInterval=00:00:00", "OAuth:ExpiredGrantRetention=00:00:00")]
     [InlineData("OAuth:PruneInterval=1.00:00:00", "OAuth:ExpiredGrantRetention=365.00:00:00")]
     [InlineData("OAuth:DeviceCodeLifetime=00:30:00", "OAuth:DevicePollingInterval=00:01:00", "OAuth:DeviceUserCodeMaxFailures=1000", "OAuth:DeviceUserCodeWindow=1.00:00:00")]
+    [InlineData("Retention:PruneInterval=00:00:00", "Retention:RedeemedRefreshTokens=00:00:00", "Retention:EndedSessions=1.00:00:00", "Retention:AuditEvents=00:00:00")]
+    [InlineData("Retention:PruneInterval=1.00:00:00", "Retention:RedeemedRefreshTokens=3650.00:00:00", "Retention:EndedSessions=3650.00:00:00", "Retention:AuditEvents=3650.00:00:00")]
+    [InlineData("Retention:AuditEvents=1.00:00:00")]
     public void Validate_ValuesAtTheBounds_AreAccepted(params string[] settings)
     {
         Assert.Empty(ValidatorInput.Validate(settings));

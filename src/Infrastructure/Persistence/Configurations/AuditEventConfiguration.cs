@@ -18,5 +18,6 @@ public sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEven
         builder.Property(e => e.Details).HasMaxLength(1024);
         builder.HasIndex(e => new { e.UserId, e.OccurredAt });
         builder.HasIndex(e => new { e.Type, e.OccurredAt });
+        builder.HasIndex(e => e.OccurredAt); // the pruning of old rows, oldest first
     }
 }

@@ -22,6 +22,11 @@ public sealed class RefreshTokenFamilyConfiguration : IEntityTypeConfiguration<R
         builder.Property(f => f.ClientId).HasMaxLength(128);
         builder.HasIndex(f => new { f.ClientId, f.UserId });
 
+        // Read by every node at start-up and each tick of Redis's degraded mode (ADR 0022: revocations
+        // within a token's lifetime), and by the pruning of ended sessions with CurrentTokenExpiresAt.
+        builder.HasIndex(f => f.RevokedAt);
+        builder.HasIndex(f => f.CurrentTokenExpiresAt);
+
         // The compare-and-swap of rotation: an UPDATE only succeeds if the version is still the one read.
         builder.Property(f => f.Version).IsConcurrencyToken();
 
@@ -39,5 +44,6 @@ public sealed class RefreshTokenConfiguration : IEntityTypeConfiguration<Refresh
         builder.Property(t => t.Id).ValueGeneratedNever();
         builder.Property(t => t.TokenHash).HasMaxLength(128).IsRequired();
         builder.HasIndex(t => t.TokenHash).IsUnique();
+        builder.HasIndex(t => t.ExpiresAt); // the pruning of redeemed tokens, oldest first
     }
 }

@@ -149,6 +149,8 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("OccurredAt");
+
                     b.HasIndex("Type", "OccurredAt");
 
                     b.HasIndex("UserId", "OccurredAt");
@@ -602,6 +604,8 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ExpiresAt");
+
                     b.HasIndex("FamilyId");
 
                     b.HasIndex("TokenHash")
@@ -686,6 +690,10 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnName("version");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CurrentTokenExpiresAt");
+
+                    b.HasIndex("RevokedAt");
 
                     b.HasIndex("UserId");
 
@@ -861,6 +869,28 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Postgres
                     b.HasIndex("SecurityStampChangedAt");
 
                     b.ToTable("users", (string)null);
+                });
+
+            modelBuilder.Entity("AuthPlatform.Infrastructure.Persistence.Retention.PruneLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("holder");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("prune_leases", (string)null);
                 });
 
             modelBuilder.Entity("AuthPlatform.Infrastructure.Persistence.Throttling.AttemptCounter", b =>

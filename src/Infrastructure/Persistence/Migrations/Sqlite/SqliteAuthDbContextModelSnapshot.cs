@@ -144,6 +144,8 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("OccurredAt");
+
                     b.HasIndex("Type", "OccurredAt");
 
                     b.HasIndex("UserId", "OccurredAt");
@@ -597,6 +599,8 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ExpiresAt");
+
                     b.HasIndex("FamilyId");
 
                     b.HasIndex("TokenHash")
@@ -681,6 +685,10 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnName("version");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CurrentTokenExpiresAt");
+
+                    b.HasIndex("RevokedAt");
 
                     b.HasIndex("UserId");
 
@@ -856,6 +864,28 @@ namespace AuthPlatform.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("SecurityStampChangedAt");
 
                     b.ToTable("users", (string)null);
+                });
+
+            modelBuilder.Entity("AuthPlatform.Infrastructure.Persistence.Retention.PruneLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("holder");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("prune_leases", (string)null);
                 });
 
             modelBuilder.Entity("AuthPlatform.Infrastructure.Persistence.Throttling.AttemptCounter", b =>
