@@ -18,6 +18,12 @@ public sealed class ConcurrentStartupTests
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseKind.Postgres);
         AuthApiFactory[] nodes = [new(database), new(database), new(database)];
+        var now = DateTimeOffset.UtcNow; // one instant on every node's frozen clock, whichever creates the key
+        foreach (var node in nodes)
+        {
+            node.Clock.SetUtcNow(now);
+        }
+
         try
         {
             using var start = new Barrier(nodes.Length);
