@@ -4,7 +4,7 @@
 # client-credentials grant, each through the load balancer (haproxy) and against node 1 directly,
 # with GET /health/live as the baseline of each.
 #
-#   RateLimiting__PermitLimit=100000000 bash docs/cluster/run-local.sh &   # the per-address limit lifted
+#   RateLimiting__PermitLimit=1000000 RateLimiting__WindowSeconds=1 bash docs/cluster/run-local.sh &   # the per-address limit lifted
 #   bash bench/cluster.sh
 #
 # Reads the URLs from $CLUSTER_STATE/cluster.env and the administrator's password from
