@@ -192,7 +192,7 @@ bench_report() {
   {
     echo "AuthPlatform $title — $(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo "commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' (dirty)'), $(nproc) cores, $(dotnet --version 2>/dev/null | head -n1) SDK, $(wrk --version 2>&1 | head -n1 | awk '{print $1, $2}')"
-    echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency (after ${WARMUP}s warm-up), $ROUNDS rounds, 127.0.0.1:$PORT, SQLite, Production, log level Warning"
+    echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency (after ${WARMUP}s warm-up), $ROUNDS rounds, ${BENCH_SETUP:-127.0.0.1:$PORT, SQLite, Production, log level Warning}"
     echo "load average before/after: $LOAD_BEFORE / $load_after (wrk and the server share the cores; other work may be running)"
     echo
     python3 - "$TMP/rows.tsv" "$@" <<'PY'

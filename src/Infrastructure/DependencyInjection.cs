@@ -105,6 +105,7 @@ public static class DependencyInjection
         services.AddSingleton<IAccessTokenValidator>(sp => sp.GetRequiredService<JwtAccessTokenValidator>());
         services.AddSingleton<SecurityStampCache>();
         services.AddScoped<DatabaseInitializer>();
+        services.AddScoped<StartupLock>();
 
         services.AddMemoryCache(cache => cache.SizeLimit = 100_000);
         services.AddSingleton<ApiKeyFormat>();

@@ -10,7 +10,8 @@ namespace AuthPlatform.WebApi.Startup;
 
 /// <summary>
 /// Before the server listens: migrate, check and encrypt the Data Protection key ring, remember the security stamps that changed within a token's
-/// lifetime, make sure a signing key exists, create the first administrator.
+/// lifetime, make sure a signing key exists, create the first administrator. Nodes starting together on one database take
+/// these steps one at a time (<see cref="StartupLock"/>): the first migrates and creates the keys, the others find them.
 /// </summary>
 public static partial class StartupTasks
 {
@@ -18,6 +19,7 @@ public static partial class StartupTasks
     {
         await using var scope = app.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
+        await using var startupLock = await services.GetRequiredService<StartupLock>().AcquireAsync(CancellationToken.None);
         await services.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
         await KeyRingStartup.SecureKeyRingAsync(services, app.Environment, app.Configuration); // before the signing keys are decrypted
         await services.GetRequiredService<Infrastructure.Tokens.SecurityStampCache>()
