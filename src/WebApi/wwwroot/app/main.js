@@ -76,11 +76,12 @@ async function route() {
   const module = await import(`./pages/${r.page}.js`);
   if (ticket !== rendering) return;
   main.replaceChildren();
-  await module.render(main);
-  if (ticket === rendering) {
-    main.focus({ preventScroll: true });
-    announce(r.title);
-  }
+  const rendered = module.render(main);
+  // Focus moves to the new page at once (its heading is drawn before any data arrives), unless the page
+  // put it on a field of its own; never later, so that what the person does meanwhile keeps the focus.
+  if (!main.contains(document.activeElement)) main.focus({ preventScroll: true });
+  announce(r.title);
+  await rendered;
 }
 
 function stepUp() {
