@@ -58,7 +58,7 @@ function watchPage(page) {
   });
 }
 
-/** The <h1> of a page, by its accessible name (docs: /work/notes/dashboard-contract.md). */
+/** The <h1> of a page, by its accessible name (docs/dashboard.md, "What the browser tests rely on"). */
 export function heading(page, name) {
   return page.getByRole('heading', { level: 1, name, exact: true });
 }

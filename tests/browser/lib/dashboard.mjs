@@ -1,4 +1,4 @@
-// The dashboard's pages as /work/notes/dashboard-contract.md names them (roles, labels, <h1>s), for the scenarios.
+// The dashboard's pages as docs/dashboard.md ("What the browser tests rely on") names them (roles, labels, <h1>s), for the scenarios.
 import { expectPage } from './browser.mjs';
 
 export const routes = [
