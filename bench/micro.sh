@@ -25,7 +25,7 @@ args=("$@")
 dotnet build bench/Benchmarks -c Release -warnaserror -nologo -v quiet
 # --no-build: the line above is the one build, with warnings as errors.
 dotnet run -c Release --no-build --project bench/Benchmarks -- \
-  --job short --artifacts "$ARTIFACTS" "${args[@]}"
+  --job short --inProcess --artifacts "$ARTIFACTS" "${args[@]}"
 
 shopt -s nullglob
 reports=("$ARTIFACTS"/results/*-report-github.md)

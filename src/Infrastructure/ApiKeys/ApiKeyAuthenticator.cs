@@ -9,7 +9,6 @@ using AuthPlatform.Application.Common.Security;
 using AuthPlatform.Domain.Authorization;
 using AuthPlatform.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -28,27 +27,28 @@ namespace AuthPlatform.Infrastructure.ApiKeys;
 public sealed class ApiKeyAuthenticator(
     ApiKeyFormat format,
     ISecretGenerator hasher,
-    IMemoryCache cache,
     IServiceScopeFactory scopes,
     ApiKeyUsageTracker usage,
     IScopeCatalog scopeCatalog,
     AuthMetrics metrics,
     IOptions<ApiKeyOptions> options,
     Cluster.MemoryLifetimes lifetimes,
-    TimeProvider clock) : IApiKeyAuthenticator, IApiKeyCache, IDisposable
+    TimeProvider clock) : IApiKeyAuthenticator, IApiKeyCache
 {
     private static readonly TokenValidation Invalid = new(null, ErrorCodes.InvalidApiKey, "The API key is invalid, expired or revoked.");
     private static readonly TokenValidation Malformed = new(null, ErrorCodes.InvalidApiKey, "The API key is malformed.");
 
     private long _evictions;
 
-    // Unknown (well-formed, checksum-valid) keys are remembered apart, in a small cache of their
-    // own, so that a flood of made-up keys can never push verified keys out of memory.
-    private readonly MemoryCache _unknown = new(new MemoryCacheOptions { SizeLimit = 10_000 });
+    // Verified keys by the SHA-256 of the key (no string is made to find one). Unknown (well-formed,
+    // checksum-valid) keys are remembered apart, in a smaller store of their own, so that a flood of
+    // made-up keys can never push verified keys out of memory.
+    private readonly RememberedKeys _verified = new(100_000, clock);
+    private readonly RememberedKeys _unknown = new(10_000, clock);
 
-    public bool LooksLikeApiKey(string credential) => format.HasKeyPrefix(credential);
+    public bool LooksLikeApiKey(ReadOnlySpan<char> credential) => format.HasKeyPrefix(credential);
 
-    public bool TryAuthenticateFromMemory(string key, out TokenValidation validation)
+    public bool TryAuthenticateFromMemory(ReadOnlySpan<char> key, out TokenValidation validation)
     {
         if (!format.IsWellFormed(key))
         {
@@ -56,14 +56,15 @@ public sealed class ApiKeyAuthenticator(
             return true;
         }
 
-        var hash = hasher.Hash(key);
-        if (!TryRemembered(hash, out var cached))
+        Span<byte> digest = stackalloc byte[KeyDigest.Size];
+        hasher.Hash(key, digest);
+        if (!TryRemembered(KeyDigest.Of(digest), out var cached))
         {
             validation = Invalid;
             return false;
         }
 
-        validation = Judge(cached, hash);
+        validation = Judge(cached);
         return true;
     }
 
@@ -75,14 +76,17 @@ public sealed class ApiKeyAuthenticator(
         }
 
         var hash = hasher.Hash(key);
-        return Judge(await ReadAsync(hash, cancellationToken), hash);
+        var entry = await ReadAsync(hash, cancellationToken);
+        return entry is not null && CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(entry.Hash.AsSpan()), MemoryMarshal.AsBytes(hash.AsSpan()))
+            ? Judge(entry)
+            : Invalid;
     }
 
-    private TokenValidation Judge(CachedKey? entry, string hash)
+    /// <summary>A key remembered (found by its own SHA-256) or read by its hash: valid unless revoked or expired.</summary>
+    private TokenValidation Judge(CachedKey? entry)
     {
         var now = clock.GetUtcNow();
         if (entry is null
-            || !CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(entry.Hash.AsSpan()), MemoryMarshal.AsBytes(hash.AsSpan()))
             || entry.RevokedAt is not null
             || entry.ExpiresAt is { } expiry && expiry <= now)
         {
@@ -93,31 +97,31 @@ public sealed class ApiKeyAuthenticator(
         return entry.Validation;
     }
 
-    public void Dispose() => _unknown.Dispose();
-
     public void Evict(string keyHash)
     {
         Interlocked.Increment(ref _evictions);
-        cache.Remove(CacheKey(keyHash));
-        _unknown.Remove(CacheKey(keyHash));
+        if (KeyDigest.TryParse(keyHash, out var digest))
+        {
+            _verified.Remove(digest);
+            _unknown.Remove(digest);
+        }
     }
 
     /// <summary>Forgets every key (another node's revocations may have been missed, ADR 0022).</summary>
     public void ForgetAll()
     {
         Interlocked.Increment(ref _evictions);
-        (cache as MemoryCache)?.Clear();
+        _verified.Clear();
         _unknown.Clear();
     }
 
     /// <summary>True when memory knows the key: <paramref name="entry"/> is then the key, or null for a key known to be unknown.</summary>
-    private bool TryRemembered(string hash, out CachedKey? entry)
+    private bool TryRemembered(KeyDigest digest, out CachedKey? entry)
     {
-        var cacheKey = CacheKey(hash);
-        if (cache.TryGetValue(cacheKey, out CachedKey? cached) || _unknown.TryGetValue(cacheKey, out cached))
+        if (_verified.TryGet(digest, out var cached) || _unknown.TryGet(digest, out cached))
         {
             metrics.ApiKeyCacheLookup(hit: true);
-            entry = cached is { Id: var id } && id != Guid.Empty ? cached : null;
+            entry = cached.Id != Guid.Empty ? cached : null;
             return true;
         }
 
@@ -128,7 +132,11 @@ public sealed class ApiKeyAuthenticator(
 
     private async Task<CachedKey?> ReadAsync(string hash, CancellationToken cancellationToken)
     {
-        var cacheKey = CacheKey(hash);
+        if (!KeyDigest.TryParse(hash, out var digest))
+        {
+            return null;
+        }
+
         // A revocation that commits while we read must not be undone by caching what we read.
         var evictionsBefore = Interlocked.Read(ref _evictions);
         await using var scope = scopes.CreateAsyncScope();
@@ -162,21 +170,19 @@ public sealed class ApiKeyAuthenticator(
                 found.RevokedAt,
                 found.Account);
         var lifetime = lifetimes.Cap(found is null ? options.Value.NegativeCacheDuration : options.Value.CacheDuration);
-        var target = found is null ? _unknown : cache;
-        target.Set(cacheKey, entry, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = lifetime, Size = 1 });
+        var target = found is null ? _unknown : _verified;
+        target.Set(digest, entry, lifetime);
         if (Interlocked.Read(ref _evictions) != evictionsBefore)
         {
             // A revocation committed while we read: what we read may be stale, so keep nothing.
-            target.Remove(cacheKey);
+            target.Remove(digest);
         }
 
         return found is null ? null : entry;
     }
 
-    private static string CacheKey(string hash) => "apikey:" + hash;
-
     /// <summary>What a verified key stands for; the caller is built once, so its principal can be too.</summary>
-    private sealed record CachedKey(Guid Id, string Hash, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, TokenValidation Validation)
+    internal sealed record CachedKey(Guid Id, string Hash, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, TokenValidation Validation)
     {
         public static readonly CachedKey Unknown = new(Guid.Empty, string.Empty, null, null, Invalid);
 

@@ -18,7 +18,20 @@ public sealed class SecretGenerator : ISecretGenerator
     public string Hash(string secret)
     {
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(secret), digest);
+        Hash(secret, digest);
         return Convert.ToHexStringLower(digest);
+    }
+
+    public void Hash(ReadOnlySpan<char> secret, Span<byte> digest)
+    {
+        const int OnStack = 256;
+        if (secret.Length > OnStack)
+        {
+            SHA256.HashData(Encoding.UTF8.GetBytes(secret.ToArray()), digest);
+            return;
+        }
+
+        Span<byte> utf8 = stackalloc byte[OnStack * 3];
+        SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(secret, utf8)], digest);
     }
 }

@@ -26,6 +26,7 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly TokenValidationParameters _parameters;
     private readonly ConcurrentDictionary<string, Verified> _validated = new(TokenComparer.Instance);
+    private readonly ConcurrentDictionary<string, Verified>.AlternateLookup<ReadOnlySpan<char>> _remembered;
     private readonly SigningKeyRing _ring;
     private readonly SecurityStampCache _stamps;
     private readonly RevokedClientCache _revokedClients;
@@ -37,6 +38,7 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator
         SigningKeyRing ring, SecurityStampCache stamps, RevokedClientCache revokedClients, IOptions<JwtOptions> options, TimeProvider clock,
         RevokedAccessTokenCache revokedTokens)
     {
+        _remembered = _validated.GetAlternateLookup<ReadOnlySpan<char>>();
         _revokedClients = revokedClients;
         _revokedTokens = revokedTokens;
         var jwt = options.Value;
@@ -88,7 +90,7 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator
     /// <summary>Forgets every token remembered as verified: each is checked in full once more.</summary>
     public void ForgetAll() => _validated.Clear();
 
-    public bool LooksLikeJwt(string token)
+    public bool LooksLikeJwt(ReadOnlySpan<char> token)
     {
         var dots = 0;
         foreach (var c in token)
@@ -119,18 +121,9 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator
         }
 
         var generation = _ring.Generation;
-        if (_validated.TryGetValue(token, out var verified) && verified.Generation == generation)
+        if (TryValidateRemembered(token, out var remembered))
         {
-            var now = _clock.GetUtcNow();
-            if (verified.ExpiresAt < now - _skew)
-            {
-                return Expired;
-            }
-
-            if (verified.NotBefore <= now + _skew)
-            {
-                return StillAccepted(verified.StampOwner, verified.Stamp, verified.Result);
-            }
+            return remembered;
         }
 
         var validation = await ValidateUncachedAsync(token);
@@ -147,6 +140,28 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator
 
         _validated[token] = new Verified(validation.Result, validation.ExpiresAt, validation.NotBefore, generation, validation.StampOwner, validation.Stamp);
         return StillAccepted(validation.StampOwner, validation.Stamp, validation.Result);
+    }
+
+    public bool TryValidateRemembered(ReadOnlySpan<char> token, out TokenValidation validation)
+    {
+        if (_remembered.TryGetValue(token, out var verified) && verified.Generation == _ring.Generation)
+        {
+            var now = _clock.GetUtcNow();
+            if (verified.ExpiresAt < now - _skew)
+            {
+                validation = Expired;
+                return true;
+            }
+
+            if (verified.NotBefore <= now + _skew)
+            {
+                validation = StillAccepted(verified.StampOwner, verified.Stamp, verified.Result);
+                return true;
+            }
+        }
+
+        validation = Expired;
+        return false;
     }
 
     /// <summary>
@@ -244,12 +259,19 @@ public sealed class JwtAccessTokenValidator : IAccessTokenValidator
 /// Compares tokens in full, but hashes only their last 64 characters (inside the signature,
 /// which differs for every token signed): cheaper than hashing the whole token on every request.
 /// </summary>
-internal sealed class TokenComparer : IEqualityComparer<string>
+/// <summary>Tokens by their exact text, hashed on their last 64 characters (the signature's); looked up by span too, so a remembered token is found without copying it out of its header.</summary>
+internal sealed class TokenComparer : IEqualityComparer<string>, IAlternateEqualityComparer<ReadOnlySpan<char>, string>
 {
     public static readonly TokenComparer Instance = new();
 
     public bool Equals(string? x, string? y) => string.Equals(x, y, StringComparison.Ordinal);
 
-    public int GetHashCode(string token) =>
-        string.GetHashCode(token.AsSpan(Math.Max(0, token.Length - 64)), StringComparison.Ordinal);
+    public int GetHashCode(string token) => GetHashCode(token.AsSpan());
+
+    public bool Equals(ReadOnlySpan<char> alternate, string other) => alternate.SequenceEqual(other);
+
+    public int GetHashCode(ReadOnlySpan<char> alternate) =>
+        string.GetHashCode(alternate[Math.Max(0, alternate.Length - 64)..], StringComparison.Ordinal);
+
+    public string Create(ReadOnlySpan<char> alternate) => new(alternate);
 }

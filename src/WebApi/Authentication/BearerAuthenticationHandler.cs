@@ -27,92 +27,108 @@ public sealed class BearerAuthenticationHandler(
 {
     public const string SchemeName = "Bearer";
     private const string FailureKey = "AuthPlatform.AuthFailure";
-    private const string CallerKey = "AuthPlatform.Caller";
     private const string RetryAfterKey = "AuthPlatform.RetryAfter";
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<CallerIdentityResult, ClaimsPrincipal> Principals = new();
+    private static readonly Task<AuthenticateResult> NoCredential = Task.FromResult(AuthenticateResult.NoResult());
 
-    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    // A remembered credential hands back the same caller object: its principal and its successful
+    // result are built once and handed out again, so that the hot path allocates none of them.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<CallerIdentityResult, Task<AuthenticateResult>> Successes = new();
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        // Credentials in URLs end up in logs and browser history (KEY-02, CL-04): refused outright.
-        if (Request.Query.ContainsKey("api_key"))
+        if (Request.QueryString.HasValue)
         {
-            return Fail(ErrorCodes.InvalidApiKey, "API keys are not accepted in the URL: send the key in a header.");
-        }
-
-        if (Request.Query.ContainsKey("access_token"))
-        {
-            return Fail(ErrorCodes.InvalidToken, "Access tokens are not accepted in the URL: send the token in the Authorization header.");
-        }
-
-        var credential = ReadCredential(out var fromApiKeyHeader);
-        if (credential is null)
-        {
-            return AuthenticateResult.NoResult();
-        }
-
-        TokenValidation validation;
-        if (!fromApiKeyHeader && accessTokens.LooksLikeJwt(credential))
-        {
-            validation = await accessTokens.ValidateAsync(credential, Context.RequestAborted);
-        }
-        else if (fromApiKeyHeader || apiKeys.LooksLikeApiKey(credential))
-        {
-            if (!apiKeys.TryAuthenticateFromMemory(credential, out validation))
+            // Credentials in URLs end up in logs and browser history (KEY-02, CL-04): refused outright.
+            if (Request.Query.ContainsKey("api_key"))
             {
-                // Only a key that memory cannot answer costs a database read: on a budget per client address.
-                if (await lookups.TryTakeAsync(Context) is { } retryAfter)
-                {
-                    Context.Items[RetryAfterKey] = retryAfter;
-                    return Fail(RateLimits.TooMany(retryAfter));
-                }
+                return Task.FromResult(Fail(ErrorCodes.InvalidApiKey, "API keys are not accepted in the URL: send the key in a header."));
+            }
 
-                validation = await apiKeys.AuthenticateFromDatabaseAsync(credential, Context.RequestAborted);
+            if (Request.Query.ContainsKey("access_token"))
+            {
+                return Task.FromResult(Fail(ErrorCodes.InvalidToken, "Access tokens are not accepted in the URL: send the token in the Authorization header."));
             }
         }
-        else
+
+        if (!TryReadCredential(out var header, out var range, out var fromApiKeyHeader))
         {
-            return Fail(ErrorCodes.InvalidToken, "The credential is neither an access token nor an API key.");
+            return NoCredential;
         }
 
-        if (!validation.IsValid)
+        var credential = header.AsSpan(range);
+        if (!fromApiKeyHeader && accessTokens.LooksLikeJwt(credential))
         {
-            return Fail(validation.ErrorCode!, validation.ErrorDescription!);
+            // A token verified lately is found by its text in the header itself: no copy, no await.
+            return accessTokens.TryValidateRemembered(credential, out var remembered)
+                ? Outcome(remembered)
+                : ValidateTokenAsync(credential.ToString());
         }
 
-        var caller = validation.Caller!;
-        Context.Items[CallerKey] = caller;
-        // A remembered token hands back the same caller object: build its principal once.
-        var principal = Principals.GetValue(caller, ToPrincipal);
-        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+        if (fromApiKeyHeader || apiKeys.LooksLikeApiKey(credential))
+        {
+            var key = range.Equals(Range.All) ? header : credential.ToString();
+            return apiKeys.TryAuthenticateFromMemory(key, out var validation) ? Outcome(validation) : AuthenticateKeyFromDatabaseAsync(key);
+        }
+
+        return Task.FromResult(Fail(ErrorCodes.InvalidToken, "The credential is neither an access token nor an API key."));
     }
+
+    private async Task<AuthenticateResult> ValidateTokenAsync(string token) =>
+        await Outcome(await accessTokens.ValidateAsync(token, Context.RequestAborted));
+
+    /// <summary>Only a key that memory cannot answer costs a database read: on a budget per client address.</summary>
+    private async Task<AuthenticateResult> AuthenticateKeyFromDatabaseAsync(string key)
+    {
+        if (await lookups.TryTakeAsync(Context) is { } retryAfter)
+        {
+            Context.Items[RetryAfterKey] = retryAfter;
+            return Fail(RateLimits.TooMany(retryAfter));
+        }
+
+        return await Outcome(await apiKeys.AuthenticateFromDatabaseAsync(key, Context.RequestAborted));
+    }
+
+    private Task<AuthenticateResult> Outcome(TokenValidation validation) =>
+        validation.IsValid
+            ? Successes.GetValue(validation.Caller!, caller => Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(ToPrincipal(caller), SchemeName))))
+            : Task.FromResult(Fail(validation.ErrorCode!, validation.ErrorDescription!));
 
     /// <summary>
     /// One scheme, three ways in: <c>Authorization: Bearer &lt;token or key&gt;</c>,
-    /// <c>Authorization: &lt;key&gt;</c> and <c>X-API-Key: &lt;key&gt;</c>.
+    /// <c>Authorization: &lt;key&gt;</c> and <c>X-API-Key: &lt;key&gt;</c>. The credential is
+    /// <paramref name="range"/> of <paramref name="header"/>, without surrounding white space.
     /// </summary>
-    private string? ReadCredential(out bool fromApiKeyHeader)
+    private bool TryReadCredential(out string header, out Range range, out bool fromApiKeyHeader)
     {
         fromApiKeyHeader = false;
-        var header = Request.Headers.Authorization.ToString();
-        if (!string.IsNullOrEmpty(header))
+        header = Request.Headers.Authorization.ToString();
+        if (header.Length == 0)
         {
-            if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-            {
-                return header["Bearer ".Length..].Trim();
-            }
-
-            // A bare key, or an unsupported scheme (refused as an invalid credential).
-            return header.Trim();
-        }
-
-        var apiKey = Request.Headers["X-API-Key"].ToString();
-        if (!string.IsNullOrEmpty(apiKey))
-        {
+            header = Request.Headers["X-API-Key"].ToString();
             fromApiKeyHeader = true;
-            return apiKey.Trim();
         }
 
-        return null;
+        if (header.Length == 0)
+        {
+            range = default;
+            return false;
+        }
+
+        // "Bearer <token or key>"; otherwise a bare key, or an unsupported scheme (refused as an invalid credential).
+        var start = !fromApiKeyHeader && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? "Bearer ".Length : 0;
+        var end = header.Length;
+        while (start < end && char.IsWhiteSpace(header[start]))
+        {
+            start++;
+        }
+
+        while (end > start && char.IsWhiteSpace(header[end - 1]))
+        {
+            end--;
+        }
+
+        range = start == 0 && end == header.Length ? Range.All : start..end;
+        return start < end;
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -145,8 +161,19 @@ public sealed class BearerAuthenticationHandler(
         }
     }
 
-    /// <summary>The verified caller of this request (set by a successful authentication).</summary>
-    public static CallerIdentityResult? GetCaller(HttpContext context) => context.Items[CallerKey] as CallerIdentityResult;
+    /// <summary>The verified caller of this request (set by a successful authentication), carried by its identity.</summary>
+    public static CallerIdentityResult? GetCaller(HttpContext context)
+    {
+        foreach (var identity in context.User.Identities)
+        {
+            if (identity is CallerClaimsIdentity caller)
+            {
+                return caller.Caller;
+            }
+        }
+
+        return null;
+    }
 
     private AuthenticateResult Fail(string code, string description) => Fail(new Error(code, description));
 
@@ -171,9 +198,30 @@ public sealed class BearerAuthenticationHandler(
             claims.Add(new Claim("role", caller.Role));
         }
 
-        return new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName, "sub", "role"));
+        return new ClaimsPrincipal(new CallerClaimsIdentity(caller, claims));
+    }
+
+    /// <summary>The claims of a verified caller, and the caller itself (so no per-request state is needed to find it); a clone stays one.</summary>
+    private sealed class CallerClaimsIdentity : ClaimsIdentity
+    {
+        public CallerClaimsIdentity(CallerIdentityResult caller, IEnumerable<Claim> claims)
+            : base(claims, SchemeName, "sub", "role") => Caller = caller;
+
+        private CallerClaimsIdentity(CallerClaimsIdentity other)
+            : base(other) => Caller = other.Caller;
+
+        public CallerIdentityResult Caller { get; }
+
+        public override ClaimsIdentity Clone() => new CallerClaimsIdentity(this);
     }
 }
+
+/// <summary>
+/// Marks an endpoint that needs a verified caller of any kind and checks for one itself, instead of
+/// an authorization policy (GET /api/v1/auth/verify, the hot path): documented as secured all the same.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method | AttributeTargets.Class)]
+public sealed class AuthenticatedCallerAttribute : Attribute;
 
 public static class CallerExtensions
 {

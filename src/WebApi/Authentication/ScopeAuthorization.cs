@@ -29,7 +29,11 @@ public sealed class ScopeRequirementHandler : AuthorizationHandler<ScopeRequirem
     }
 }
 
-/// <summary>Builds a policy per scope on demand: <c>scope:NAME</c>.</summary>
+/// <summary>
+/// Builds a policy per scope on demand: <c>scope:NAME</c>. The policies name no scheme: the default
+/// scheme (Bearer) already authenticated the request, so the authorization middleware takes its
+/// user as it is rather than authenticating again and merging the two (issue 13).
+/// </summary>
 public sealed class ScopePolicy(IOptions<AuthorizationOptions> options) : DefaultAuthorizationPolicyProvider(options)
 {
     public const string SessionPolicyName = "session";
@@ -45,7 +49,7 @@ public sealed class ScopePolicy(IOptions<AuthorizationOptions> options) : Defaul
     {
         if (policyName is SessionPolicyName or LiveSessionPolicyName)
         {
-            return new AuthorizationPolicyBuilder(BearerAuthenticationHandler.SchemeName)
+            return new AuthorizationPolicyBuilder()
                 .RequireAuthenticatedUser()
                 .AddRequirements(new SessionRequirement(AllowsApiKeys: policyName == LiveSessionPolicyName))
                 .Build();
@@ -53,7 +57,7 @@ public sealed class ScopePolicy(IOptions<AuthorizationOptions> options) : Defaul
 
         if (policyName.StartsWith(Prefix, StringComparison.Ordinal))
         {
-            return new AuthorizationPolicyBuilder(BearerAuthenticationHandler.SchemeName)
+            return new AuthorizationPolicyBuilder()
                 .RequireAuthenticatedUser()
                 .AddRequirements(new ScopeRequirement(policyName[Prefix.Length..]))
                 .Build();

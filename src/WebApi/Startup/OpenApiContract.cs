@@ -102,7 +102,7 @@ public static class OpenApiContract
 
         var anonymous = metadata.OfType<IAllowAnonymous>().Any();
         var authorize = metadata.OfType<IAuthorizeData>().ToList();
-        var secured = !anonymous && authorize.Count > 0;
+        var secured = !anonymous && (authorize.Count > 0 || metadata.OfType<AuthPlatform.WebApi.Authentication.AuthenticatedCallerAttribute>().Any());
         if (secured)
         {
             var sessionOnly = metadata.OfType<RequireSessionAttribute>().Any();

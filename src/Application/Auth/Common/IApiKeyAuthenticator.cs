@@ -4,13 +4,13 @@ namespace AuthPlatform.Application.Auth.Common;
 public interface IApiKeyAuthenticator
 {
     /// <summary>Cheap test: the credential starts with our key prefix, so it is judged as an API key.</summary>
-    bool LooksLikeApiKey(string credential);
+    bool LooksLikeApiKey(ReadOnlySpan<char> credential);
 
     /// <summary>
     /// The answer without I/O, when shape, checksum and memory can give it (a malformed key, a key
-    /// verified or found unknown lately); false when only the database can tell.
+    /// verified or found unknown lately); false when only the database can tell. Allocates nothing.
     /// </summary>
-    bool TryAuthenticateFromMemory(string key, out TokenValidation validation);
+    bool TryAuthenticateFromMemory(ReadOnlySpan<char> key, out TokenValidation validation);
 
     /// <summary>
     /// What <see cref="TryAuthenticateFromMemory"/> could not answer: one database read, whose

@@ -13,12 +13,16 @@ public sealed record VerifyCredentialQuery(CallerIdentity Caller) : IQuery<Resul
 public sealed record VerifyResponse(
     bool Active, string Method, string Subject, IReadOnlyList<string> Scopes, string? ClientId, Guid? ApiKeyId, DateTimeOffset? ExpiresAt);
 
+/// <summary>
+/// The answer is remembered with the verified caller it describes (a remembered credential hands back
+/// the same caller object), for as long as that caller is: the same answer object each time, so the
+/// web layer can remember its bytes too (issue 13).
+/// </summary>
 public sealed class VerifyCredentialHandler : IQueryHandler<VerifyCredentialQuery, Result<VerifyResponse>>
 {
-    public ValueTask<Result<VerifyResponse>> Handle(VerifyCredentialQuery query, CancellationToken cancellationToken)
-    {
-        var c = query.Caller;
-        return ValueTask.FromResult<Result<VerifyResponse>>(
-            new VerifyResponse(true, c.Method, c.Subject, c.Scopes, c.ClientId, c.ApiKeyId, c.ExpiresAt));
-    }
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<CallerIdentity, VerifyResponse> Answers = new();
+
+    public ValueTask<Result<VerifyResponse>> Handle(VerifyCredentialQuery query, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Result<VerifyResponse>.Success(Answers.GetValue(query.Caller, static c =>
+            new VerifyResponse(true, c.Method, c.Subject, c.Scopes, c.ClientId, c.ApiKeyId, c.ExpiresAt))));
 }

@@ -12,5 +12,9 @@ public interface ISecretGenerator
     /// <summary><paramref name="length"/> characters drawn uniformly from <paramref name="alphabet"/> (recovery codes).</summary>
     string NewCode(string alphabet, int length);
 
+    /// <summary>The SHA-256 of the secret's UTF-8 bytes, in lower-case hex (how secrets are stored).</summary>
     string Hash(string secret);
+
+    /// <summary>The same SHA-256 as <see cref="Hash(string)"/>, written as 32 bytes: no allocation for a secret of up to 256 characters.</summary>
+    void Hash(ReadOnlySpan<char> secret, Span<byte> digest);
 }
