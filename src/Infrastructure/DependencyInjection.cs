@@ -74,9 +74,9 @@ public static class DependencyInjection
         services.AddScoped<IUserRepository, UserRepository>();
         services.AddScoped<Persistence.Throttling.AttemptThrottle>();
         services.AddScoped<IAttemptThrottle>(sp => sp.GetRequiredService<Persistence.Throttling.AttemptThrottle>());
-        services.AddSingleton<Persistence.Throttling.AttemptCounterPruner>();
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<Persistence.Throttling.AttemptCounterPruner>(sp));
         services.AddHostedService(sp => sp.GetRequiredService<Persistence.Throttling.AttemptCounterPruner>());
-        services.AddSingleton<OAuth.ExpiredGrantPruner>();
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<OAuth.ExpiredGrantPruner>(sp));
         services.AddHostedService(sp => sp.GetRequiredService<OAuth.ExpiredGrantPruner>());
         services.Configure<Persistence.Retention.RetentionOptions>(configuration.GetSection(Persistence.Retention.RetentionOptions.SectionName));
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<Persistence.Retention.RetentionPruner>(sp));

@@ -20,6 +20,7 @@ public static class ClusterServices
         services.Configure<RedisOptions>(section);
         services.AddSingleton<MemoryLifetimes>();
         services.AddSingleton<ThrottleLimiters>();
+        services.AddSingleton<ClusterFailureCounts>();
         services.AddSingleton<VerificationMemory>();
         services.AddSingleton<ClusterInvalidations>();
         services.AddSingleton<IApiKeyCache>(sp => sp.GetRequiredService<ClusterInvalidations>());

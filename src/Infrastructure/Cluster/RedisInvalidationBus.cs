@@ -22,6 +22,7 @@ public sealed partial class RedisInvalidationBus(
     private readonly Lock _state = new();
     private readonly RedisChannel _channel = RedisChannel.Literal(connection.Prefix + ":invalidations");
     private bool _linked;
+    private int _keysUnannounced;
 
     /// <summary>Whether announcements flow both ways now.</summary>
     public bool IsLinked => Volatile.Read(ref _linked);
@@ -30,9 +31,34 @@ public sealed partial class RedisInvalidationBus(
     {
         if (!IsLinked)
         {
-            return; // the others are told by their short cache lifetimes, or by their drop on reconnection
+            // The others are told by their short cache lifetimes, or by their drop on reconnection; but a
+            // signing key made before this node linked (at start-up, before the hosted services start) is
+            // news to linked nodes, which read keys only every minute: announced once the link is up.
+            if (invalidation is Invalidation.SigningKeysChanged)
+            {
+                Volatile.Write(ref _keysUnannounced, 1);
+                if (IsLinked)
+                {
+                    AnnounceUnannouncedKeys(); // the link came up meanwhile
+                }
+            }
+
+            return;
         }
 
+        Send(invalidation);
+    }
+
+    private void AnnounceUnannouncedKeys()
+    {
+        if (Interlocked.Exchange(ref _keysUnannounced, 0) == 1)
+        {
+            Send(new Invalidation.SigningKeysChanged());
+        }
+    }
+
+    private void Send(Invalidation invalidation)
+    {
         try
         {
             connection.Multiplexer.GetSubscriber().Publish(_channel, $"{_node} {invalidation.Encode()}", CommandFlags.FireAndForget);
@@ -131,6 +157,7 @@ public sealed partial class RedisInvalidationBus(
         if (up)
         {
             LogLinked(logger);
+            AnnounceUnannouncedKeys();
             _ = RefreshAsync(CancellationToken.None);
         }
         else

@@ -44,7 +44,8 @@ public sealed partial class ThrottleLimiters(IServiceProvider services, ILogger<
         return new ClusterWindow(cluster, local, redis, this);
     }
 
-    private void FellBack(Exception e)
+    /// <summary>Notes that a throttle fell back to this node's own count; logged at most every 30 s, whichever throttle it was.</summary>
+    internal void FellBack(Exception e)
     {
         var now = Environment.TickCount64;
         var last = Interlocked.Read(ref _lastFallbackLog);

@@ -15,22 +15,22 @@ namespace AuthPlatform.Infrastructure.OAuth;
 /// retention keeps a redeemed code long enough for a late second use to be recognised as reuse
 /// (and to revoke what the first use issued); a code deleted before that is merely unknown. Each
 /// run has a scope of its own; each statement deletes at most <see cref="PeriodicPruner.BatchSize"/>
-/// rows and, on SQLite, waits at the <see cref="DatabaseWriteGate"/>.
+/// rows and, on SQLite, waits at the <see cref="DatabaseWriteGate"/>. Of several nodes, the one
+/// that takes the lease <see cref="LeaseName"/> runs a pass (<see cref="PeriodicPruner"/>).
 /// </summary>
 public sealed class ExpiredGrantPruner(
     IServiceScopeFactory scopes,
     IOptions<OAuthOptions> options,
     TimeProvider clock,
-    ILogger<ExpiredGrantPruner> logger)
-    : PeriodicPruner(options.Value.PruneInterval, clock, logger, "authorization_codes and device_authorizations", "OAuth:PruneInterval")
+    ILogger<ExpiredGrantPruner> logger,
+    string leaseName = ExpiredGrantPruner.LeaseName)
+    : PeriodicPruner(scopes, leaseName, options.Value.PruneInterval, clock, logger, "authorization_codes and device_authorizations", "OAuth:PruneInterval")
 {
-    public override async Task<int> PruneAsync(CancellationToken cancellationToken)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
-        var gate = scope.ServiceProvider.GetRequiredService<DatabaseWriteGate>();
-        return await PruneAsync(db, gate, Clock.GetUtcNow() - options.Value.ExpiredGrantRetention, BatchSize, cancellationToken);
-    }
+    public const string LeaseName = "expired-grants";
+
+    protected override Task<int> PrunePassAsync(
+        IServiceProvider services, AuthDbContext db, DatabaseWriteGate gate, DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
+        PruneAsync(db, gate, now - options.Value.ExpiredGrantRetention, batchSize, cancellationToken);
 
     /// <summary>Deletes the codes and device authorizations that expired at or before <paramref name="expiredBy"/>, <paramref name="batchSize"/> rows per statement, oldest first.</summary>
     public static async Task<int> PruneAsync(AuthDbContext db, DatabaseWriteGate gate, DateTimeOffset expiredBy, int batchSize, CancellationToken cancellationToken)

@@ -1,3 +1,5 @@
+using AuthPlatform.Infrastructure.Persistence.Retention;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -6,9 +8,13 @@ namespace AuthPlatform.Infrastructure.Persistence;
 /// <summary>
 /// The loop of a table's pruner: a run every <c>interval</c> on the injected <see cref="TimeProvider"/>
 /// (the first one interval after start-up; zero or less: never); a failed run is logged and the next
-/// one tries again; at shutdown a run in progress is cancelled and is no failure.
+/// one tries again; at shutdown a run in progress is cancelled and is no failure. A run happens on
+/// the one node (of several on one database) that takes the pruner's lease <c>leaseName</c>
+/// (<see cref="PruneLease"/>, one interval long): whichever node ticks first after it expired runs
+/// the next pass, the others skip theirs.
 /// </summary>
-public abstract partial class PeriodicPruner(TimeSpan interval, TimeProvider clock, ILogger logger, string what, string setting) : BackgroundService
+public abstract partial class PeriodicPruner(
+    IServiceScopeFactory scopes, string leaseName, TimeSpan interval, TimeProvider clock, ILogger logger, string what, string setting) : BackgroundService
 {
     /// <summary>Rows deleted per statement: a short write lock each (SQLite has one for the whole database).</summary>
     public const int BatchSize = 1000;
@@ -18,8 +24,31 @@ public abstract partial class PeriodicPruner(TimeSpan interval, TimeProvider clo
     /// <summary>The clock the runs tick on, and that tells a run what "now" is.</summary>
     protected TimeProvider Clock => clock;
 
-    /// <summary>One run: deletes what is stale now; returns how many rows went.</summary>
-    public abstract Task<int> PruneAsync(CancellationToken cancellationToken);
+    /// <summary>This process's name on the lease: two pruners, even in one process, are two holders.</summary>
+    public string Holder { get; } = Guid.NewGuid().ToString("N");
+
+    /// <summary>One run: deletes what is stale now if this pruner takes the lease; returns how many rows went (0 when another holder has it).</summary>
+    public async Task<int> PruneAsync(CancellationToken cancellationToken) => await TryPruneAsync(BatchSize, cancellationToken) ?? 0;
+
+    /// <summary>One pass if this pruner takes the lease: the rows deleted, <paramref name="batchSize"/> per statement; null when another holder has it.</summary>
+    public async Task<int?> TryPruneAsync(int batchSize, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
+        var gate = scope.ServiceProvider.GetRequiredService<DatabaseWriteGate>();
+        var now = clock.GetUtcNow();
+        var lease = interval > TimeSpan.Zero ? interval : TimeSpan.FromMinutes(1);
+        if (!await PruneLease.TryTakeAsync(db, gate, leaseName, Holder, now, lease, cancellationToken))
+        {
+            return null;
+        }
+
+        return await PrunePassAsync(scope.ServiceProvider, db, gate, now, batchSize, cancellationToken);
+    }
+
+    /// <summary>One pass, the lease taken: deletes, <paramref name="batchSize"/> rows per statement, what is stale at <paramref name="now"/>.</summary>
+    protected abstract Task<int> PrunePassAsync(
+        IServiceProvider services, AuthDbContext db, DatabaseWriteGate gate, DateTimeOffset now, int batchSize, CancellationToken cancellationToken);
 
     /// <summary>The interval counts from the start: the timer exists before the loop (which the host may start later) does.</summary>
     public override Task StartAsync(CancellationToken cancellationToken)

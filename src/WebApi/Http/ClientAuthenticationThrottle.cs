@@ -1,4 +1,5 @@
 using AuthPlatform.Application.OAuth.Common;
+using AuthPlatform.Infrastructure.Cluster;
 using Microsoft.Extensions.Options;
 
 namespace AuthPlatform.WebApi.Http;
@@ -10,12 +11,13 @@ namespace AuthPlatform.WebApi.Http;
 /// be guessed (SPEC section 2). Only failures spend it; once spent, every client authentication
 /// from the address is refused (429) until the window ends, the right secret too, so that the
 /// answer tells a guesser nothing. Each attempt holds a slot while its secret is compared
-/// (<see cref="FailureBudget"/>): a parallel burst gets no more than the budget evaluated. In memory, per instance.
+/// (<see cref="FailureBudget"/>): a parallel burst gets no more than the budget evaluated. In memory, per instance,
+/// or with Redis the cluster's (ADR 0022).
 /// </summary>
-public sealed class ClientAuthenticationThrottle(IOptions<RateLimitingOptions> options, TimeProvider clock) : IClientAuthenticationThrottle
+public sealed class ClientAuthenticationThrottle(IOptions<RateLimitingOptions> options, TimeProvider clock, ClusterFailureCounts cluster) : IClientAuthenticationThrottle
 {
     private readonly FailureBudget _budget = new(
-        Math.Max(1, options.Value.PermitLimit), TimeSpan.FromSeconds(Math.Max(1, options.Value.WindowSeconds)), clock);
+        Math.Max(1, options.Value.PermitLimit), TimeSpan.FromSeconds(Math.Max(1, options.Value.WindowSeconds)), clock, cluster, "client-authentication");
 
     public Task<TimeSpan?> ReserveAsync(string addressKey, CancellationToken cancellationToken) => _budget.ReserveAsync(addressKey, cancellationToken);
 

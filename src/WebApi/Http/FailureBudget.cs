@@ -1,4 +1,6 @@
+// Longer than 150 lines because the local slots and the cluster's count (with its fallback) must be decided together under one entry's lock.
 using System.Collections.Concurrent;
+using AuthPlatform.Infrastructure.Cluster;
 
 namespace AuthPlatform.WebApi.Http;
 
@@ -11,10 +13,16 @@ namespace AuthPlatform.WebApi.Http;
 /// is only serialised, never refused), and once the failures alone reach the limit it is refused.
 /// A failure keeps its slot until the window ends, a success gives it back. In memory, per
 /// instance; ended windows are dropped once many keys are held.
+/// With Redis (<paramref name="cluster"/> shared, ADR 0022) the failures and the slots are the
+/// cluster's: the same rule holds for every node together (a slot held on another node is waited
+/// for by polling), and this node's own count, kept alongside, decides only while Redis is out of reach.
 /// </summary>
-public sealed class FailureBudget(int limit, TimeSpan window, TimeProvider clock)
+public sealed class FailureBudget(int limit, TimeSpan window, TimeProvider clock, ClusterFailureCounts? cluster = null, string name = "failures")
 {
     private const int SweepAbove = 10_000;
+
+    /// <summary>How often an attempt waiting for a slot held on another node asks again.</summary>
+    private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(20);
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
@@ -28,38 +36,38 @@ public sealed class FailureBudget(int limit, TimeSpan window, TimeProvider clock
 
         while (true)
         {
-            var now = clock.GetUtcNow();
-            var entry = _entries.GetOrAdd(key, _ => new Entry(now));
-            Task settled;
-            lock (entry)
+            var shared = cluster is { IsShared: true }
+                ? await cluster.ReserveAsync(name, key, limit, window)
+                : ClusterReservation.Unavailable;
+            (TimeSpan? Refused, Task? Wait) decision;
+            while (true)
             {
-                if (entry.Dropped)
+                var now = clock.GetUtcNow();
+                var entry = _entries.GetOrAdd(key, _ => new Entry(now));
+                lock (entry)
                 {
-                    continue;
-                }
+                    if (entry.Dropped)
+                    {
+                        continue;
+                    }
 
-                if (now - entry.Start >= window)
-                {
-                    entry.Start = now;
-                    entry.Failures = 0;
-                }
+                    if (now - entry.Start >= window)
+                    {
+                        entry.Start = now;
+                        entry.Failures = 0;
+                    }
 
-                if (entry.Failures >= limit)
-                {
-                    return entry.Start + window - now;
+                    decision = Decide(entry, shared, now);
+                    break;
                 }
-
-                if (entry.Failures + entry.InFlight < limit)
-                {
-                    entry.InFlight++;
-                    return null;
-                }
-
-                entry.Settled ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                settled = entry.Settled.Task;
             }
 
-            await settled.WaitAsync(cancellationToken);
+            if (decision.Wait is not { } wait)
+            {
+                return decision.Refused;
+            }
+
+            await wait.WaitAsync(cancellationToken);
         }
     }
 
@@ -72,6 +80,7 @@ public sealed class FailureBudget(int limit, TimeSpan window, TimeProvider clock
         }
 
         TaskCompletionSource? settled;
+        string? clusterWindow;
         lock (entry)
         {
             entry.InFlight = Math.Max(0, entry.InFlight - 1);
@@ -80,11 +89,53 @@ public sealed class FailureBudget(int limit, TimeSpan window, TimeProvider clock
                 entry.Failures++;
             }
 
+            clusterWindow = entry.ClusterWindows.TryDequeue(out var id) ? id : null;
             settled = entry.Settled;
             entry.Settled = null;
         }
 
         settled?.TrySetResult();
+        if (cluster is { IsShared: true })
+        {
+            cluster.Complete(name, key, clusterWindow, failed, window);
+        }
+    }
+
+    /// <summary>Under the entry's lock: the cluster's answer when there is one, else this node's own count.</summary>
+    private (TimeSpan? Refused, Task? Wait) Decide(Entry entry, ClusterReservation shared, DateTimeOffset now)
+    {
+        switch (shared.State)
+        {
+            case ClusterReservationState.Spent:
+                return (shared.RetryAfter, null);
+            case ClusterReservationState.Taken:
+                entry.InFlight++;
+                entry.ClusterWindows.Enqueue(shared.WindowId);
+                return (null, null);
+            case ClusterReservationState.Full:
+                // Held by attempts in flight, here or on other nodes: whichever ends first, ask again.
+                return (null, Task.WhenAny(Settled(entry), Task.Delay(PollEvery)));
+        }
+
+        if (entry.Failures >= limit)
+        {
+            return (entry.Start + window - now, null);
+        }
+
+        if (entry.Failures + entry.InFlight < limit)
+        {
+            entry.InFlight++;
+            entry.ClusterWindows.Enqueue(null);
+            return (null, null);
+        }
+
+        return (null, Settled(entry));
+    }
+
+    private static Task Settled(Entry entry)
+    {
+        entry.Settled ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return entry.Settled.Task;
     }
 
     private void Sweep()
@@ -114,5 +165,8 @@ public sealed class FailureBudget(int limit, TimeSpan window, TimeProvider clock
         public bool Dropped { get; set; }
 
         public TaskCompletionSource? Settled { get; set; }
+
+        /// <summary>The cluster's window of each attempt in flight (null: counted here alone), given back at its end.</summary>
+        public Queue<string?> ClusterWindows { get; } = new();
     }
 }

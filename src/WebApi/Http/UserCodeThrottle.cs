@@ -1,5 +1,6 @@
 using AuthPlatform.Application.Common.Options;
 using AuthPlatform.Application.OAuth.Device.Common;
+using AuthPlatform.Infrastructure.Cluster;
 using Microsoft.Extensions.Options;
 
 namespace AuthPlatform.WebApi.Http;
@@ -9,14 +10,17 @@ namespace AuthPlatform.WebApi.Http;
 /// signed-in user): a fixed window of <c>OAuth:DeviceUserCodeMaxFailures</c> failures per
 /// <c>OAuth:DeviceUserCodeWindow</c>. Only failures spend it; once spent, every entry for that key is
 /// refused until the window ends, the right code too. Each entry holds a slot while its code is
-/// looked up (<see cref="FailureBudget"/>, as <see cref="ClientAuthenticationThrottle"/>). In memory, per instance.
+/// looked up (<see cref="FailureBudget"/>, as <see cref="ClientAuthenticationThrottle"/>). In memory, per instance,
+/// or with Redis the cluster's (ADR 0022).
 /// </summary>
-public sealed class UserCodeThrottle(IOptions<OAuthOptions> options, TimeProvider clock) : IUserCodeThrottle
+public sealed class UserCodeThrottle(IOptions<OAuthOptions> options, TimeProvider clock, ClusterFailureCounts cluster) : IUserCodeThrottle
 {
     private readonly FailureBudget _budget = new(
         Math.Max(1, options.Value.DeviceUserCodeMaxFailures),
         options.Value.DeviceUserCodeWindow > TimeSpan.Zero ? options.Value.DeviceUserCodeWindow : TimeSpan.FromMinutes(15),
-        clock);
+        clock,
+        cluster,
+        "device-user-code");
 
     public Task<TimeSpan?> ReserveAsync(string key, CancellationToken cancellationToken) => _budget.ReserveAsync(key, cancellationToken);
 

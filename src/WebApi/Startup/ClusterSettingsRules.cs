@@ -1,9 +1,13 @@
 using AuthPlatform.Infrastructure.Cluster;
+using AuthPlatform.Infrastructure.DataProtection;
 using StackExchange.Redis;
 
 namespace AuthPlatform.WebApi.Startup;
 
-/// <summary>Section <c>Redis</c>: empty, one node; set, a StackExchange.Redis configuration naming at least one server (ADR 0022).</summary>
+/// <summary>
+/// Section <c>Redis</c>: empty, one node; set, a StackExchange.Redis configuration naming at least one server (ADR 0022).
+/// <c>DataProtection:Store</c>: <c>database</c> or <c>redis</c>, the latter only with <c>Redis:Connection</c>.
+/// </summary>
 public static class ClusterSettingsRules
 {
     public static void Check(SettingsReader reader)
@@ -24,6 +28,16 @@ public static class ClusterSettingsRules
         }
 
         reader.Duration("Redis:DegradedCacheDuration", redis.DegradedCacheDuration, RedisOptions.DegradedCacheDurationMin, RedisOptions.DegradedCacheDurationMax);
+
+        var keyRing = reader.Bind<KeyRingStoreOptions>(KeyRingStoreOptions.SectionName);
+        if (reader.IsUnreadable(KeyRingStoreOptions.StoreKey))
+        {
+            reader.Fail(KeyRingStoreOptions.StoreKey, $"is {reader.Shown(KeyRingStoreOptions.StoreKey)}", "database (the default) or redis");
+        }
+        else if (keyRing.Store == KeyRingStore.Redis && !redis.IsConfigured)
+        {
+            reader.Fail(KeyRingStoreOptions.StoreKey, "is redis, but Redis:Connection is not set", "database, or redis together with Redis:Connection (ADR 0022)");
+        }
     }
 
     private static bool IsUsable(string connection)

@@ -8,11 +8,25 @@ namespace AuthPlatform.WebApi.Startup;
 /// (the signing keys are decrypted next): a ring encrypted with a certificate that is not configured
 /// stops the start with one line naming it; keys still in clear are encrypted once a certificate is
 /// set (and those encrypted with an old certificate move to the current one); in Production without a certificate, one warning says what is at risk and what to set.
+/// With <c>DataProtection:Store=redis</c> the ring is Redis's: the database's keys are copied there when Redis has none
+/// (<see cref="RedisKeyRing"/>), and the checks of the database's ring are not made.
 /// </summary>
 public static partial class KeyRingStartup
 {
     public static async Task SecureKeyRingAsync(IServiceProvider services, IHostEnvironment environment, IConfiguration configuration)
     {
+        if (configuration.GetSection(KeyRingStoreOptions.SectionName).Get<KeyRingStoreOptions>()?.Store == KeyRingStore.Redis)
+        {
+            var copied = await RedisKeyRing.AdoptDatabaseKeysAsync(
+                services.GetRequiredService<Infrastructure.Persistence.AuthDbContext>(), services.GetRequiredService<Infrastructure.Cluster.RedisConnection>(), CancellationToken.None);
+            if (copied > 0)
+            {
+                LogCopiedToRedis(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(KeyRingStartup)), copied);
+            }
+
+            return;
+        }
+
         var atRest = services.GetRequiredService<KeyRingAtRest>();
         var missing = await atRest.FindMissingCertificatesAsync(CancellationToken.None);
         if (missing.Count > 0)
@@ -50,4 +64,8 @@ public static partial class KeyRingStartup
         "can decrypt the token-signing keys and TOTP secrets and forge access tokens. Set DataProtection__Certificate__Path and DataProtection__Certificate__Password " +
         "(a PKCS#12 file) or DataProtection__Certificate__Thumbprint to encrypt it; see docs/operations.md, \"Encrypting the Data Protection key ring\".")]
     private static partial void LogUnencrypted(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message =
+        "DataProtection:Store is redis and Redis held no Data Protection key: copied the database's {Count} keys there, so what they protect stays readable")]
+    private static partial void LogCopiedToRedis(ILogger logger, int count);
 }

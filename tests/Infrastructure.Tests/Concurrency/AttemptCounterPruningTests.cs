@@ -182,7 +182,8 @@ public abstract class AttemptCounterPruningTests<TDatabase>(TDatabase database)
                 MaxFailedAttempts = Limit, Window = Policy.Window, Duration = Policy.LockoutDuration, PruneInterval = TimeSpan.FromMinutes(10),
             }),
             clock,
-            logger);
+            logger,
+            OwnLease()); // the tests run on clocks of their own: one lease name each
 
     [Fact]
     public async Task Pruner_EveryInterval_DeletesWhatHasBecomeStale()

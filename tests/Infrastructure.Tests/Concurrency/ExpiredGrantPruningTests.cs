@@ -115,7 +115,8 @@ public abstract class ExpiredGrantPruningTests<TDatabase>(TDatabase database)
             scopes ?? database.Services.GetRequiredService<IServiceScopeFactory>(),
             Options.Create(new OAuthOptions { PruneInterval = TimeSpan.FromMinutes(10), ExpiredGrantRetention = Retention }),
             clock,
-            logger);
+            logger,
+            OwnLease()); // the tests run on clocks of their own: one lease name each
 
     [Fact]
     public async Task Pruner_EveryInterval_DeletesWhatExpiredBeyondTheRetention()

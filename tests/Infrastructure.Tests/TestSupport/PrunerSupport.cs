@@ -11,6 +11,9 @@ public static class PrunerSupport
     public static DateTimeOffset NewStart() =>
         new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero).AddDays(Random.Shared.Next(1, 3000)).AddMinutes(Random.Shared.Next(0, 1440));
 
+    /// <summary>A lease name of a test's own (<see cref="PeriodicPruner"/>): another test's pruner, on a later clock, may hold the real one.</summary>
+    public static string OwnLease() => "test-" + Guid.NewGuid().ToString("N")[..16];
+
     /// <summary>Services over a database that has no schema at all (SQLite) or does not exist (PostgreSQL).</summary>
     public static ServiceProvider BrokenDatabase(this MigratedDatabase database)
     {

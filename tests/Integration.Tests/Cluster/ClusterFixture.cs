@@ -25,6 +25,9 @@ public abstract class ClusterFixture(bool ownRedis) : IAsyncLifetime
 
     public TestRedis? OwnRedis { get; private set; }
 
+    /// <summary>The settings of both nodes (Redis, its prefix, the limit): a third node started with them joins the cluster.</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; private set; } = new Dictionary<string, string?>();
+
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync(DatabaseKind.Postgres);
@@ -46,6 +49,7 @@ public abstract class ClusterFixture(bool ownRedis) : IAsyncLifetime
             ["Redis:DegradedCacheDuration"] = "00:00:01",
             ["RateLimiting:PermitLimit"] = PermitLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
+        Settings = settings;
         NodeA = new AuthApiFactory(Database, settings);
         _ = NodeA.Server; // migrates and makes the signing key
         NodeB = new AuthApiFactory(Database, settings);

@@ -41,4 +41,23 @@ public sealed class ClusterSettingsTests
 
         Assert.Contains(expected, line, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("DataProtection:Store=database")]
+    [InlineData("DataProtection:Store=Redis", "Redis:Connection=127.0.0.1:6379")]
+    public void Validate_DataProtectionStoreDatabase_OrRedisWithAConnection_IsValid(params string[] settings)
+    {
+        Assert.Empty(ValidatorInput.Validate(settings));
+    }
+
+    [Theory]
+    [InlineData("redis", "is redis, but Redis:Connection is not set")]
+    [InlineData("memcached", "database (the default) or redis")]
+    [InlineData("1", "database (the default) or redis")]
+    public void Validate_DataProtectionStoreRedisWithoutRedis_OrUnknown_ReportsOneLine(string value, string expected)
+    {
+        var line = ValidatorInput.SingleErrorFor("DataProtection:Store", ValidatorInput.Validate($"DataProtection:Store={value}"));
+
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+    }
 }

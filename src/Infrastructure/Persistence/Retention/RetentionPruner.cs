@@ -11,7 +11,7 @@ namespace AuthPlatform.Infrastructure.Persistence.Retention;
 /// no longer keeps: redeemed refresh tokens, then sessions (families, with their tokens) that were
 /// revoked or expired, then audit rows. Each statement deletes at most <see cref="PeriodicPruner.BatchSize"/>
 /// rows, oldest first along an index, so a table of millions is pruned without a long lock.
-/// The lease lasts one interval: whichever node ticks first after it expired runs the next pass.
+/// The lease lasts one interval (<see cref="PeriodicPruner"/>).
 /// </summary>
 public sealed class RetentionPruner(
     IServiceScopeFactory scopes,
@@ -19,31 +19,13 @@ public sealed class RetentionPruner(
     TimeProvider clock,
     ILogger<RetentionPruner> logger,
     string leaseName = RetentionPruner.LeaseName)
-    : PeriodicPruner(options.Value.PruneInterval, clock, logger, "refresh_tokens, refresh_token_families and audit_events", "Retention:PruneInterval")
+    : PeriodicPruner(scopes, leaseName, options.Value.PruneInterval, clock, logger, "refresh_tokens, refresh_token_families and audit_events", "Retention:PruneInterval")
 {
     public const string LeaseName = "retention";
 
-    /// <summary>This process's name on the lease: two pruners, even in one process, are two holders.</summary>
-    public string Holder { get; } = Guid.NewGuid().ToString("N");
-
-    public override async Task<int> PruneAsync(CancellationToken cancellationToken) =>
-        await TryPruneAsync(BatchSize, cancellationToken) ?? 0;
-
-    /// <summary>One pass if this pruner takes the lease: the rows deleted; null when another holder has it.</summary>
-    public async Task<int?> TryPruneAsync(int batchSize, CancellationToken cancellationToken)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
-        var gate = scope.ServiceProvider.GetRequiredService<DatabaseWriteGate>();
-        var now = Clock.GetUtcNow();
-        var lease = options.Value.PruneInterval > TimeSpan.Zero ? options.Value.PruneInterval : TimeSpan.FromMinutes(1);
-        if (!await PruneLease.TryTakeAsync(db, gate, leaseName, Holder, now, lease, cancellationToken))
-        {
-            return null;
-        }
-
-        return await PruneAsync(db, gate, options.Value, now, batchSize, cancellationToken);
-    }
+    protected override Task<int> PrunePassAsync(
+        IServiceProvider services, AuthDbContext db, DatabaseWriteGate gate, DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
+        PruneAsync(db, gate, options.Value, now, batchSize, cancellationToken);
 
     /// <summary>Deletes, <paramref name="batchSize"/> rows per statement, what <paramref name="retention"/> no longer keeps at <paramref name="now"/>.</summary>
     public static async Task<int> PruneAsync(
