@@ -27,6 +27,8 @@
 #   AUTHPLATFORM_SKIP_CLIENT=1       do not run the SDK's checks (tests/client)
 #   AUTHPLATFORM_SKIP_BROWSER=1      do not run the dashboard's browser tests (tests/browser); refused
 #                                    in CI (CI=true): there they always run
+#   AUTHPLATFORM_SKIP_CLUSTER=1      do not run the cluster acceptance suite (tests/cluster); refused in
+#                                    CI (CI=true): there it always runs
 #
 # - Ensures a redis-server for the cluster tests (ADR 0022) unless AUTHPLATFORM_TEST_REDIS is set:
 #   Debian's redis-server (installed with apt-get when missing, as root), started on loopback
@@ -49,6 +51,12 @@
 #   when missing, as root) driven by playwright-core through the scenarios of issue 11 (2FA by the QR
 #   code, API keys, lockout, sessions, keyboard, the refresh cookie, axe-core on every page, no request
 #   to another origin), and adds its counts to the summary.
+# - Then runs issue 12's acceptance suite through a cluster (tests/cluster/run.sh): docs/cluster/run-local.sh
+#   starts three nodes of the Release build behind haproxy (TLS) on the PostgreSQL above (a database and role of
+#   its own, dropped at the end) and a Redis of its own (redis-server and haproxy installed with apt-get when
+#   missing, as root); the spine, API keys, two-factor, revocation within a second, throttling for the cluster
+#   and a signing-key rotation through the load balancer, then tests/conformance against it; its counts are added
+#   to the summary. It fails, never skips, when the cluster cannot start.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -356,11 +364,14 @@ run_tests() {
   # - tests/conformance: the OAuth/OIDC conformance suite, Node.js's test runner against the real server;
   # - tests/openapi: the committed document is the build's, it lints clean, and a client generated from it works;
   # - tests/client: the SDK's generated code is the generator's, and the packages pack;
-  # - tests/browser: the web dashboard in headless Chromium against the real server.
+  # - tests/browser: the web dashboard in headless Chromium against the real server;
+  # - tests/cluster: issue 12's acceptance checks through three nodes behind haproxy, and tests/conformance through it.
   run_suite "Conformance" conformance AUTHPLATFORM_SKIP_CONFORMANCE CONFORMANCE_TAP
   run_suite "OpenAPI" openapi AUTHPLATFORM_SKIP_OPENAPI - OPENAPI_NO_BUILD=1
   run_suite "SDK" client AUTHPLATFORM_SKIP_CLIENT -
   run_suite "Browser" browser AUTHPLATFORM_SKIP_BROWSER BROWSER_TAP BROWSER_NO_BUILD=1
+  run_suite "Cluster" cluster AUTHPLATFORM_SKIP_CLUSTER CLUSTER_TAP CLUSTER_NO_BUILD=1 \
+    PGUSER="$PG_USER" PGPASSWORD="$PG_PASSWORD" CLUSTER_PG_PORT="$PG_PORT"
 
   echo "Tests: $passed passed, $failed failed, $skipped skipped"
   if [ "$executed" -eq 0 ]; then
@@ -417,6 +428,9 @@ tap_counters() {
 
 if [ "${CI:-}" = "true" ] && [ "${AUTHPLATFORM_SKIP_BROWSER:-}" = "1" ]; then
   die "AUTHPLATFORM_SKIP_BROWSER=1 is refused in CI: the browser tests always run there."
+fi
+if [ "${CI:-}" = "true" ] && [ "${AUTHPLATFORM_SKIP_CLUSTER:-}" = "1" ]; then
+  die "AUTHPLATFORM_SKIP_CLUSTER=1 is refused in CI: the cluster acceptance suite always runs there."
 fi
 setup_postgres
 setup_faults_postgres

@@ -17,6 +17,9 @@ if [ -z "${CLUSTER_LB:-}" ]; then
   # shellcheck disable=SC1091
   source "$STATE/cluster.env"
 fi
+# With CLUSTER_TLS=1 the load balancer's certificate is self-signed: CLUSTER_CA names it.
+CA=()
+[ -z "${CLUSTER_CA:-}" ] || CA=(--cacert "$CLUSTER_CA")
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 
@@ -27,10 +30,10 @@ field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.ar
 call() {
   local expected="$1" base="$2" method="$3" path="$4" status
   shift 4
-  status=$(curl -s -o "$TMP/body" -w '%{http_code}' --max-time 30 -X "$method" "$@" "$base$path")
+  status=$(curl -s -o "$TMP/body" -w '%{http_code}' --max-time 30 "${CA[@]}" -X "$method" "$@" "$base$path")
   [ "$status" = "$expected" ] || fail "$method $base$path answered $status, expected $expected: $(head -c 300 "$TMP/body")"
 }
-status_of() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$@"; }
+status_of() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "${CA[@]}" "$@"; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 EMAIL="smoke-$(date +%s)-$$@example.com"

@@ -11,6 +11,12 @@
 #   CONFORMANCE_TAP        also write the runner's TAP output (with "# pass N" ...) to this file
 #   CONFORMANCE_NO_BUILD=1 use the existing Release build of src/WebApi
 #   CONFORMANCE_KEEP=1     keep the temporary folder (database, server.log, fixture)
+#   CONFORMANCE_BASE_URL   a server that is already running (e.g. the load balancer of a cluster, see
+#                          tests/cluster): nothing is built nor started, and CONFORMANCE_ADMIN_EMAIL and
+#                          CONFORMANCE_ADMIN_PASSWORD must name its bootstrap administrator. Its
+#                          database must be fresh (the test users have fixed emails), its Jwt__Issuer
+#                          this URL and its RateLimiting__PermitLimit high enough for the suite (more
+#                          than 50 throttled calls a minute from 127.0.0.1; the server started here has 1000).
 # Installs Node.js and npm from Debian's packages (apt-get, as root) when they are missing.
 set -euo pipefail
 
@@ -31,19 +37,28 @@ if [ "$(node_major)" -lt 19 ]; then export NODE_OPTIONS="${NODE_OPTIONS:-} --exp
 cd "$SCRIPT_DIR"
 npm_ci_once conformance # oauth4webapi and openid-client
 
-release_server "${CONFORMANCE_NO_BUILD:-}"
-
-PORT="${CONFORMANCE_PORT:-$(free_port)}"
 REDIRECT_PORT="$(free_port)"
-BASE_URL="http://127.0.0.1:$PORT"
-suite_workdir conformance "${CONFORMANCE_KEEP:-}"
+if [ -n "${CONFORMANCE_BASE_URL:-}" ]; then
+  BASE_URL="${CONFORMANCE_BASE_URL%/}"
+  ADMIN_EMAIL="${CONFORMANCE_ADMIN_EMAIL:-}"
+  ADMIN_PASSWORD="${CONFORMANCE_ADMIN_PASSWORD:-}"
+  [ -n "$ADMIN_EMAIL" ] && [ -n "$ADMIN_PASSWORD" ] \
+    || die "with CONFORMANCE_BASE_URL, set CONFORMANCE_ADMIN_EMAIL and CONFORMANCE_ADMIN_PASSWORD (its bootstrap administrator)"
+  suite_workdir conformance "${CONFORMANCE_KEEP:-}"
+  log "Against the running server $BASE_URL (nothing started)."
+else
+  release_server "${CONFORMANCE_NO_BUILD:-}"
+  PORT="${CONFORMANCE_PORT:-$(free_port)}"
+  BASE_URL="http://127.0.0.1:$PORT"
+  suite_workdir conformance "${CONFORMANCE_KEEP:-}"
 
-ADMIN_EMAIL="admin@conformance.test"
-ADMIN_PASSWORD="conformance admin passphrase $(node -p 'require("crypto").randomBytes(9).toString("base64url")')"
+  ADMIN_EMAIL="admin@conformance.test"
+  ADMIN_PASSWORD="conformance admin passphrase $(node -p 'require("crypto").randomBytes(9).toString("base64url")')"
 
-log "Starting the server on $BASE_URL (data in $WORK) ..."
-start_server "$DLL" "$WORK" "$BASE_URL" Bootstrap__AdminEmail="$ADMIN_EMAIL" Bootstrap__AdminPassword="$ADMIN_PASSWORD"
-log "Server ready."
+  log "Starting the server on $BASE_URL (data in $WORK) ..."
+  start_server "$DLL" "$WORK" "$BASE_URL" Bootstrap__AdminEmail="$ADMIN_EMAIL" Bootstrap__AdminPassword="$ADMIN_PASSWORD"
+  log "Server ready."
+fi
 
 export CONFORMANCE_BASE_URL="$BASE_URL"
 export CONFORMANCE_FIXTURE="$WORK/fixture.json"
