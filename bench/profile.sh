@@ -80,6 +80,8 @@ for name, values in rows.items():
     print(f"{name:10} median server CPU µs/request {med:7.1f} (rounds {' '.join(f'{v:.1f}' for v in values)}), {100 * base / med:5.1f} % of the baseline's requests per CPU second")
 PY
 
+echo "resident memory after the load: $(bench_rss_mb) MB"
+
 case "${PROFILE_TRACE:-}" in
   "") ;;
   baseline) trace_row baseline "$BASE/health/live" ;;
