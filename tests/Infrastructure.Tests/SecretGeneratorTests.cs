@@ -68,4 +68,26 @@ public sealed class SecretGeneratorTests
         padded += new string('=', (4 - padded.Length % 4) % 4);
         return Convert.FromBase64String(padded).Length;
     }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("ap_live_0123456789abcdefghijABCDEFGHIJ")]
+    [InlineData("pâssword with non-ASCII: ✓ 名前")]
+    public void Hash_OfASpan_IsTheSameSha256AsTheHexHash(string secret)
+    {
+        Span<byte> digest = stackalloc byte[32];
+        _generator.Hash(secret.AsSpan(), digest);
+
+        Assert.Equal(_generator.Hash(secret), Convert.ToHexStringLower(digest));
+    }
+
+    [Fact]
+    public void Hash_OfASpanLongerThanTheStackBuffer_IsStillTheSameSha256()
+    {
+        var secret = new string('é', 300);
+        Span<byte> digest = stackalloc byte[32];
+        _generator.Hash(secret.AsSpan(), digest);
+
+        Assert.Equal(_generator.Hash(secret), Convert.ToHexStringLower(digest));
+    }
 }

@@ -43,8 +43,8 @@ public sealed class ApiKeyAuthenticator(
     // Verified keys by the SHA-256 of the key (no string is made to find one). Unknown (well-formed,
     // checksum-valid) keys are remembered apart, in a smaller store of their own, so that a flood of
     // made-up keys can never push verified keys out of memory.
-    private readonly RememberedKeys _verified = new(100_000, clock);
-    private readonly RememberedKeys _unknown = new(10_000, clock);
+    private readonly RememberedKeys<CachedKey> _verified = new(100_000, clock);
+    private readonly RememberedKeys<CachedKey> _unknown = new(10_000, clock);
 
     public bool LooksLikeApiKey(ReadOnlySpan<char> credential) => format.HasKeyPrefix(credential);
 
@@ -182,7 +182,7 @@ public sealed class ApiKeyAuthenticator(
     }
 
     /// <summary>What a verified key stands for; the caller is built once, so its principal can be too.</summary>
-    internal sealed record CachedKey(Guid Id, string Hash, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, TokenValidation Validation)
+    private sealed record CachedKey(Guid Id, string Hash, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, TokenValidation Validation)
     {
         public static readonly CachedKey Unknown = new(Guid.Empty, string.Empty, null, null, Invalid);
 

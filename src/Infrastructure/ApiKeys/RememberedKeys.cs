@@ -4,7 +4,7 @@ using System.Collections.Concurrent;
 namespace AuthPlatform.Infrastructure.ApiKeys;
 
 /// <summary>The SHA-256 of an API key as a dictionary key: found without making a string.</summary>
-internal readonly record struct KeyDigest(ulong A, ulong B, ulong C, ulong D)
+public readonly record struct KeyDigest(ulong A, ulong B, ulong C, ulong D)
 {
     public const int Size = 32;
 
@@ -35,11 +35,12 @@ internal readonly record struct KeyDigest(ulong A, ulong B, ulong C, ulong D)
 /// expired ones are dropped, and if that is not enough all are (each key then costs one read
 /// again), rather than tracking recency on the hot path. Lookups allocate nothing.
 /// </summary>
-internal sealed class RememberedKeys(int capacity, TimeProvider clock)
+public sealed class RememberedKeys<T>(int capacity, TimeProvider clock)
+    where T : class
 {
     private readonly ConcurrentDictionary<KeyDigest, Entry> _entries = new();
 
-    public bool TryGet(KeyDigest digest, out ApiKeyAuthenticator.CachedKey key)
+    public bool TryGet(KeyDigest digest, out T key)
     {
         if (_entries.TryGetValue(digest, out var entry))
         {
@@ -56,7 +57,7 @@ internal sealed class RememberedKeys(int capacity, TimeProvider clock)
         return false;
     }
 
-    public void Set(KeyDigest digest, ApiKeyAuthenticator.CachedKey key, TimeSpan lifetime)
+    public void Set(KeyDigest digest, T key, TimeSpan lifetime)
     {
         var now = clock.GetUtcNow().UtcTicks;
         if (_entries.Count >= capacity)
@@ -82,5 +83,5 @@ internal sealed class RememberedKeys(int capacity, TimeProvider clock)
 
     public void Clear() => _entries.Clear();
 
-    private sealed record Entry(ApiKeyAuthenticator.CachedKey Key, long ExpiresAt);
+    private sealed record Entry(T Key, long ExpiresAt);
 }
