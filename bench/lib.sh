@@ -11,7 +11,7 @@
 #   BENCH_THREADS       wrk threads (default 2)
 #   BENCH_CONNECTIONS   wrk connections (default 32)
 #   BENCH_ROUNDS        how many interleaved rounds of all rows (default 3); the report gives medians
-#   BENCH_SKIP_BUILD=1  use the existing Release build
+#   BENCH_SKIP_BUILD=1  use the existing Release publish (in src/WebApi/bin/Release/publish)
 #   Other server settings pass through the environment, e.g. Jwt__SigningAlgorithm=RS256.
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[1]}")" && pwd)"
@@ -25,7 +25,7 @@ THREADS="${BENCH_THREADS:-2}"
 CONNECTIONS="${BENCH_CONNECTIONS:-32}"
 ROUNDS="${BENCH_ROUNDS:-3}"
 BASE="http://127.0.0.1:$PORT"
-OUT_DIR="src/WebApi/bin/Release/net10.0"
+OUT_DIR="src/WebApi/bin/Release/publish" # ReadyToRun, as deployed (docs/operations.md, "Publishing the server")
 RESULTS_DIR="$SCRIPT_DIR/results"
 LUA_DIR="$SCRIPT_DIR/lua"
 TMP=""
@@ -59,10 +59,10 @@ bench_prepare() {
     die "something already answers on 127.0.0.1:$PORT; choose another port, e.g. BENCH_PORT=8090 bash bench/$BENCH_NAME"
   fi
   if [ "${BENCH_SKIP_BUILD:-}" != "1" ]; then
-    log "Building src/WebApi (Release) ..."
-    dotnet build src/WebApi -c Release -warnaserror -nologo -v quiet >&2
+    log "Publishing src/WebApi (Release, ReadyToRun) ..."
+    dotnet publish src/WebApi -c Release --use-current-runtime --self-contained false -p:PublishReadyToRun=true -o "$OUT_DIR" -warnaserror -nologo -v quiet >&2
   fi
-  [ -f "$OUT_DIR/AuthPlatform.WebApi.dll" ] || die "$OUT_DIR/AuthPlatform.WebApi.dll not found; build first"
+  [ -f "$OUT_DIR/AuthPlatform.WebApi.dll" ] || die "$OUT_DIR/AuthPlatform.WebApi.dll not found; publish first (run without BENCH_SKIP_BUILD=1)"
   mkdir -p "$RESULTS_DIR"
 }
 
