@@ -5,7 +5,7 @@
 #
 #   bash bench/run.sh
 #
-# Builds the server in Release, starts it on 127.0.0.1 with a throwaway SQLite database, registers
+# Publishes the server (Release, ReadyToRun, as deployed), starts it on 127.0.0.1 with a throwaway SQLite database, registers
 # a user, logs in, makes an API key, a service account and a first-party client, and runs wrk
 # against each row (loopback only, bounded in time), the rows interleaved round by round. Prints a
 # table (every round's requests/s, their spread, the median, p50 and p99, and each row against the
