@@ -43,16 +43,7 @@ measure() { # NAME URL [SCRIPT]
     wrk -t2 -c32 -d"${DUR}s" "$2" >"$T/wrk.txt"
   fi
   after=$(ticks)
-  python3 - "$1" "$before" "$after" "$(getconf CLK_TCK)" "$DUR" "$T/wrk.txt" <<'PY'
-import re, sys
-name, before, after, hz, dur, path = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
-text = open(path).read()
-n = int(re.search(r"(\d+) requests in", text).group(1))
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-bad = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-cpu = (after - before) / hz
-print(f"{name:8} requests/s {rps:8.0f}  server CPU ms/request {cpu * 1000 / n:.3f}  cores busy {cpu / dur:.2f}  non-2xx {bad.group(1) if bad else 0}")
-PY
+  python3 "$ROOT/bench/cpu_report.py" "$1" "$before" "$after" "$(getconf CLK_TCK)" "$DUR" "$T/wrk.txt" ms
 }
 chains; DUR=5 measure warm-up "$B/api/v1/auth/refresh" "$LUA" >/dev/null
 for _ in $(seq 1 "$ROUNDS"); do

@@ -31,16 +31,7 @@ cpu() {
   before=$(ticks)
   wrk "${args[@]}" "$url" >"$TMP/$name.txt"
   after=$(ticks)
-  python3 - "$name" "$before" "$after" "$(getconf CLK_TCK)" "$DURATION" "$TMP/$name.txt" <<'PY' | tee -a "$TMP/cpu.txt"
-import re, sys
-name, before, after, hz, dur, path = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
-text = open(path).read()
-n = int(re.search(r"(\d+) requests in", text).group(1))
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-bad = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-cpu = (after - before) / hz
-print(f"{name:10} requests/s {rps:8.0f}  server CPU µs/request {cpu * 1e6 / n:7.1f}  cores busy {cpu / dur:.2f}  non-2xx {bad.group(1) if bad else 0}")
-PY
+  python3 "$SCRIPT_DIR/cpu_report.py" "$name" "$before" "$after" "$(getconf CLK_TCK)" "$DURATION" "$TMP/$name.txt" us | tee -a "$TMP/cpu.txt"
 }
 
 trace_row() { # trace_row NAME URL [HEADER]: the row's load under dotnet-trace
