@@ -66,8 +66,10 @@ public sealed class BearerAuthenticationHandler(
 
         if (fromApiKeyHeader || apiKeys.LooksLikeApiKey(credential))
         {
-            var key = range.Equals(Range.All) ? header : credential.ToString();
-            return apiKeys.TryAuthenticateFromMemory(key, out var validation) ? Outcome(validation) : AuthenticateKeyFromDatabaseAsync(key);
+            // Likewise a key verified (or found unknown) lately; only a key that needs the database becomes a string.
+            return apiKeys.TryAuthenticateFromMemory(credential, out var validation)
+                ? Outcome(validation)
+                : AuthenticateKeyFromDatabaseAsync(range.Equals(Range.All) ? header : credential.ToString());
         }
 
         return Task.FromResult(Fail(ErrorCodes.InvalidToken, "The credential is neither an access token nor an API key."));
