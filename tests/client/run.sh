@@ -23,7 +23,7 @@ log() { echo "[client] $*" >&2; }
 
 pass=0 fail=0 skip=0
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work" 2>/dev/null || true' EXIT
 cd "$REPO_ROOT"
 
 mkdir -p "$work/regen/docs/openapi"

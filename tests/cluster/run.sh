@@ -97,7 +97,7 @@ cleanup() {
   if [ "${CLUSTER_KEEP:-}" = 1 ] || [ "$rc" -ne 0 ]; then
     log "kept $STATE (node*.log, redis.log, haproxy.cfg, run-local.err)"
   else
-    rm -rf "$STATE"
+    rm -rf "$STATE" 2>/dev/null || log "could not remove $STATE (a process still wrote into it)"
   fi
   exit "$rc"
 }

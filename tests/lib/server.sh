@@ -119,7 +119,7 @@ suite_cleanup() {
   if [ "$SUITE_KEEP" = "1" ] || [ "$rc" -ne 0 ]; then
     log "kept $WORK"
   else
-    rm -rf "$WORK"
+    rm -rf "$WORK" 2>/dev/null || log "could not remove $WORK (a process still wrote into it)"
   fi
   exit "$rc"
 }

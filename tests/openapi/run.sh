@@ -68,7 +68,7 @@ fi
 # 3. The walk-throughs through the client openapi-typescript generates from the served document.
 WORK="$(mktemp -d -t authplatform-openapi.XXXXXX)"
 SERVER_PID=""
-trap 'stop_server; rm -rf "$WORK"' EXIT
+trap 'stop_server; rm -rf "$WORK" 2>/dev/null || true' EXIT
 BASE_URL="http://127.0.0.1:${OPENAPI_PORT:-$(free_port)}"
 generated=0
 log "Starting the server on $BASE_URL (data in $WORK) ..."
