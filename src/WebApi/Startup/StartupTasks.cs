@@ -31,6 +31,7 @@ public static partial class StartupTasks
         await EnsureSigningKeyAsync(services);
         await EnsureBootstrapAdministratorAsync(services);
         await EnsureCliClientAsync(services);
+        await services.GetRequiredService<Application.Common.Mapping.CompiledMappings>().Compilation; // compiling since the services were registered; a broken mapping stops the start-up here
     }
 
     /// <summary>Registers, restores or removes the built-in client of the <c>authplatform</c> CLI as <c>OAuth:CliClient:Enabled</c> says (ADR 0019).</summary>

@@ -222,6 +222,33 @@ public sealed class MappingConfigurationTests
     }
 
     [Fact]
+    public async Task CompiledMappings_ABrokenMapping_FaultsTheCompilationAndHandsOutNoConfiguration()
+    {
+        // Compiled on a worker thread at start-up (issue 13): the host awaits Compilation, so the
+        // broken mapping still stops the start-up, and nothing can map with a half-compiled configuration.
+        var config = SameSettings();
+        config.NewConfig<Source, Destination>();
+        var mappings = new CompiledMappings(config);
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => mappings.Compilation);
+        Assert.EndsWith("do not have a corresponding source member mapped or ignored:" + nameof(Destination.Extra), error.InnerException?.Message, StringComparison.Ordinal);
+        Assert.Same(error, Assert.ThrowsAny<Exception>(() => mappings.WhenCompiled()));
+    }
+
+    [Fact]
+    public async Task CompiledMappings_TheApplicationsMappings_CompileAndMap()
+    {
+        var mappings = new CompiledMappings(MappingConfiguration.Create());
+
+        await mappings.Compilation;
+        var user = NewUser();
+        var me = new Mapper(mappings.WhenCompiled()).Map<MeResponse>(user);
+
+        Assert.Equal(user.Id, me.Id);
+        Assert.Equal("Alice.Smith@Example.com", me.Email);
+    }
+
+    [Fact]
     public void Compile_TheCreatedResponseMappingWithoutItsIgnore_Fails()
     {
         // ApiKeyMappings without `.Ignore(response => response.Key)`: the secret has no source.
